@@ -1,0 +1,63 @@
+// Contract for settings: connection profiles and UI preferences, persisted by main.
+import { z } from 'zod';
+import { method } from './define';
+
+export const ProfileId = z.enum(['local-paper', 'tws-paper', 'tws-live', 'gateway-paper', 'gateway-live']);
+export type ProfileId = z.infer<typeof ProfileId>;
+
+const host = z
+  .string()
+  .trim()
+  .min(1, 'Host is required')
+  .max(253, 'Host is too long')
+  .regex(/^[A-Za-z0-9.:\-[\]]+$/, 'Host may contain only letters, digits, dots, colons and hyphens');
+
+export const ConnectionProfile = z.object({
+  id: ProfileId,
+  label: z.string().min(1).max(60),
+  host,
+  port: z.number({ error: 'Port must be a number' }).int('Port must be a whole number').min(1, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'),
+  clientId: z.number({ error: 'Client id must be a number' }).int('Client id must be a whole number').min(0, 'Client id must be 0 or more').max(2_147_483_647),
+  /** Live profiles trade real money and need explicit arming. */
+  live: z.boolean(),
+  /** Local paper: the built-in simulated exchange; host/port are chosen by the app. */
+  simulated: z.boolean(),
+});
+export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
+
+export const UiPreferences = z.object({
+  theme: z.enum(['dark']).default('dark'),
+  colorBlindSafe: z.boolean().default(false),
+  panelSizes: z.record(z.string(), z.array(z.number().min(0).max(100)).max(8)).default({}),
+  notifications: z
+    .object({ fills: z.boolean(), rejects: z.boolean(), riskDenials: z.boolean(), disconnects: z.boolean() })
+    .default({ fills: true, rejects: true, riskDenials: true, disconnects: true }),
+});
+export type UiPreferences = z.infer<typeof UiPreferences>;
+
+export const Settings = z.object({
+  schemaVersion: z.literal(1),
+  activeProfile: ProfileId,
+  profiles: z.array(ConnectionProfile).length(5),
+  ui: UiPreferences,
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** A partial update: profiles are merged by id, ui fields are merged shallowly. */
+export const SettingsPatch = z
+  .object({
+    activeProfile: ProfileId.optional(),
+    profiles: z.array(ConnectionProfile.partial().required({ id: true }).strict()).max(5).optional(),
+    ui: UiPreferences.partial().strict().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const settingsMethods = {
+  'settings.get': method('Current settings.', z.object({}).strict(), Settings),
+  'settings.update': method('Validate, merge and persist a settings patch; returns the saved settings.', z.object({ patch: SettingsPatch }).strict(), Settings),
+};
+
+export const settingsEvents = {
+  'settings.changed': Settings,
+};
