@@ -8,6 +8,7 @@ export * from './define';
 export * from './app';
 export * from './settings';
 export * from './connection';
+export * from './settings-defaults';
 
 export const methods = {
   ...appMethods,

@@ -12,16 +12,20 @@ const host = z
   .max(253, 'Host is too long')
   .regex(/^[A-Za-z0-9.:\-[\]]+$/, 'Host may contain only letters, digits, dots, colons and hyphens');
 
-export const ConnectionProfile = z.object({
+const ConnectionProfileFields = z.object({
   id: ProfileId,
   label: z.string().min(1).max(60),
   host,
-  port: z.number({ error: 'Port must be a number' }).int('Port must be a whole number').min(1, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'),
+  /** 0 only for the simulated profile, where it means "the app picks a free port". */
+  port: z.number({ error: 'Port must be a number' }).int('Port must be a whole number').min(0, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'),
   clientId: z.number({ error: 'Client id must be a number' }).int('Client id must be a whole number').min(0, 'Client id must be 0 or more').max(2_147_483_647),
   /** Live profiles trade real money and need explicit arming. */
   live: z.boolean(),
   /** Local paper: the built-in simulated exchange; host/port are chosen by the app. */
   simulated: z.boolean(),
+});
+export const ConnectionProfile = ConnectionProfileFields.superRefine((p, ctx) => {
+  if (!p.simulated && p.port === 0) ctx.addIssue({ code: 'custom', path: ['port'], message: 'Port must be between 1 and 65535' });
 });
 export type ConnectionProfile = z.infer<typeof ConnectionProfile>;
 
@@ -47,7 +51,7 @@ export type Settings = z.infer<typeof Settings>;
 export const SettingsPatch = z
   .object({
     activeProfile: ProfileId.optional(),
-    profiles: z.array(ConnectionProfile.partial().required({ id: true }).strict()).max(5).optional(),
+    profiles: z.array(ConnectionProfileFields.partial().required({ id: true }).strict()).max(5).optional(),
     ui: UiPreferences.partial().strict().optional(),
   })
   .strict();

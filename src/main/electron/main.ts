@@ -1,0 +1,93 @@
+// Electron entry: one secure window over the same services the headless entry uses.
+import { app, BrowserWindow, Menu, net, protocol, screen, session } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pkg from '../../../package.json';
+import { createServices, type Services } from '../services/app';
+import { createLogger } from '../services/logging';
+import { writeFileAtomic } from '../services/settings/settings-store';
+import { contentSecurityPolicy } from '../transport/protocol';
+import { registerIpcTransport } from '../transport/ipc.electron';
+import { buildMenu } from './menu';
+import { APP_ORIGIN, isTrustedSenderUrl, mainWindowOptions, sanitizeBounds, type WindowBounds } from './window-options';
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const dataDir = app.getPath('userData');
+  const logger = await createLogger({ dataDir });
+  const rendererDir = join(__dirname, '..', 'renderer');
+  const csp = contentSecurityPolicy([]);
+
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'spreaddesk') return new Response('Not found', { status: 404 });
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const file = normalize(join(rendererDir, rel));
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file)) return new Response('Not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('content-security-policy', csp);
+    headers.set('x-content-type-options', 'nosniff');
+    if (extname(file) === '.js') headers.set('content-type', 'text/javascript');
+    return new Response(res.body, { status: res.status, headers });
+  });
+
+  // Deny every permission (camera, notifications are handled by main, geolocation…) and all navigation.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  const services: Services = await createServices({ mode: 'electron', dataDir, version: pkg.version, logger });
+  const stateFile = join(dataDir, 'window-state.json');
+  const saved = readBounds(stateFile);
+  const bounds = sanitizeBounds(saved, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs'), bounds));
+  if (bounds.maximized) win.maximize();
+
+  const unregister = registerIpcTransport({
+    dispatcher: services.dispatcher,
+    bus: services.bus,
+    logger,
+    isTrustedSenderUrl,
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+  });
+
+  Menu.setApplicationMenu(buildMenu({ dataDir, isMac: process.platform === 'darwin' }));
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => {
+    const b = win.getNormalBounds();
+    writeFileAtomic(stateFile, JSON.stringify({ ...b, maximized: win.isMaximized() } satisfies WindowBounds));
+  });
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('window-all-closed', () => {
+    unregister();
+    void services.close().finally(() => app.quit());
+  });
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+function readBounds(file: string): WindowBounds | null {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowBounds>;
+    return typeof v.width === 'number' && typeof v.height === 'number' ? (v as WindowBounds) : null;
+  } catch {
+    return null;
+  }
+}

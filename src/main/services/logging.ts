@@ -1,0 +1,34 @@
+// Structured logging: pino to a size-rotated file in the data directory, secrets redacted.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** Paths whose values never reach a log line. */
+const REDACT = ['token', '*.token', 'password', '*.password', 'authorization', '*.authorization', 'headers.cookie', 'url'];
+
+export interface LoggingOptions {
+  dataDir: string;
+  level?: pino.LevelWithSilent;
+  /** Also print to stdout (headless CLI); off in tests. */
+  stdout?: boolean;
+}
+
+export async function createLogger(options: LoggingOptions): Promise<Logger> {
+  const dir = join(options.dataDir, 'logs');
+  mkdirSync(dir, { recursive: true });
+  // pino-roll as a plain stream (no worker thread) so it also works inside a bundled Electron main.
+  const { default: roll } = (await import('pino-roll')) as unknown as {
+    default: (o: { file: string; size: string; limit: { count: number }; mkdir: boolean; extension: string }) => Promise<pino.DestinationStream>;
+  };
+  const file = await roll({ file: join(dir, 'spreaddesk'), extension: '.log', size: '10m', limit: { count: 5 }, mkdir: true });
+  const streams: pino.StreamEntry[] = [{ stream: file }];
+  if (options.stdout) streams.push({ stream: process.stdout, level: 'warn' });
+  return pino({ level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'spreaddesk' } }, pino.multistream(streams));
+}
+
+/** A logger that discards everything, for unit tests. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

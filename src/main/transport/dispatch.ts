@@ -1,0 +1,62 @@
+// The dispatcher: one loop for every transport — validate args, run the handler, return a result value.
+import {
+  ContractFailure,
+  methods,
+  type ContractError,
+  type MethodName,
+  type MethodParsedArgs,
+  type MethodResult,
+  type Result,
+} from '../../core/contract';
+
+export interface CallContext {
+  /** Which transport delivered the call, for logs. */
+  transport: 'electron' | 'ws' | 'direct';
+}
+
+export type Handler<M extends MethodName> = (args: MethodParsedArgs<M>, ctx: CallContext) => Promise<MethodResult<M>> | MethodResult<M>;
+export type HandlerMap = { [M in MethodName]: Handler<M> };
+export type PartialHandlerMap = Partial<HandlerMap>;
+
+export interface Dispatcher {
+  dispatch(method: unknown, args: unknown, ctx: CallContext): Promise<Result<unknown>>;
+}
+
+function formatZodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export function createDispatcher(handlers: HandlerMap, options: { onInternalError?: (method: string, e: unknown) => void; validateResults?: boolean } = {}): Dispatcher {
+  return {
+    async dispatch(method, rawArgs, ctx) {
+      if (typeof method !== 'string' || !Object.hasOwn(methods, method)) {
+        return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 80)}` } };
+      }
+      const name = method as MethodName;
+      const spec = methods[name];
+      const parsed = spec.args.safeParse(rawArgs ?? {});
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'VALIDATION', message: `Invalid arguments for ${name}: ${formatZodIssues(parsed.error.issues)}`, details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message })) },
+        };
+      }
+      try {
+        const handler = handlers[name] as Handler<MethodName>;
+        const value = await handler(parsed.data as never, ctx);
+        if (options.validateResults) spec.result.parse(value);
+        return { ok: true, value };
+      } catch (e) {
+        if (e instanceof ContractFailure) {
+          const error: ContractError = e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, details: e.details };
+          return { ok: false, error };
+        }
+        options.onInternalError?.(name, e);
+        return { ok: false, error: { code: 'INTERNAL', message: `${name} failed unexpectedly; the details are in the log.` } };
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// The terminal shell: header, Scanner and Ticket over the bottom tabs, status bar, mode-coloured frame.
+import { useCallback } from 'react';
+import { Header } from './components/Header';
+import { activeProfile, modeOf } from './components/mode';
+import { EmptyState, Panel } from './components/Panel';
+import { SettingsDialog } from './components/SettingsDialog';
+import { SplitPane } from './components/SplitPane';
+import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
+import { BottomTabs } from './features/shell/BottomTabs';
+import { useClient } from './platform/context';
+import { reportError, useAppStore } from './stores/app-store';
+
+export function App() {
+  const client = useClient();
+  const settings = useAppStore((s) => s.settings);
+  const mode = modeOf(activeProfile(settings));
+  const sizes = settings?.ui.panelSizes;
+
+  const persistSizes = useCallback(
+    (id: string, value: number[]) => {
+      const current = useAppStore.getState().settings?.ui.panelSizes ?? {};
+      void client.invoke('settings.update', { patch: { ui: { panelSizes: { ...current, [id]: value } } } }).then((r) => {
+        if (r.ok) useAppStore.setState({ settings: r.value });
+        else reportError(r.error, 'Saving panel sizes');
+      });
+    },
+    [client],
+  );
+
+  return (
+    <div className={`app-frame frame-${mode.toLowerCase()}`} data-testid="app-frame">
+      <Header />
+      <main className="workspace">
+        <SplitPane id="main-vertical" direction="column" initial={64} saved={sizes?.['main-vertical']} onCommit={persistSizes}>
+          <SplitPane id="top-horizontal" direction="row" initial={66} saved={sizes?.['top-horizontal']} onCommit={persistSizes}>
+            <Panel title="Scanner" testId="panel-scanner">
+              <EmptyState title="Add symbols and press Scan">
+                The scanner ranks bull call, bear put, bull put and bear call spreads across your watchlist by return on risk, POP or EV.
+              </EmptyState>
+            </Panel>
+            <Panel title="Ticket" testId="panel-ticket">
+              <EmptyState title="No spread selected">Select a scanner row and press Enter to preview it here: legs, net credit or debit, max profit and loss, breakevens, POP, margin and risk checks.</EmptyState>
+            </Panel>
+          </SplitPane>
+          <BottomTabs />
+        </SplitPane>
+      </main>
+      <StatusBar />
+      <SettingsDialog />
+      <Toasts />
+    </div>
+  );
+}

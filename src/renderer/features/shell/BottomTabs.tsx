@@ -1,0 +1,37 @@
+// The bottom tab strip: Positions · Orders · Executions · P&L · Journal · Diagnostics.
+import { useState, type ReactNode } from 'react';
+import { EmptyState } from '../../components/Panel';
+
+export interface BottomTab {
+  id: string;
+  label: string;
+  render(): ReactNode;
+}
+
+export const DEFAULT_TABS: BottomTab[] = [
+  { id: 'positions', label: 'Positions', render: () => <EmptyState title="No positions">Positions grouped as spreads, with live P&amp;L, appear here once connected to a profile.</EmptyState> },
+  { id: 'orders', label: 'Orders', render: () => <EmptyState title="No working orders">Orders you send from the Ticket appear here with their status; Ctrl+. cancels all.</EmptyState> },
+  { id: 'executions', label: 'Executions', render: () => <EmptyState title="No executions today">Fills for each leg and the combo appear here with commissions.</EmptyState> },
+  { id: 'pnl', label: 'P&L', render: () => <EmptyState title="No P&amp;L yet">Daily, unrealized and realized P&amp;L stream here once connected.</EmptyState> },
+  { id: 'journal', label: 'Journal', render: () => <EmptyState title="Journal is empty">Every ticket, order and fill is recorded; closed spreads and your statistics appear here.</EmptyState> },
+  { id: 'diagnostics', label: 'Diagnostics', render: () => <EmptyState title="Not connected">Connect to a profile to see message rates, pacer queue, market-data lines and request latency.</EmptyState> },
+];
+
+export function BottomTabs({ tabs = DEFAULT_TABS }: { tabs?: BottomTab[] }) {
+  const [active, setActive] = useState(tabs[0]?.id ?? '');
+  const current = tabs.find((t) => t.id === active) ?? tabs[0];
+  return (
+    <section className="panel bottom-tabs" aria-label="Account activity">
+      <div className="tab-strip" role="tablist">
+        {tabs.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={t.id === current?.id} className={`tab ${t.id === current?.id ? 'tab-active' : ''}`} onClick={() => setActive(t.id)} data-testid={`tab-${t.id}`}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="panel-body" role="tabpanel">
+        {current?.render()}
+      </div>
+    </section>
+  );
+}

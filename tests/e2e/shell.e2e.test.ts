@@ -1,0 +1,71 @@
+// E2E: the headless UI in Chromium — layout, SIMULATED badge, Settings validation and persistence.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchBrowser } from '../support/browser';
+import { startHeadless, type HeadlessApp } from '../support/headless';
+
+describe('terminal shell (headless, Chromium)', () => {
+  let app: HeadlessApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await startHeadless();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('shows the layout and the SIMULATED badge for the default Local paper profile', async () => {
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    await page.goto(app.url);
+    await expect.poll(() => page.getByTestId('mode-badge').textContent()).toBe('SIMULATED');
+    for (const id of ['panel-scanner', 'panel-ticket', 'status-bar']) expect(await page.getByTestId(id).isVisible()).toBe(true);
+    for (const tab of ['positions', 'orders', 'executions', 'pnl', 'journal', 'diagnostics']) expect(await page.getByTestId(`tab-${tab}`).isVisible()).toBe(true);
+    expect(await page.getByTestId('header-connection').textContent()).toContain('disconnected');
+    expect(await page.getByTestId('header-profile').textContent()).toContain('Local paper');
+    // The frame border carries the mode colour (violet for simulated).
+    const border = await page.getByTestId('app-frame').evaluate((el) => getComputedStyle(el).borderTopColor);
+    expect(border).toBe('rgb(139, 92, 246)');
+    await page.screenshot({ path: artifactPath('main-1440x900.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: artifactPath('main-1280x720.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('rejects an invalid TWS paper port without saving, then saves a valid one that survives a reload', async () => {
+    await page.getByTestId('open-settings').click();
+    const dialog = page.getByTestId('settings-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    const port = dialog.getByLabel('TWS paper port');
+    expect(await port.inputValue()).toBe('7497');
+
+    await port.fill('70000');
+    await expect.poll(() => dialog.getByRole('alert').first().textContent()).toContain('Port must be between 1 and 65535');
+    expect(await dialog.getByTestId('save-settings').isDisabled()).toBe(true);
+    await port.fill('12ab');
+    await expect.poll(() => dialog.getByRole('alert').first().textContent()).toContain('whole number');
+    await page.screenshot({ path: artifactPath('settings-invalid.png') });
+
+    // Nothing was saved: main still has 7497.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.reload();
+    await page.getByTestId('open-settings').click();
+    expect(await page.getByTestId('settings-dialog').getByLabel('TWS paper port').inputValue()).toBe('7497');
+
+    await page.getByTestId('settings-dialog').getByLabel('TWS paper port').fill('7498');
+    await page.getByTestId('save-settings').click();
+    await page.getByTestId('settings-dialog').waitFor({ state: 'hidden' });
+
+    await page.reload();
+    await page.getByTestId('open-settings').click();
+    expect(await page.getByTestId('settings-dialog').getByLabel('TWS paper port').inputValue()).toBe('7498');
+    await page.keyboard.press('Escape');
+  });
+});
