@@ -29,7 +29,7 @@ describe('terminal shell (headless, Chromium)', () => {
     expect(await page.getByTestId('header-connection').textContent()).toContain('disconnected');
     expect(await page.getByTestId('header-profile').textContent()).toContain('Local paper');
     // The frame border carries the mode colour (violet for simulated).
-    const border = await page.getByTestId('app-frame').evaluate((el) => getComputedStyle(el).borderTopColor);
+    const border = await page.getByTestId('app-frame').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor);
     expect(border).toBe('rgb(139, 92, 246)');
     await page.screenshot({ path: artifactPath('main-1440x900.png') });
     await page.setViewportSize({ width: 1280, height: 720 });

@@ -19,9 +19,7 @@ export async function createLogger(options: LoggingOptions): Promise<Logger> {
   const dir = join(options.dataDir, 'logs');
   mkdirSync(dir, { recursive: true });
   // pino-roll as a plain stream (no worker thread) so it also works inside a bundled Electron main.
-  const { default: roll } = (await import('pino-roll')) as unknown as {
-    default: (o: { file: string; size: string; limit: { count: number }; mkdir: boolean; extension: string }) => Promise<pino.DestinationStream>;
-  };
+  const { default: roll } = await import('pino-roll');
   const file = await roll({ file: join(dir, 'spreaddesk'), extension: '.log', size: '10m', limit: { count: 5 }, mkdir: true });
   const streams: pino.StreamEntry[] = [{ stream: file }];
   if (options.stdout) streams.push({ stream: process.stdout, level: 'warn' });

@@ -37,7 +37,7 @@ export function createSettingsStore(dataDir: string, log: Logger, onChange: (s: 
     current = defaultSettings();
   } else {
     const raw = readFileSync(path, 'utf8');
-    let parsed: ReturnType<typeof Settings.safeParse> | null = null;
+    let parsed: ReturnType<typeof Settings.safeParse> | null;
     try {
       parsed = Settings.safeParse(JSON.parse(raw));
     } catch {

@@ -1,0 +1,14 @@
+// Types for pino-roll 4 (it ships none): the options SpreadDesk uses.
+declare module 'pino-roll' {
+  import type { DestinationStream } from 'pino';
+  export interface PinoRollOptions {
+    file: string;
+    size?: string | number;
+    frequency?: 'daily' | 'hourly' | number;
+    extension?: string;
+    limit?: { count: number };
+    mkdir?: boolean;
+    symlink?: boolean;
+  }
+  export default function roll(options: PinoRollOptions): Promise<DestinationStream>;
+}
