@@ -1,4 +1,6 @@
 // The composition root: createServices(config) builds every main service; both entries (Electron, headless) use it.
+// Each domain contributes a handler map (`<domain>Handlers(deps)` in its service folder) that is spread into
+// `handlers` below; the HandlerMap type makes a method declared in the contract but not implemented a compile error.
 import type { ConnectionStatus, AppInfo } from '../../core/contract';
 import { createDispatcher, type Dispatcher, type HandlerMap } from '../transport/dispatch';
 import { createEventBus, type EventBus } from './events';
