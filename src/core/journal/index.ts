@@ -1,0 +1,11 @@
+// The journal's pure domain: broker events, order-state rules, reconciliation, trade records, analytics and CSV.
+export * from './units';
+export * from './nyTime';
+export * from './events';
+export * from './orderState';
+export * from './model';
+export * from './reconcile';
+export * from './trades';
+export * from './analytics';
+export * from './intent';
+export * from './csv';

@@ -1,0 +1,169 @@
+// Trade records: one spread's fills folded into entry, exit, P&L, risk and slippage, all in exact micro-units.
+//
+// Sign convention, written once: cash is from the trader's side — money received is positive
+// (selling, a credit), money paid is negative (buying, a debit). IBKR's combo limit price is
+// converted with `comboCash` and nowhere else.
+import { daysToExpiry, nyParts } from './nyTime';
+import { MICRO, fillCashMicros } from './units';
+
+export type SpreadKind = 'bull_call' | 'bear_put' | 'bull_put' | 'bear_call';
+export const SPREAD_KINDS: readonly SpreadKind[] = ['bull_call', 'bear_put', 'bull_put', 'bear_call'];
+export const isCreditKind = (kind: SpreadKind): boolean => kind === 'bull_put' || kind === 'bear_call';
+
+/** IBKR combo price (BUY pays a positive price, SELL receives it) as trader cash per unit. */
+export function comboCash(action: 'BUY' | 'SELL', priceU: number): number {
+  return action === 'BUY' ? -priceU : priceU;
+}
+
+export type TradeStatus = 'pending' | 'open' | 'closed' | 'broken';
+
+/** The spread as the journal recorded it, with what the opening ticket knew at entry. */
+export interface SpreadRow {
+  id: number;
+  underlying: string;
+  kind: SpreadKind;
+  right: 'C' | 'P';
+  expiry: string; // YYYYMMDD
+  longStrikeU: number;
+  shortStrikeU: number;
+  multiplier: number;
+  createdAt: number;
+  openTicket: {
+    id: string;
+    action: 'BUY' | 'SELL';
+    quantity: number;
+    midU: number | null; // IBKR combo convention, per unit
+    popAtEntry: number | null;
+    maxLossU: number | null; // money per spread unit, positive
+    priceSteps: number;
+  } | null;
+  note: string;
+  tags: string[];
+}
+
+/** One execution linked to a spread. `leg` bag = the BAG summary line, which duplicates its legs. */
+export interface SpreadFillRow {
+  spreadId: number;
+  execId: string;
+  role: 'open' | 'close';
+  leg: 'long' | 'short' | 'bag' | 'other';
+  side: 'BOT' | 'SLD';
+  sharesU: number;
+  priceU: number;
+  multiplier: number;
+  at: number;
+  commissionU: number;
+}
+
+export interface TradeRecord {
+  id: number;
+  underlying: string;
+  kind: SpreadKind;
+  expiry: string;
+  status: TradeStatus;
+  openedAt: number | null;
+  closedAt: number | null;
+  /** Spread units opened (contracts per leg). */
+  quantity: number;
+  openQuantity: number;
+  entryCashU: number;
+  exitCashU: number;
+  grossPnlU: number;
+  commissionsU: number;
+  /** Net of commissions; realised so far for open trades. */
+  netPnlU: number;
+  maxRiskU: number | null;
+  returnOnRisk: number | null;
+  holdingMs: number | null;
+  /** Entry cash per unit vs the mid at submission, in money: positive = worse than mid. */
+  slippageU: number | null;
+  priceSteps: number;
+  popAtEntry: number | null;
+  dteAtEntry: number | null;
+  /** New York weekday of entry, 0 = Sunday. */
+  weekday: number | null;
+  note: string;
+  tags: string[];
+}
+
+export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): TradeRecord {
+  let entryCashU = 0;
+  let exitCashU = 0;
+  let commissionsU = 0;
+  let longNetU = 0;
+  let shortNetU = 0;
+  let openedLongU = 0;
+  let openedShortU = 0;
+  let openedAt: number | null = null;
+  let lastAt: number | null = null;
+  for (const f of fills) {
+    commissionsU += f.commissionU;
+    if (f.leg === 'bag') continue;
+    const cash = (f.side === 'SLD' ? 1 : -1) * fillCashMicros(f.priceU, f.sharesU, f.multiplier);
+    if (f.role === 'open') {
+      entryCashU += cash;
+      openedAt = openedAt === null ? f.at : Math.min(openedAt, f.at);
+      if (f.leg === 'long' && f.side === 'BOT') openedLongU += f.sharesU;
+      if (f.leg === 'short' && f.side === 'SLD') openedShortU += f.sharesU;
+    } else exitCashU += cash;
+    lastAt = lastAt === null ? f.at : Math.max(lastAt, f.at);
+    if (f.leg === 'long') longNetU += f.side === 'BOT' ? f.sharesU : -f.sharesU;
+    if (f.leg === 'short') shortNetU += f.side === 'SLD' ? f.sharesU : -f.sharesU;
+  }
+  const legFills = fills.some((f) => f.leg !== 'bag');
+  const status: TradeStatus = !legFills ? 'pending' : longNetU === 0 && shortNetU === 0 ? 'closed' : longNetU !== shortNetU ? 'broken' : 'open';
+  const quantity = Math.max(openedLongU, openedShortU) / MICRO;
+  const openQuantity = Math.max(Math.abs(longNetU), Math.abs(shortNetU)) / MICRO;
+  const grossPnlU = entryCashU + exitCashU;
+  const netPnlU = grossPnlU - commissionsU;
+  const closedAt = status === 'closed' ? lastAt : null;
+  const t = spread.openTicket;
+
+  let maxRiskU: number | null = null;
+  if (quantity > 0) {
+    if (t?.maxLossU != null) maxRiskU = t.maxLossU * quantity;
+    else {
+      const widthCashU = (Math.abs(spread.longStrikeU - spread.shortStrikeU) * spread.multiplier * quantity);
+      maxRiskU = isCreditKind(spread.kind) ? widthCashU - entryCashU : -entryCashU;
+    }
+  }
+  const slippageU = t?.midU != null && quantity > 0 ? comboCash(t.action, t.midU) * spread.multiplier * quantity - entryCashU : null;
+  const entryAt = openedAt ?? spread.createdAt;
+  return {
+    id: spread.id,
+    underlying: spread.underlying,
+    kind: spread.kind,
+    expiry: spread.expiry,
+    status,
+    openedAt,
+    closedAt,
+    quantity,
+    openQuantity,
+    entryCashU,
+    exitCashU,
+    grossPnlU,
+    commissionsU,
+    netPnlU,
+    maxRiskU,
+    returnOnRisk: status === 'closed' && maxRiskU !== null && maxRiskU > 0 ? netPnlU / maxRiskU : null,
+    holdingMs: closedAt !== null && openedAt !== null ? closedAt - openedAt : null,
+    slippageU,
+    priceSteps: t?.priceSteps ?? 0,
+    popAtEntry: t?.popAtEntry ?? null,
+    dteAtEntry: openedAt !== null ? daysToExpiry(spread.expiry, entryAt) : null,
+    weekday: openedAt !== null ? nyParts(openedAt).weekday : null,
+    note: spread.note,
+    tags: spread.tags,
+  };
+}
+
+/** Builds every trade; fills may come in any order and for any spread. */
+export function buildTrades(spreads: readonly SpreadRow[], fills: readonly SpreadFillRow[]): TradeRecord[] {
+  const bySpread = new Map<number, SpreadFillRow[]>();
+  for (const f of fills) {
+    const list = bySpread.get(f.spreadId);
+    if (list) list.push(f);
+    else bySpread.set(f.spreadId, [f]);
+  }
+  return spreads.map((s) => buildTrade(s, bySpread.get(s.id) ?? []));
+}

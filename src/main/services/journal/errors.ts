@@ -1,0 +1,33 @@
+// Journal errors as values: every operation that can fail for a reason the user should hear returns one of these.
+
+export type JournalErrorCode =
+  | 'NEWER_SCHEMA' // written by a newer SpreadDesk: refused, not modified
+  | 'SCHEMA_MISMATCH' // migration history differs from ours: refused, not modified
+  | 'NOT_A_JOURNAL' // some other SQLite file: refused, not modified
+  | 'IO' // the file system said no (permissions, disk full, locked)
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RISK_DENIED'
+  | 'INTERNAL';
+
+export interface JournalError {
+  code: JournalErrorCode;
+  message: string;
+}
+
+export type JournalResult<T> = { ok: true; value: T } | { ok: false; error: JournalError };
+
+export const ok = <T>(value: T): JournalResult<T> => ({ ok: true, value });
+export const fail = (code: JournalErrorCode, message: string): { ok: false; error: JournalError } => ({ ok: false, error: { code, message } });
+
+/** A SQLite or file-system exception as an error value, with a sentence a trader can act on. */
+export function ioFailure(what: string, e: unknown): { ok: false; error: JournalError } {
+  const code = (e as { code?: unknown })?.code;
+  const detail = e instanceof Error ? e.message : String(e);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return fail('IO', `${what}: the disk is full (${detail}).`);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return fail('IO', `${what}: the journal is locked by another process (${detail}).`);
+  if (code === 'SQLITE_READONLY' || code === 'EACCES' || code === 'EPERM') return fail('IO', `${what}: no permission to write (${detail}).`);
+  if (typeof code === 'string' && (code.startsWith('SQLITE_') || code.startsWith('E'))) return fail('IO', `${what}: ${detail}`);
+  return fail('INTERNAL', `${what}: ${detail}`);
+}

@@ -1,0 +1,407 @@
+// The trade journal service: the write-ahead record of intents, orders, fills and P&L in one SQLite file.
+//
+// Every public write is one transaction. `recordIntent` and `recordSubmission` commit (WAL with
+// synchronous=FULL, so fsynced) before they return: only then may the order be sent. Broker events
+// are folded in idempotently, one at a time or in batches.
+import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  type Analytics,
+  type BrokerEvent,
+  type BrokerView,
+  type JournalView,
+  type ReconReport,
+  type TicketIntent,
+  type TradeFilter,
+  type TradeRecord,
+  TicketIntent as TicketIntentSchema,
+  computeAnalytics,
+  filterTrades,
+  orderKey,
+  reconcile,
+  toMicros,
+  toMicrosOrNull,
+} from '../../../core/journal';
+import { type JournalResult, fail, ioFailure, ok } from './errors';
+import { type BackupInfo, backupTo, executionsCsv, tradesCsv, writeFileAtomic } from './export';
+import { type EventSource, type IngestOutcome, Ingestor } from './ingest';
+import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './reads';
+
+export interface JournalDeps {
+  /** Epoch ms; defaults to Date.now. */
+  clock?: () => number;
+  /** Ticket ids double as the orderRef TWS echoes on every execution: short, unique across journals. */
+  newTicketId?: () => string;
+}
+
+export interface SessionInfo {
+  appVersion: string;
+  profile: string;
+  account?: string | null;
+  clientId?: number | null;
+  simulated: boolean;
+}
+
+export interface IntentRecorded {
+  ticketId: string;
+  spreadId: number;
+  /** The orders row, when the intent carried the broker order id. */
+  orderRow: number | null;
+}
+
+export interface SubmissionInput {
+  ticketId: string;
+  orderId: number;
+  clientId: number;
+  /** IBKR combo convention, like TicketIntent.limitPrice. */
+  limitPrice: number;
+  quantity?: number;
+}
+
+export interface BatchOutcome {
+  stored: number;
+  duplicates: number;
+}
+
+export interface RiskEventInput {
+  kind: string; // 'denied' | 'breaker' | 'state' | …
+  code: string;
+  message: string;
+  ticketId?: string | null;
+  details?: unknown;
+  at?: number;
+}
+
+export interface ReconciliationResult extends ReconReport {
+  reconciliationId: number;
+  at: number;
+}
+
+export const defaultTicketId = (): string => `sd-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+
+export class Journal {
+  private readonly clock: () => number;
+  private readonly newTicketId: () => string;
+  private readonly ingestor: Ingestor;
+  private readonly s;
+  private session: number | null = null;
+  private closed = false;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly file: string | null,
+    deps: JournalDeps = {},
+  ) {
+    this.clock = deps.clock ?? Date.now;
+    this.newTicketId = deps.newTicketId ?? defaultTicketId;
+    this.ingestor = new Ingestor(db, () => this.session);
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insertSession: p('INSERT INTO sessions (started_at, app_version, profile, account, client_id, simulated) VALUES (?, ?, ?, ?, ?, ?)'),
+      endSession: p('UPDATE sessions SET ended_at = ? WHERE id = ?'),
+      insertSpread: p(`INSERT INTO spread_positions (underlying, kind, right, expiry, long_strike_u, short_strike_u, multiplier, long_con_id, short_con_id, account, created_at)
+        VALUES (@underlying, @kind, @right, @expiry, @long_strike_u, @short_strike_u, @multiplier, @long_con_id, @short_con_id, @account, @created_at)`),
+      spreadExists: p('SELECT 1 FROM spread_positions WHERE id = ?').pluck(),
+      insertTicket: p(`INSERT INTO tickets (id, session_id, spread_id, purpose, created_at, created_by, account, action, quantity, limit_u, mid_u,
+        pricing_policy, preview, pop_at_entry, max_loss_u, max_profit_u, risk_verdict, risk_reasons)
+        VALUES (@id, @session_id, @spread_id, @purpose, @created_at, @created_by, @account, @action, @quantity, @limit_u, @mid_u,
+        @pricing_policy, @preview, @pop_at_entry, @max_loss_u, @max_profit_u, @risk_verdict, @risk_reasons)`),
+      insertLeg: p('INSERT INTO ticket_legs (ticket_id, leg_index, con_id, action, ratio, expiry, strike_u, right) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      ticket: p('SELECT id, quantity, account, action FROM tickets WHERE id = ?'),
+      insertOrder: p(`INSERT INTO orders (ticket_id, origin, order_ref, order_id, client_id, account, action, order_type, total_qty_u, limit_u, status, filled_u, remaining_u, created_at, updated_at)
+        VALUES (@ticket_id, 'app', @ticket_id, @order_id, @client_id, @account, @action, 'LMT', @total_qty_u, @limit_u, 'PendingSubmit', 0, @total_qty_u, @at, @at)`),
+      orderForTicket: p('SELECT id FROM orders WHERE ticket_id = ? AND client_id = ? AND order_id = ?').pluck(),
+      setOrderLimit: p('UPDATE orders SET limit_u = ?, updated_at = ? WHERE id = ?'),
+      insertSubmission: p('INSERT INTO order_submissions (ticket_id, order_row, limit_u, quantity, at) VALUES (?, ?, ?, ?, ?)'),
+      insertRisk: p('INSERT INTO risk_events (at, session_id, ticket_id, kind, code, message, details) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      upsertNote: p('INSERT INTO trade_notes (spread_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (spread_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at'),
+      deleteNote: p('DELETE FROM trade_notes WHERE spread_id = ?'),
+      deleteTags: p('DELETE FROM trade_tags WHERE spread_id = ?'),
+      insertTag: p('INSERT OR IGNORE INTO trade_tags (spread_id, tag) VALUES (?, ?)'),
+      insertRecon: p('INSERT INTO reconciliations (at, session_id, clean, diff, repairs, summary) VALUES (?, ?, ?, ?, ?, ?)'),
+      forceOrderState: p('UPDATE orders SET status = ?, filled_u = ?, updated_at = ? WHERE id = ?'),
+      logRepair: p(`INSERT OR IGNORE INTO order_events (event_key, type, source, session_id, received_at, order_id, client_id, perm_id, status, filled_u, raw)
+        VALUES (?, 'reconciled', 'reconcile', ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertAdjustment: p('INSERT INTO position_adjustments (reconciliation_id, account, con_id, symbol, delta_u, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    };
+  }
+
+  get sessionId(): number | null {
+    return this.session;
+  }
+
+  startSession(info: SessionInfo): JournalResult<number> {
+    try {
+      const id = Number(this.s.insertSession.run(this.clock(), info.appVersion, info.profile, info.account ?? null, info.clientId ?? null, info.simulated ? 1 : 0).lastInsertRowid);
+      this.session = id;
+      return ok(id);
+    } catch (e) {
+      return ioFailure('Could not record the session', e);
+    }
+  }
+
+  endSession(): void {
+    if (this.session !== null && !this.closed) this.s.endSession.run(this.clock(), this.session);
+    this.session = null;
+  }
+
+  /**
+   * The write-ahead rule: commits the ticket (and its first submission when the order id is
+   * known) before returning. The order may be sent only after this returns ok.
+   */
+  recordIntent(input: TicketIntent): JournalResult<IntentRecorded> {
+    const parsed = TicketIntentSchema.safeParse(input);
+    if (!parsed.success) return fail('VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`).join('; '));
+    const t = parsed.data;
+    if (t.risk.verdict === 'deny') {
+      const reasons = t.risk.reasons.map((r) => r.message).join('; ');
+      return fail('RISK_DENIED', `Risk checks denied this order${reasons ? `: ${reasons}` : ''}. Record the denial with recordRiskEvent; it is not sent.`);
+    }
+    const at = this.clock();
+    const ticketId = this.newTicketId();
+    const longStrikeU = toMicros(t.longStrike);
+    const shortStrikeU = toMicros(t.shortStrike);
+    try {
+      const value = this.db.transaction((): IntentRecorded => {
+        let spreadId: number;
+        if (t.purpose === 'open') {
+          const conFor = (strikeU: number) => t.legs.find((l) => toMicros(l.strike) === strikeU && l.right === t.right)?.conId ?? null;
+          spreadId = Number(
+            this.s.insertSpread.run({
+              underlying: t.underlying.toUpperCase(), kind: t.kind, right: t.right, expiry: t.expiry,
+              long_strike_u: longStrikeU, short_strike_u: shortStrikeU, multiplier: t.multiplier,
+              long_con_id: conFor(longStrikeU), short_con_id: conFor(shortStrikeU), account: t.account ?? null, created_at: at,
+            }).lastInsertRowid,
+          );
+        } else {
+          spreadId = t.spreadId!;
+          if (!this.s.spreadExists.get(spreadId)) throw new IntentError('NOT_FOUND', `No spread ${spreadId} in the journal to close.`);
+        }
+        this.s.insertTicket.run({
+          id: ticketId, session_id: this.session, spread_id: spreadId, purpose: t.purpose, created_at: at, created_by: t.createdBy,
+          account: t.account ?? null, action: t.action, quantity: t.quantity, limit_u: toMicros(t.limitPrice), mid_u: toMicrosOrNull(t.midPrice),
+          pricing_policy: JSON.stringify(t.pricingPolicy), preview: JSON.stringify(t.preview ?? null),
+          pop_at_entry: t.popAtEntry, max_loss_u: toMicrosOrNull(t.maxLoss), max_profit_u: toMicrosOrNull(t.maxProfit),
+          risk_verdict: t.risk.verdict, risk_reasons: JSON.stringify(t.risk.reasons),
+        });
+        t.legs.forEach((l, i) => this.s.insertLeg.run(ticketId, i, l.conId, l.action, l.ratio, l.expiry, toMicros(l.strike), l.right));
+        let orderRow: number | null = null;
+        if (t.orderId !== undefined && t.clientId !== undefined) {
+          orderRow = this.submissionInTx({ ticketId, orderId: t.orderId, clientId: t.clientId, limitPrice: t.limitPrice, quantity: t.quantity }, at);
+        }
+        return { ticketId, spreadId, orderRow };
+      })();
+      return ok(value);
+    } catch (e) {
+      if (e instanceof IntentError) return fail(e.code, e.message);
+      return ioFailure('Could not record the order intent (the order was not sent)', e);
+    }
+  }
+
+  /** Write-ahead for each placeOrder of a ticket (the first, and every price step of a walk). */
+  recordSubmission(s: SubmissionInput): JournalResult<{ orderRow: number }> {
+    try {
+      const orderRow = this.db.transaction(() => this.submissionInTx(s, this.clock()))();
+      return ok({ orderRow });
+    } catch (e) {
+      if (e instanceof IntentError) return fail(e.code, e.message);
+      return ioFailure('Could not record the order submission (the order was not sent)', e);
+    }
+  }
+
+  private submissionInTx(s: SubmissionInput, at: number): number {
+    const ticket = this.s.ticket.get(s.ticketId) as { id: string; quantity: number; account: string | null; action: string } | undefined;
+    if (!ticket) throw new IntentError('NOT_FOUND', `No ticket ${s.ticketId} in the journal.`);
+    const quantity = s.quantity ?? ticket.quantity;
+    const limitU = toMicros(s.limitPrice);
+    let orderRow = this.s.orderForTicket.get(s.ticketId, s.clientId, s.orderId) as number | undefined;
+    if (orderRow === undefined) {
+      if (this.ingestor.findOrder({ clientId: s.clientId, orderId: s.orderId })) {
+        throw new IntentError('CONFLICT', `Order id ${s.orderId} (client ${s.clientId}) already belongs to another order; ask the broker for a fresh id.`);
+      }
+      orderRow = Number(
+        this.s.insertOrder.run({
+          ticket_id: s.ticketId, order_id: s.orderId, client_id: s.clientId, account: ticket.account, action: ticket.action,
+          total_qty_u: toMicros(quantity), limit_u: limitU, at,
+        }).lastInsertRowid,
+      );
+    } else this.s.setOrderLimit.run(limitU, at, orderRow);
+    this.s.insertSubmission.run(s.ticketId, orderRow, limitU, quantity, at);
+    return orderRow;
+  }
+
+  /** Folds one broker event in its own (durable) transaction. */
+  ingest(event: BrokerEvent, source: EventSource = 'live'): JournalResult<IngestOutcome> {
+    try {
+      return ok(this.db.transaction(() => this.ingestor.ingest(event, source))());
+    } catch (e) {
+      return ioFailure(`Could not journal the broker's ${event.type} event`, e);
+    }
+  }
+
+  /** Folds many events in one transaction: the fast path for replays and bursts. All or nothing. */
+  ingestBatch(events: readonly BrokerEvent[], source: EventSource = 'live'): JournalResult<BatchOutcome> {
+    try {
+      const out = this.db.transaction(() => {
+        const counts: BatchOutcome = { stored: 0, duplicates: 0 };
+        for (const e of events) {
+          if (this.ingestor.ingest(e, source) === 'stored') counts.stored++;
+          else counts.duplicates++;
+        }
+        return counts;
+      })();
+      return ok(out);
+    } catch (e) {
+      return ioFailure(`Could not journal a batch of ${events.length} broker events`, e);
+    }
+  }
+
+  recordRiskEvent(r: RiskEventInput): JournalResult<number> {
+    try {
+      const id = this.s.insertRisk.run(r.at ?? this.clock(), this.session, r.ticketId ?? null, r.kind, r.code, r.message, JSON.stringify(r.details ?? {})).lastInsertRowid;
+      return ok(Number(id));
+    } catch (e) {
+      return ioFailure('Could not record the risk event', e);
+    }
+  }
+
+  setNote(spreadId: number, body: string): JournalResult<null> {
+    const text = body.trim();
+    try {
+      return this.db.transaction((): JournalResult<null> => {
+        if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
+        if (text === '') this.s.deleteNote.run(spreadId);
+        else this.s.upsertNote.run(spreadId, text, this.clock());
+        return ok(null);
+      })();
+    } catch (e) {
+      return ioFailure('Could not save the note', e);
+    }
+  }
+
+  /** Replaces a trade's tags (trimmed, de-duplicated, at most 40 characters each). */
+  setTags(spreadId: number, tags: readonly string[]): JournalResult<string[]> {
+    const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+    const tooLong = clean.find((t) => t.length > 40);
+    if (tooLong) return fail('VALIDATION', `Tag "${tooLong.slice(0, 20)}…" is longer than 40 characters.`);
+    try {
+      return this.db.transaction((): JournalResult<string[]> => {
+        if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
+        this.s.deleteTags.run(spreadId);
+        for (const t of clean) this.s.insertTag.run(spreadId, t);
+        return ok(clean);
+      })();
+    } catch (e) {
+      return ioFailure('Could not save the tags', e);
+    }
+  }
+
+  /** Everything the journal believes about orders, fills and positions. */
+  view(): JournalView {
+    return fullView(this.db);
+  }
+
+  /**
+   * Compares the journal with the broker's view, applies the repairs and records the run, all in
+   * one transaction. Call with no order in flight (at startup, after a reconnect).
+   */
+  reconcile(broker: BrokerView): JournalResult<ReconciliationResult> {
+    const at = this.clock();
+    try {
+      const result = this.db.transaction((): ReconciliationResult => {
+        const report = reconcile(scopedView(this.db, broker), broker);
+        const summary = report.clean
+          ? 'Journal matches the broker.'
+          : Object.entries(report.counts)
+              .filter(([, n]) => n > 0)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ');
+        const reconciliationId = Number(
+          this.s.insertRecon.run(at, this.session, report.clean ? 1 : 0, JSON.stringify(report.diffs), JSON.stringify(report.repairs), summary).lastInsertRowid,
+        );
+        for (const r of report.repairs) {
+          switch (r.kind) {
+            case 'ingestExecution':
+            case 'ingestCommission':
+              this.ingestor.ingest(r.event, 'reconcile');
+              break;
+            case 'ingestOpenOrder':
+              this.ingestor.ingest(r.event, 'reconcile');
+              if (r.status) this.ingestor.ingest(r.status, 'reconcile');
+              break;
+            case 'setOrderState': {
+              const row = this.ingestor.findOrder(r);
+              if (!row) break;
+              this.s.forceOrderState.run(r.status, r.filledU, at, row.id);
+              this.s.logRepair.run(`rc|${reconciliationId}|${orderKey(r)}`, this.session, at, r.orderId, r.clientId, r.permId, r.status, r.filledU, JSON.stringify(r));
+              break;
+            }
+            case 'adjustPosition':
+              this.s.insertAdjustment.run(reconciliationId, r.account, r.conId, r.symbol, r.deltaU, r.reason, at);
+              break;
+          }
+        }
+        return { ...report, reconciliationId, at };
+      }).immediate();
+      return ok(result);
+    } catch (e) {
+      return ioFailure('Reconciliation with the broker failed; nothing was changed', e);
+    }
+  }
+
+  trades(filter: TradeFilter = {}): TradeRecord[] {
+    const all = loadTrades(this.db);
+    return Object.keys(filter).length === 0 ? all : filterTrades(all, filter);
+  }
+
+  analytics(filter: TradeFilter = {}): Analytics {
+    return computeAnalytics(this.trades(filter));
+  }
+
+  exportCsv(kind: 'trades' | 'executions', path: string): JournalResult<{ path: string; rows: number; bytes: number }> {
+    try {
+      if (kind === 'trades') {
+        const trades = loadTrades(this.db);
+        return ok({ path, rows: trades.length, bytes: writeFileAtomic(path, tradesCsv(trades)) });
+      }
+      const rows = loadExecutionsForExport(this.db);
+      return ok({ path, rows: rows.length, bytes: writeFileAtomic(path, executionsCsv(rows)) });
+    } catch (e) {
+      return ioFailure(`Could not export ${kind} to ${path}`, e);
+    }
+  }
+
+  /** Online backup to `path` (refuses to overwrite), checked before it is reported done. */
+  async backup(path: string): Promise<JournalResult<BackupInfo>> {
+    if (existsSync(path)) return fail('CONFLICT', `${path} already exists; choose another name.`);
+    try {
+      return ok(await backupTo(this.db, path));
+    } catch (e) {
+      return ioFailure(`Backup to ${path} failed`, e);
+    }
+  }
+
+  /** PRAGMA quick_check on the open journal. */
+  integrity(): JournalResult<'ok'> {
+    const rows = this.db.pragma('quick_check') as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+    return problems.length === 0 ? ok('ok') : fail('IO', `The journal failed its integrity check: ${problems.slice(0, 3).join('; ')}`);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.endSession();
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+class IntentError extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'CONFLICT',
+    message: string,
+  ) {
+    super(message);
+  }
+}

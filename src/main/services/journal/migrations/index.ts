@@ -1,0 +1,8 @@
+// The journal's known migrations, imported statically, in order. Append only: never edit or reorder a shipped one.
+import { migration as m0001 } from './0001_init';
+import { migration as m0002 } from './0002_snapshots';
+import { migration as m0003 } from './0003_notes_reconciliation';
+import type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
+export type { Migration, MigrationDb } from './types';

@@ -1,0 +1,288 @@
+// Reading the journal back: the reconciliation view, trade records for analytics, executions for export.
+import type Database from 'better-sqlite3';
+import type {
+  BrokerView,
+  JournalExecution,
+  JournalOrder,
+  JournalPosition,
+  JournalView,
+  SpreadFillRow,
+  SpreadKind,
+  SpreadRow,
+  TradeRecord,
+} from '../../../core/journal';
+import { buildTrades, parseExecId } from '../../../core/journal';
+import type { OrderRow } from './ingest';
+
+const TERMINAL_SQL = "('Filled', 'Cancelled', 'ApiCancelled', 'Inactive')";
+
+interface ExecRow {
+  exec_id: string;
+  exec_base: string;
+  revision: number;
+  replaced_by: string | null;
+  order_id: number;
+  client_id: number;
+  perm_id: number;
+  account: string;
+  con_id: number;
+  symbol: string;
+  sec_type: string;
+  side: 'BOT' | 'SLD';
+  shares_u: number;
+  price_u: number;
+  multiplier: number;
+}
+
+const orderOf = (r: OrderRow): JournalOrder => ({
+  orderId: r.order_id,
+  clientId: r.client_id,
+  permId: r.perm_id,
+  orderRef: r.order_ref,
+  ticketId: r.ticket_id,
+  origin: r.origin,
+  totalQtyU: r.total_qty_u,
+  state: { status: r.status, filledU: r.filled_u, remainingU: r.remaining_u, avgFillU: r.avg_fill_u },
+});
+
+const executionOf = (r: ExecRow): JournalExecution => ({
+  execId: r.exec_id,
+  base: r.exec_base,
+  revision: r.revision,
+  replacedBy: r.replaced_by,
+  orderId: r.order_id,
+  clientId: r.client_id,
+  permId: r.perm_id,
+  account: r.account,
+  conId: r.con_id,
+  symbol: r.symbol,
+  secType: r.sec_type,
+  side: r.side,
+  sharesU: r.shares_u,
+  priceU: r.price_u,
+  multiplier: r.multiplier,
+});
+
+const EXEC_COLUMNS = 'exec_id, exec_base, revision, replaced_by, order_id, client_id, perm_id, account, con_id, symbol, sec_type, side, shares_u, price_u, multiplier';
+
+function positions(db: Database.Database): JournalPosition[] {
+  const rows = db
+    .prepare(
+      `SELECT account, con_id, MAX(symbol) AS symbol, SUM(q) AS qty_u FROM (
+         SELECT account, con_id, symbol, CASE side WHEN 'BOT' THEN shares_u ELSE -shares_u END AS q
+           FROM executions WHERE replaced_by IS NULL AND sec_type != 'BAG'
+         UNION ALL
+         SELECT account, con_id, symbol, delta_u FROM position_adjustments
+       ) GROUP BY account, con_id HAVING SUM(q) != 0 ORDER BY account, con_id`,
+    )
+    .all() as { account: string; con_id: number; symbol: string; qty_u: number }[];
+  return rows.map((r) => ({ account: r.account, conId: r.con_id, symbol: r.symbol, qtyU: r.qty_u }));
+}
+
+/** Everything the journal believes (tests and diagnostics). */
+export function fullView(db: Database.Database): JournalView {
+  return {
+    orders: (db.prepare('SELECT * FROM orders ORDER BY id').all() as OrderRow[]).map(orderOf),
+    executions: (db.prepare(`SELECT ${EXEC_COLUMNS} FROM executions ORDER BY exec_id`).all() as ExecRow[]).map(executionOf),
+    commissionExecIds: db.prepare('SELECT exec_id FROM commissions ORDER BY exec_id').pluck().all() as string[],
+    positions: positions(db),
+    ticketIds: db.prepare('SELECT id FROM tickets ORDER BY id').pluck().all() as string[],
+  };
+}
+
+/**
+ * The part of the journal a reconciliation with `broker` can contradict: working orders, orders
+ * and executions the broker mentions, fills of working orders, and all positions.
+ */
+export function scopedView(db: Database.Database, broker: BrokerView): JournalView {
+  const permIds = new Set<number>();
+  const pairs = new Set<string>();
+  for (const o of [...broker.openOrders, ...broker.orderStatuses]) {
+    if (o.permId) permIds.add(o.permId);
+    if (o.orderId > 0) pairs.add(`${o.clientId}:${o.orderId}`);
+  }
+  const orders = (
+    db
+      .prepare(
+        `SELECT * FROM orders WHERE status NOT IN ${TERMINAL_SQL}
+           OR perm_id IN (SELECT value FROM json_each(?))
+           OR (order_id > 0 AND (client_id || ':' || order_id) IN (SELECT value FROM json_each(?)))
+         ORDER BY id`,
+      )
+      .all(JSON.stringify([...permIds]), JSON.stringify([...pairs])) as OrderRow[]
+  ).map(orderOf);
+
+  const bases = new Set(broker.executions.map((e) => parseExecId(e.execId).base));
+  const workingPerms = new Set<number>();
+  const workingPairs = new Set<string>();
+  for (const o of orders) {
+    if (o.permId) workingPerms.add(o.permId);
+    if (o.orderId > 0) workingPairs.add(`${o.clientId}:${o.orderId}`);
+  }
+  const executions = (
+    db
+      .prepare(
+        `SELECT ${EXEC_COLUMNS} FROM executions
+         WHERE exec_base IN (SELECT value FROM json_each(?))
+            OR perm_id IN (SELECT value FROM json_each(?))
+            OR (client_id || ':' || order_id) IN (SELECT value FROM json_each(?))
+         ORDER BY exec_id`,
+      )
+      .all(JSON.stringify([...bases]), JSON.stringify([...workingPerms]), JSON.stringify([...workingPairs])) as ExecRow[]
+  ).map(executionOf);
+
+  const commissionExecIds = db
+    .prepare('SELECT exec_id FROM commissions WHERE exec_id IN (SELECT value FROM json_each(?))')
+    .pluck()
+    .all(JSON.stringify(broker.commissions.map((c) => c.execId))) as string[];
+  const refs = broker.openOrders.map((o) => o.orderRef).filter((r): r is string => !!r);
+  const ticketIds = db.prepare('SELECT id FROM tickets WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(refs)) as string[];
+  return { orders, executions, commissionExecIds, positions: positions(db), ticketIds };
+}
+
+
+interface SpreadJoinRow {
+  id: number;
+  underlying: string;
+  kind: SpreadKind;
+  right: 'C' | 'P';
+  expiry: string;
+  long_strike_u: number;
+  short_strike_u: number;
+  multiplier: number;
+  created_at: number;
+  t_id: string | null;
+  t_action: 'BUY' | 'SELL' | null;
+  t_quantity: number | null;
+  mid_u: number | null;
+  pop_at_entry: number | null;
+  max_loss_u: number | null;
+  submissions: number | null;
+  note: string | null;
+}
+
+interface FillJoinRow {
+  spread_id: number;
+  exec_id: string;
+  role: 'open' | 'close';
+  leg: 'long' | 'short' | 'bag' | 'other';
+  side: 'BOT' | 'SLD';
+  shares_u: number;
+  price_u: number;
+  multiplier: number;
+  at: number;
+  commission_u: number;
+}
+
+/** Spreads and their current fills as plain rows, then folded into trade records by core. */
+export function loadTrades(db: Database.Database): TradeRecord[] {
+  const spreads = db
+    .prepare(
+      `SELECT s.id, s.underlying, s.kind, s.right, s.expiry, s.long_strike_u, s.short_strike_u, s.multiplier, s.created_at,
+              t.id AS t_id, t.action AS t_action, t.quantity AS t_quantity, t.mid_u, t.pop_at_entry, t.max_loss_u,
+              (SELECT count(*) FROM order_submissions os WHERE os.ticket_id = t.id) AS submissions,
+              n.body AS note
+         FROM spread_positions s
+         LEFT JOIN tickets t ON t.spread_id = s.id AND t.purpose = 'open'
+         LEFT JOIN trade_notes n ON n.spread_id = s.id
+        ORDER BY s.id`,
+    )
+    .all() as SpreadJoinRow[];
+  const tags = new Map<number, string[]>();
+  for (const r of db.prepare('SELECT spread_id, tag FROM trade_tags ORDER BY spread_id, tag').all() as { spread_id: number; tag: string }[]) {
+    const list = tags.get(r.spread_id);
+    if (list) list.push(r.tag);
+    else tags.set(r.spread_id, [r.tag]);
+  }
+  const rows: SpreadRow[] = spreads.map((s) => ({
+    id: s.id,
+    underlying: s.underlying,
+    kind: s.kind,
+    right: s.right,
+    expiry: s.expiry,
+    longStrikeU: s.long_strike_u,
+    shortStrikeU: s.short_strike_u,
+    multiplier: s.multiplier,
+    createdAt: s.created_at,
+    openTicket:
+      s.t_id && s.t_action && s.t_quantity !== null
+        ? {
+            id: s.t_id,
+            action: s.t_action,
+            quantity: s.t_quantity,
+            midU: s.mid_u,
+            popAtEntry: s.pop_at_entry,
+            maxLossU: s.max_loss_u,
+            priceSteps: Math.max(0, (s.submissions ?? 0) - 1),
+          }
+        : null,
+    note: s.note ?? '',
+    tags: tags.get(s.id) ?? [],
+  }));
+  const fills = (
+    db
+      .prepare(
+        `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at, COALESCE(c.commission_u, 0) AS commission_u
+           FROM spread_executions se
+           JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
+           LEFT JOIN commissions c ON c.exec_id = e.exec_id`,
+      )
+      .all() as FillJoinRow[]
+  ).map(
+    (f): SpreadFillRow => ({
+      spreadId: f.spread_id,
+      execId: f.exec_id,
+      role: f.role,
+      leg: f.leg,
+      side: f.side,
+      sharesU: f.shares_u,
+      priceU: f.price_u,
+      multiplier: f.multiplier,
+      at: f.at,
+      commissionU: f.commission_u,
+    }),
+  );
+  return buildTrades(rows, fills);
+}
+
+export interface ExecutionExportRow {
+  exec_id: string;
+  exec_base: string;
+  revision: number;
+  replaced_by: string | null;
+  at: number;
+  exec_time: string;
+  account: string;
+  order_id: number;
+  perm_id: number;
+  client_id: number;
+  order_ref: string | null;
+  symbol: string;
+  sec_type: string;
+  expiry: string | null;
+  strike_u: number | null;
+  right: string | null;
+  side: string;
+  shares_u: number;
+  price_u: number;
+  multiplier: number;
+  commission_u: number | null;
+  currency: string | null;
+  spread_id: number | null;
+  role: string | null;
+  leg: string | null;
+}
+
+export function loadExecutionsForExport(db: Database.Database): ExecutionExportRow[] {
+  return db
+    .prepare(
+      `SELECT e.exec_id, e.exec_base, e.revision, e.replaced_by, e.at, e.exec_time, e.account, e.order_id, e.perm_id, e.client_id, e.order_ref,
+              e.symbol, e.sec_type, e.expiry, e.strike_u, e.right, e.side, e.shares_u, e.price_u, e.multiplier,
+              c.commission_u, c.currency, se.spread_id, se.role, se.leg
+         FROM executions e
+         LEFT JOIN commissions c ON c.exec_id = e.exec_id
+         LEFT JOIN spread_executions se ON se.exec_id = e.exec_id
+        ORDER BY e.at, e.exec_id`,
+    )
+    .all() as ExecutionExportRow[];
+}
