@@ -1,0 +1,111 @@
+// Order-id allocation: ids come from nextValidId but never go below a persisted high-water mark, so no id is reused.
+//
+// TWS rejects an order id that is not greater than every id used before (error 103), and a reused id could
+// even modify an old order. TWS tells us the next id at each connect, but a reset API setting, a fresh paper
+// exchange or a second client can make that number lower than what we already used — so we remember the
+// highest id we ever sent, per profile and client id, in a small JSON file, written before the id leaves us.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../settings/settings-store';
+import { ours } from './errors';
+
+export interface OrderIdStore {
+  /** The highest id ever allocated under this key, or null when none. */
+  load(): number | null;
+  /** Persists a new high-water mark; must be durable when it returns. */
+  save(highWater: number): void;
+}
+
+export const ORDER_IDS_FILE = 'broker-order-ids.json';
+
+interface FileShape {
+  version: 1;
+  highWater: Record<string, number>;
+}
+
+function readFileShape(path: string): FileShape {
+  if (!existsSync(path)) return { version: 1, highWater: {} };
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (raw && typeof raw === 'object' && 'highWater' in raw && raw.highWater && typeof raw.highWater === 'object') {
+      const out: Record<string, number> = {};
+      for (const [k, v] of Object.entries(raw.highWater as Record<string, unknown>)) if (typeof v === 'number' && Number.isSafeInteger(v)) out[k] = v;
+      return { version: 1, highWater: out };
+    }
+  } catch {
+    // Fall through: an unreadable file must not stop trading, but it must not lower the mark either —
+    // the caller still takes max(nextValidId, …) and the broker's own check (103) remains.
+  }
+  return { version: 1, highWater: {} };
+}
+
+/** A store keyed by e.g. "tws-paper:1" (profile and client id) in one JSON file, written atomically. */
+export function fileOrderIdStore(path: string, key: string): OrderIdStore {
+  return {
+    load() {
+      return readFileShape(path).highWater[key] ?? null;
+    },
+    save(highWater) {
+      const current = readFileShape(path);
+      current.highWater[key] = Math.max(current.highWater[key] ?? 0, highWater);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileAtomic(path, JSON.stringify(current, null, 2));
+    },
+  };
+}
+
+export function memoryOrderIdStore(initial: number | null = null): OrderIdStore & { value: number | null } {
+  const s = {
+    value: initial,
+    load: () => s.value,
+    save: (h: number) => {
+      s.value = Math.max(s.value ?? 0, h);
+    },
+  };
+  return s;
+}
+
+export class OrderIdAllocator {
+  private highWater: number;
+  private nextId = 0;
+  private ready = false;
+
+  constructor(private readonly store: OrderIdStore) {
+    this.highWater = store.load() ?? 0;
+  }
+
+  /** TWS's nextValidId (at every connect, and after reqIds). */
+  onNextValidId(id: number): void {
+    if (!Number.isSafeInteger(id) || id < 0) return;
+    this.nextId = Math.max(this.nextId, id, this.highWater + 1);
+    this.ready = true;
+  }
+
+  /** An order id seen in openOrder/orderStatus/execution: ours must stay above it. */
+  observe(id: number): void {
+    if (Number.isSafeInteger(id) && id >= this.nextId) this.nextId = id + 1;
+  }
+
+  /** The connection dropped: wait for the next nextValidId before allocating again. */
+  reset(): void {
+    this.ready = false;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get highWaterMark(): number {
+    return this.highWater;
+  }
+
+  /** A fresh id, durably recorded before it is returned. Throws when not connected or the mark cannot be saved. */
+  allocate(): number {
+    if (!this.ready) throw ours.notConnected('Order ids are not available until the broker connection is ready.');
+    const id = Math.max(this.nextId, this.highWater + 1);
+    this.store.save(id); // throws → the id is never used
+    this.highWater = id;
+    this.nextId = id + 1;
+    return id;
+  }
+}
