@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
-import { startHeadless, type HeadlessApp } from '../support/headless';
+import { callMain, startHeadless, type HeadlessApp } from '../support/headless';
 
 describe('terminal shell (headless, Chromium)', () => {
   let app: HeadlessApp;
@@ -67,5 +67,20 @@ describe('terminal shell (headless, Chromium)', () => {
     await page.getByTestId('open-settings').click();
     expect(await page.getByTestId('settings-dialog').getByLabel('TWS paper port').inputValue()).toBe('7498');
     await page.keyboard.press('Escape');
+  });
+
+  it('persists a resized splitter across a reload', async () => {
+    const handle = page.locator('[data-split="top-horizontal"] > .split-handle');
+    expect(await handle.getAttribute('aria-valuenow')).toBe('66');
+    await handle.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+    expect(await handle.getAttribute('aria-valuenow')).toBe('60');
+    await expect.poll(async () => (await page.locator('[data-split="top-horizontal"] > .split-pane').first().getAttribute('style')) ?? '').toContain('60%');
+    // The size is saved through settings.update; poll main's copy before reloading.
+    await expect
+      .poll(async () => ((await callMain(app, 'settings.get')).value as { ui: { panelSizes: Record<string, number[]> } }).ui.panelSizes['top-horizontal'])
+      .toEqual([60, 40]);
+    await page.reload();
+    await expect.poll(() => page.locator('[data-split="top-horizontal"] > .split-handle').getAttribute('aria-valuenow')).toBe('60');
   });
 });

@@ -63,3 +63,24 @@ export async function startHeadless(options: { dataDir?: string; extraArgs?: str
     },
   };
 }
+
+/** One contract call over a fresh WebSocket, for tests that check main's state directly. */
+export async function callMain(app: HeadlessApp, method: string, args: unknown = {}): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws?token=${encodeURIComponent(app.token)}`);
+  try {
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res());
+      ws.once('error', rej);
+    });
+    return await new Promise((res) => {
+      ws.on('message', (d) => {
+        const f = JSON.parse(String(d)) as { type: string; id?: number; result?: { ok: boolean } };
+        if (f.type === 'result' && f.id === 1) res(f.result as never);
+      });
+      ws.send(JSON.stringify({ type: 'call', id: 1, method, args }));
+    });
+  } finally {
+    ws.close();
+  }
+}

@@ -16,16 +16,29 @@ export function SplitPane({ id, direction, initial, saved, min = 15, onCommit, c
   const [first, setFirst] = useState<number>(saved?.[0] ?? initial);
   const box = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
+  // Once the user has resized, local state wins: late answers to earlier saves must not snap the pane back.
+  const touched = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
-    if (saved?.[0] !== undefined && !dragging.current) setFirst(saved[0]);
+    if (saved?.[0] !== undefined && !touched.current) setFirst(saved[0]);
   }, [saved]);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const clamp = useCallback((v: number) => Math.min(100 - min, Math.max(min, v)), [min]);
-  const commit = useCallback((v: number) => onCommit(id, [Math.round(v * 10) / 10, Math.round((100 - v) * 10) / 10]), [id, onCommit]);
+  /** Debounced so a run of key presses or a drag is one settings write. */
+  const commit = useCallback(
+    (v: number) => {
+      touched.current = true;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => onCommit(id, [Math.round(v * 10) / 10, Math.round((100 - v) * 10) / 10]), 250);
+    },
+    [id, onCommit],
+  );
 
   const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
     dragging.current = true;
+    touched.current = true;
     e.currentTarget.setPointerCapture(e.pointerId);
   };
   const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
