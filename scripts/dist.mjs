@@ -10,7 +10,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const config = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8');
 const problems = [];
 for (const key of ['appId:', 'productName:', 'files:', 'npmRebuild: false', 'extraResources:', 'mac:', 'win:']) if (!config.includes(key)) problems.push(`electron-builder.yml lacks ${key}`);
-for (const f of ['dist/main/electron-main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'resources/entitlements.mac.plist', 'resources/icon.svg']) if (!existsSync(join(ROOT, f))) problems.push(`missing ${f}`);
+for (const f of ['dist/main/electron-main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html', 'resources/entitlements.mac.plist', 'resources/icon.svg', 'resources/icon.png']) if (!existsSync(join(ROOT, f))) problems.push(`missing ${f}`);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 if (pkg.main !== 'dist/main/electron-main.cjs') problems.push(`package.json main is ${pkg.main}, expected dist/main/electron-main.cjs`);
 if (problems.length) {
