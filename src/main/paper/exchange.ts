@@ -1,0 +1,437 @@
+// The paper exchange: TCP server, client registry, request routing, clocks, faults and statistics.
+import { createServer, type Server, type Socket } from 'node:net';
+import { dayToYmd, formatEt, utcToEt } from '../../core/sim/calendar';
+import { type Clock, defaultOpenStart, type SessionMode, SimClock } from '../../core/sim/clock';
+import { parseSimConfig, type SimConfig } from '../../core/sim/config';
+import { MarketModel } from '../../core/sim/model';
+import { details, findContracts, MARKET_RULES, NO_SECDEF } from './contracts';
+import { DEFAULT_PACING, type PacingOptions } from './limiter';
+import { MarketDataHub } from './marketdata';
+import { Session, type SessionHost } from './session';
+import * as enc from './wire/encode';
+import type { Request } from './wire/decode';
+
+export interface PaperExchangeOptions {
+  /** TCP port; 0 picks a free one. */
+  port?: number;
+  /** Interface to listen on; loopback unless set explicitly. */
+  host?: string;
+  seed?: number;
+  /** Simulated ms per wall ms (1 real time, 60 = one minute per second). */
+  speed?: number;
+  /** Simulator configuration (JSON-shaped, merged over the defaults). */
+  config?: unknown;
+  /** 'open' (default): always inside a regular session; 'nyse': follow real NYSE hours. */
+  sessionMode?: SessionMode;
+  /** Simulated start instant (epoch ms, or ISO text); default: now, moved into a session in 'open' mode. */
+  startAt?: number | string;
+  /** Wall clock (tests inject a manual one). */
+  wallClock?: Clock;
+  /** Clock for the message-rate limiter (tests inject a manual one). */
+  limiterClock?: Clock;
+  /** Wall ms between market-data publishing rounds. */
+  publishIntervalMs?: number;
+  /** No timer: the owner calls publishNow() (deterministic tests). */
+  manualPublish?: boolean;
+  pacing?: Partial<PacingOptions>;
+  /** Concurrent market-data lines for the account (TWS default 100). */
+  lineBudget?: number;
+  /** Wall-clock latency before a snapshot completes (uniform in [min, max]). */
+  snapshotLatencyMs?: { min: number; max: number };
+  /** The paper account id. */
+  accountId?: string;
+  /** Send the 2104/2106/2158 farm notices after connect (as TWS does). */
+  farmNotices?: boolean;
+  /** A daily restart like TWS/IB Gateway's auto-restart: at this Eastern wall time, all clients drop and connections are refused for a while. */
+  restartWindow?: { atEt: string; durationSec: number } | null;
+  /** SQLite file for the account's books (orders, executions, positions, cash); in memory when unset. */
+  db?: string;
+  /** Log sink (one line per call); silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface ClientStats {
+  connId: number;
+  clientId: number | null;
+  serverVersion: number;
+  remote: string;
+  linesInUse: number;
+  /** Inbound messages in the last rolling second (limiter clock). */
+  msgRate: number;
+  /** Inbound messages per whole second of the limiter clock, oldest first (last 60 s). */
+  perSecond: { second: number; count: number }[];
+  totalIn: number;
+  totalOut: number;
+  pacingViolations: number;
+  marketDataType: number;
+}
+
+const CONNECTIVITY_LOST = 'Connectivity between IB and Trader Workstation has been lost.';
+
+export class PaperExchange implements SessionHost {
+  readonly model: MarketModel;
+  readonly config: SimConfig;
+  readonly seed: number;
+  readonly clock: SimClock;
+  readonly wall: Clock;
+  readonly limiterClock: Clock;
+  readonly pacing: PacingOptions;
+  readonly accountId: string;
+  readonly marketData: MarketDataHub;
+  private server: Server | null = null;
+  private readonly sessions = new Set<Session>();
+  private nextConnId = 1;
+  private publishTimer: NodeJS.Timeout | null = null;
+  private housekeepingTimer: NodeJS.Timeout | null = null;
+  private refuseUntil = 0;
+  private reopenTimer: NodeJS.Timeout | null = null;
+  private latencyMs = 0;
+  private dataPaused = false;
+  private connectivityTimer: NodeJS.Timeout | null = null;
+  private readonly nextIds = new Map<number, number>();
+  private lastRestartDay = -1;
+  private closed = false;
+  listenPort = 0;
+  listenHost = '127.0.0.1';
+  /** Extension point for the order and account engine (part 2). */
+  extraHandler: ((session: Session, req: Request) => boolean) | null = null;
+  extraTick: (() => void) | null = null;
+  onSessionReady: ((session: Session) => void) | null = null;
+  onSessionClosed: ((session: Session) => void) | null = null;
+
+  constructor(readonly opts: PaperExchangeOptions = {}) {
+    this.config = parseSimConfig(opts.config ?? {});
+    this.seed = opts.seed ?? 42;
+    this.model = new MarketModel(this.config, this.seed);
+    this.wall = opts.wallClock ?? { now: () => Date.now() };
+    this.limiterClock = opts.limiterClock ?? this.wall;
+    this.pacing = { ...DEFAULT_PACING, ...opts.pacing };
+    this.accountId = opts.accountId ?? 'DU1234567';
+    const mode = opts.sessionMode ?? 'open';
+    const startAt = typeof opts.startAt === 'string' ? Date.parse(opts.startAt) : opts.startAt;
+    const start = startAt ?? (mode === 'open' ? defaultOpenStart(this.wall.now()) : this.wall.now());
+    if (!Number.isFinite(start)) throw new Error(`Invalid startAt ${String(opts.startAt)}`);
+    this.clock = new SimClock({ wall: this.wall, speed: opts.speed ?? 1, mode, start });
+    this.marketData = new MarketDataHub(
+      { model: this.model, seed: this.seed, simNow: () => this.clock.now(), dataFlowing: () => !this.dataPaused },
+      { lineBudget: opts.lineBudget ?? 100, snapshotLatencyMs: opts.snapshotLatencyMs ?? { min: 500, max: 2000 } },
+    );
+  }
+
+  log(line: string): void {
+    this.opts.log?.(line);
+  }
+
+  simNow(): number {
+    return this.clock.now();
+  }
+
+  connectionTime(): string {
+    return formatEt(this.clock.now());
+  }
+
+  outboundLatencyMs(): number {
+    return this.latencyMs;
+  }
+
+  async listen(): Promise<{ port: number; host: string }> {
+    const host = this.opts.host ?? '127.0.0.1';
+    await this.openListener(host, this.opts.port ?? 0);
+    if (!this.opts.manualPublish) {
+      this.publishTimer = setInterval(() => this.tick(), this.opts.publishIntervalMs ?? 250);
+      this.publishTimer.unref?.();
+    }
+    this.housekeepingTimer = setInterval(() => this.housekeeping(), 1000);
+    this.housekeepingTimer.unref?.();
+    return { port: this.listenPort, host: this.listenHost };
+  }
+
+  private openListener(host: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const server = createServer((socket) => this.onConnection(socket));
+      server.on('error', (err) => {
+        if (!this.server) reject(err);
+        else this.log(`listener error: ${err.message}`);
+      });
+      server.listen(port, host, () => {
+        const addr = server.address();
+        if (addr && typeof addr === 'object') {
+          this.listenPort = addr.port;
+          this.listenHost = addr.address;
+        }
+        this.server = server;
+        resolve();
+      });
+    });
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.closed || this.wall.now() < this.refuseUntil) {
+      socket.destroy();
+      return;
+    }
+    const session = new Session(socket, this.nextConnId++, this);
+    this.sessions.add(session);
+  }
+
+  onStartApi(session: Session, clientId: number): boolean {
+    for (const s of this.sessions) {
+      if (s !== session && s.isReady && s.clientId === clientId) {
+        session.error(-1, 326, 'Unable to connect as the client id is already in use. Retry with a unique client id.');
+        session.end();
+        return false;
+      }
+    }
+    session.clientId = clientId;
+    session.send(enc.managedAccounts(this.accountId));
+    session.send(enc.nextValidId(this.nextOrderId(clientId)));
+    if (this.opts.farmNotices !== false) {
+      session.error(-1, 2104, 'Market data farm connection is OK:usfarm');
+      session.error(-1, 2106, 'HMDS data farm connection is OK:ushmds');
+      session.error(-1, 2158, 'Sec-def data farm connection is OK:secdefnj');
+    }
+    this.log(`client ${clientId} connected (conn ${session.connId}, v${session.serverVersion}, ${session.remote})`);
+    queueMicrotask(() => this.onSessionReady?.(session));
+    return true;
+  }
+
+  onClosed(session: Session): void {
+    if (!this.sessions.delete(session)) return;
+    this.marketData.dropSession(session);
+    this.onSessionClosed?.(session);
+    if (session.clientId !== null) this.log(`client ${session.clientId} disconnected (conn ${session.connId})`);
+  }
+
+  /** Next order id for a client; part 2 replaces this with the persistent books. */
+  nextOrderId(clientId: number): number {
+    return this.orderIdSource ? this.orderIdSource(clientId) : (this.nextIds.get(clientId) ?? 1);
+  }
+
+  orderIdSource: ((clientId: number) => number) | null = null;
+
+  onRequest(session: Session, req: Request): void {
+    if (this.extraHandler?.(session, req)) return;
+    const now = this.clock.now();
+    switch (req.type) {
+      case 'reqCurrentTime':
+        session.send(enc.currentTime(Math.floor(now / 1000)));
+        return;
+      case 'reqIds':
+        session.send(enc.nextValidId(this.nextOrderId(session.clientId ?? 0)));
+        return;
+      case 'reqManagedAccts':
+        session.send(enc.managedAccounts(this.accountId));
+        return;
+      case 'reqMarketDataType':
+        if (req.marketDataType < 1 || req.marketDataType > 4) {
+          session.error(-1, 321, `Error validating request.-'bY' : cause - Invalid market data type ${req.marketDataType}`);
+          return;
+        }
+        session.marketDataType = req.marketDataType;
+        return;
+      case 'reqContractDetails':
+        this.contractDetails(session, req.reqId, req.contract, now);
+        return;
+      case 'reqSecDefOptParams':
+        this.secDefOptParams(session, req.reqId, req.underlyingSymbol, req.futFopExchange, req.underlyingSecType, req.underlyingConId, now);
+        return;
+      case 'reqMktData':
+        this.marketData.request(session, req.reqId, req.contract, req.genericTicks, req.snapshot, req.regulatorySnapshot);
+        return;
+      case 'cancelMktData':
+        this.marketData.cancel(session, req.reqId);
+        return;
+      case 'reqMarketRule': {
+        const rule = MARKET_RULES[req.marketRuleId];
+        if (rule) session.send(enc.marketRule(req.marketRuleId, rule));
+        else session.error(-1, 321, `Error validating request.-'bS' : cause - Unknown market rule ${req.marketRuleId}`);
+        return;
+      }
+      case 'unsupported':
+        session.error(req.reqId, 321, `Error validating request.-'${req.name}' : cause - not supported by the SpreadDesk paper exchange`);
+        return;
+      default:
+        session.error('reqId' in req ? req.reqId : 'orderId' in req ? req.orderId : -1, 321, `Error validating request.-'${req.type}' : cause - not supported by the SpreadDesk paper exchange`);
+    }
+  }
+
+  private contractDetails(session: Session, reqId: number, contract: Parameters<typeof findContracts>[1], now: number): void {
+    const found = findContracts(this.model, contract, now);
+    if (found.length === 0) {
+      session.error(reqId, 200, NO_SECDEF);
+      return;
+    }
+    // Large chains go out in slices so one request never blocks the event loop.
+    const sv = session.serverVersion;
+    let i = 0;
+    const step = (): void => {
+      if (!session.isReady) return;
+      const end = Math.min(found.length, i + 500);
+      for (; i < end; i++) session.send(enc.contractData(sv, reqId, details(found[i] as (typeof found)[number], now)));
+      if (i < found.length) setImmediate(step);
+      else session.send(enc.contractDataEnd(reqId));
+    };
+    step();
+  }
+
+  private secDefOptParams(session: Session, reqId: number, symbol: string, futFopExchange: string, secType: string, conId: number, now: number): void {
+    const u = this.model.underlying(symbol);
+    if (!u || (secType !== '' && secType !== u.secType) || (conId > 0 && conId !== u.conId)) {
+      session.error(reqId, 200, NO_SECDEF);
+      return;
+    }
+    const day = this.model.listingDay(now);
+    for (const info of this.model.classesOf(u.symbol)) {
+      const expiries = this.model.expiries(info, day);
+      const strikes = new Set<number>();
+      for (const e of expiries) for (const k of this.model.strikes(info, e, day)) strikes.add(k);
+      const exps = expiries.map(dayToYmd);
+      const sortedStrikes = [...strikes].sort((a, b) => a - b);
+      for (const ex of info.cfg.exchanges) {
+        if (futFopExchange !== '' && futFopExchange !== ex) continue;
+        session.send(enc.secDefOptParams(reqId, ex, u.conId, info.cfg.tradingClass, info.cfg.multiplier, exps, sortedStrikes));
+      }
+    }
+    session.send(enc.secDefOptParamsEnd(reqId));
+  }
+
+  /** One publishing round plus the order/account engine's periodic work. */
+  tick(): void {
+    if (this.closed) return;
+    try {
+      this.extraTick?.();
+      this.marketData.publish();
+    } catch (e) {
+      this.log(`tick error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+
+  /** Runs a publishing round now (manual mode and tests). */
+  publishNow(): number {
+    this.extraTick?.();
+    return this.marketData.publish();
+  }
+
+  private housekeeping(): void {
+    const w = this.opts.restartWindow;
+    if (!w) return;
+    const m = /^(\d{1,2}):(\d{2})$/.exec(w.atEt);
+    if (!m) return;
+    const { day, msOfDay } = utcToEt(this.wall.now());
+    const at = (Number(m[1]) * 60 + Number(m[2])) * 60_000;
+    if (day !== this.lastRestartDay && msOfDay >= at && msOfDay < at + 60_000) {
+      this.lastRestartDay = day;
+      this.restart(w.durationSec);
+    }
+  }
+
+  // ---- faults -------------------------------------------------------------------------------------
+
+  /** Drops every connection of a client id (or one connection by connId). */
+  dropClient(clientId: number): number {
+    let n = 0;
+    for (const s of [...this.sessions]) {
+      if (s.clientId === clientId) {
+        s.destroy();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Refuses new connections for a while (the listener closes, so clients see ECONNREFUSED). */
+  refuseConnections(seconds: number): void {
+    this.refuseUntil = this.wall.now() + seconds * 1000;
+    const host = this.listenHost;
+    const port = this.listenPort;
+    const server = this.server;
+    this.server = null;
+    server?.close();
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      if (this.closed) return;
+      this.openListener(host, port).catch((e: unknown) => this.log(`could not reopen listener: ${String(e)}`));
+    }, seconds * 1000);
+  }
+
+  /** A TWS-style restart: every client is dropped and connections are refused for the duration. */
+  restart(durationSec: number): void {
+    this.log(`simulated restart for ${durationSec}s`);
+    for (const s of [...this.sessions]) s.destroy();
+    this.refuseConnections(durationSec);
+  }
+
+  /**
+   * The connectivity-loss sequence: 1100 (and farm-broken notices) now; market data stops; after the
+   * outage 1102 "data maintained" (subscriptions resume) or 1101 "data lost" (subscriptions are dropped and
+   * must be re-requested).
+   */
+  connectivityLoss(durationMs: number, dataLost: boolean): void {
+    this.dataPaused = true;
+    for (const s of this.sessions) {
+      if (!s.isReady) continue;
+      s.error(-1, 1100, CONNECTIVITY_LOST);
+      s.error(-1, 2103, 'Market data farm connection is broken:usfarm');
+      s.error(-1, 2105, 'HMDS data farm connection is broken:ushmds');
+    }
+    if (this.connectivityTimer) clearTimeout(this.connectivityTimer);
+    this.connectivityTimer = setTimeout(() => {
+      this.connectivityTimer = null;
+      this.dataPaused = false;
+      if (dataLost) this.marketData.dropAll();
+      for (const s of this.sessions) {
+        if (!s.isReady) continue;
+        if (dataLost) s.error(-1, 1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.');
+        else s.error(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
+        s.error(-1, 2104, 'Market data farm connection is OK:usfarm');
+        s.error(-1, 2106, 'HMDS data farm connection is OK:ushmds');
+      }
+    }, durationMs);
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = Math.max(0, ms);
+  }
+
+  setSnapshotLatency(min: number, max: number): void {
+    this.marketData.opts.snapshotLatencyMs = { min: Math.max(0, min), max: Math.max(min, max) };
+  }
+
+  // ---- inspection ---------------------------------------------------------------------------------
+
+  clients(): ClientStats[] {
+    const nowSec = Math.floor(this.limiterClock.now() / 1000);
+    return [...this.sessions].map((s) => ({
+      connId: s.connId,
+      clientId: s.clientId,
+      serverVersion: s.serverVersion,
+      remote: s.remote,
+      linesInUse: this.marketData.linesOf(s),
+      msgRate: s.limiter.rate(),
+      perSecond: [...s.limiter.perSecond.entries()].filter(([sec]) => sec > nowSec - 60).sort((a, b) => a[0] - b[0]).map(([second, count]) => ({ second, count })),
+      totalIn: s.limiter.total,
+      totalOut: s.outMessages,
+      pacingViolations: s.limiter.violations,
+      marketDataType: s.marketDataType,
+    }));
+  }
+
+  sessionsList(): Session[] {
+    return [...this.sessions];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.publishTimer) clearInterval(this.publishTimer);
+    if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    if (this.connectivityTimer) clearTimeout(this.connectivityTimer);
+    this.marketData.dropAll();
+    for (const s of [...this.sessions]) s.destroy();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,71 @@
+// Public entry of the local paper exchange: start it programmatically (the app's "Local paper" profile, tests).
+import { PaperExchange, type ClientStats, type PaperExchangeOptions } from './exchange';
+import type { MarketModel } from '../../core/sim/model';
+import type { SimClock } from '../../core/sim/clock';
+
+export type { PaperExchangeOptions, ClientStats } from './exchange';
+
+export interface PaperFaults {
+  /** Drops the socket(s) of a client id; returns how many were dropped. */
+  dropClient(clientId: number): number;
+  /** Closes the listener for N seconds (new connections are refused), then reopens on the same port. */
+  refuseConnections(seconds: number): void;
+  /** A TWS-style daily restart now: every client dropped, connections refused for the duration. */
+  restart(durationSec: number): void;
+  /** 1100, market data stops; after the outage 1102 (data maintained) or 1101 (data lost, subscriptions dropped). */
+  connectivityLoss(durationMs: number, opts?: { dataLost?: boolean }): void;
+  /** Added latency on every outbound message, in ms (0 to clear). */
+  setLatency(ms: number): void;
+  /** Snapshot completion latency range in ms. */
+  setSnapshotLatency(minMs: number, maxMs: number): void;
+}
+
+export interface PaperExchangeHandle {
+  port: number;
+  host: string;
+  close(): Promise<void>;
+  /** Simulated market time (epoch ms). */
+  now(): number;
+  clock: SimClock;
+  model: MarketModel;
+  accountId: string;
+  /** Runs one market-data publishing round now; returns the ticks sent (for manualPublish mode). */
+  publishNow(): number;
+  /** Per-client statistics: lines in use, message rate, per-second inbound counts. */
+  clients(): ClientStats[];
+  stats(): { linesInUse: number; lineBudget: number; clients: number; ticksSent: number };
+  faults: PaperFaults;
+  /** The exchange object itself, for deeper inspection in tests. */
+  exchange: PaperExchange;
+}
+
+/** Starts a paper exchange listening on loopback (port 0 = ephemeral) and resolves once it accepts connections. */
+export async function startPaperExchange(options: PaperExchangeOptions = {}): Promise<PaperExchangeHandle> {
+  const ex = new PaperExchange(options);
+  await attachBooks(ex, options);
+  const { port, host } = await ex.listen();
+  return {
+    port,
+    host,
+    close: () => ex.close(),
+    now: () => ex.simNow(),
+    clock: ex.clock,
+    model: ex.model,
+    accountId: ex.accountId,
+    publishNow: () => ex.publishNow(),
+    clients: () => ex.clients(),
+    stats: () => ({ linesInUse: ex.marketData.linesInUse, lineBudget: ex.marketData.opts.lineBudget, clients: ex.clients().length, ticksSent: ex.marketData.ticksSent }),
+    faults: {
+      dropClient: (id) => ex.dropClient(id),
+      refuseConnections: (s) => ex.refuseConnections(s),
+      restart: (s) => ex.restart(s),
+      connectivityLoss: (ms, o) => ex.connectivityLoss(ms, o?.dataLost ?? false),
+      setLatency: (ms) => ex.setLatency(ms),
+      setSnapshotLatency: (a, b) => ex.setSnapshotLatency(a, b),
+    },
+    exchange: ex,
+  };
+}
+
+/** Hook for the order/account books (part 2); a no-op until they exist. */
+async function attachBooks(_ex: PaperExchange, _options: PaperExchangeOptions): Promise<void> {}
