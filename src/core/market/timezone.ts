@@ -1,0 +1,109 @@
+// America/New_York wall-clock time by rule (US DST law), with no dependence on the host's time-zone database.
+//
+// Rules: EST = UTC−5, EDT = UTC−4. Since 2007 (Energy Policy Act of 2005) DST runs from the second Sunday of
+// March at 02:00 local standard time (07:00 UTC) to the first Sunday of November at 02:00 local daylight
+// time (06:00 UTC). 1987–2006: first Sunday of April to the last Sunday of October, same clock times.
+// Earlier years are not supported (they are treated with the 1987 rule).
+import { type EpochDay, type IsoDate, MS_PER_DAY, epochDayOf, fromEpochDay, lastWeekdayOfMonth, nthWeekdayOfMonth, toEpochDay } from './dates';
+
+/** Milliseconds since 1970-01-01T00:00:00Z (a UTC instant). */
+export type EpochMs = number;
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_MINUTE = 60_000;
+
+/** [start, end) of daylight time in UTC milliseconds for a calendar year. */
+export function dstIntervalUtc(year: number): [EpochMs, EpochMs] {
+  let startDay: EpochDay, endDay: EpochDay;
+  if (year >= 2007) {
+    startDay = nthWeekdayOfMonth(year, 3, 0, 2);
+    endDay = nthWeekdayOfMonth(year, 11, 0, 1);
+  } else {
+    startDay = nthWeekdayOfMonth(year, 4, 0, 1);
+    endDay = lastWeekdayOfMonth(year, 10, 0);
+  }
+  // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC.
+  return [startDay * MS_PER_DAY + 7 * MS_PER_HOUR, endDay * MS_PER_DAY + 6 * MS_PER_HOUR];
+}
+
+// UTC calendar year of an instant, without Date.
+function utcYear(ms: EpochMs): number {
+  const day = Math.floor(ms / MS_PER_DAY);
+  // Fast civil year: shift to March-based years like Hinnant's algorithm.
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+}
+
+/** UTC offset of New York at an instant, in minutes: −240 (EDT) or −300 (EST). */
+export function nyOffsetMinutes(ms: EpochMs): number {
+  const [start, end] = dstIntervalUtc(utcYear(ms));
+  return ms >= start && ms < end ? -240 : -300;
+}
+
+/** New York wall-clock fields of an instant. */
+export interface NyTime {
+  readonly date: IsoDate;
+  /** Minutes since local midnight, 0–1439. */
+  readonly minuteOfDay: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly millisecond: number;
+  /** UTC offset in minutes (−240 or −300). */
+  readonly offsetMinutes: number;
+  /** True while daylight time is in effect. */
+  readonly dst: boolean;
+}
+
+/** Converts a UTC instant to New York wall-clock time. */
+export function toNewYork(ms: EpochMs): NyTime {
+  const offsetMinutes = nyOffsetMinutes(ms);
+  const local = ms + offsetMinutes * MS_PER_MINUTE;
+  const day = Math.floor(local / MS_PER_DAY);
+  const msOfDay = local - day * MS_PER_DAY;
+  const minuteOfDay = Math.floor(msOfDay / MS_PER_MINUTE);
+  return {
+    date: fromEpochDay(day),
+    minuteOfDay,
+    hour: Math.floor(minuteOfDay / 60),
+    minute: minuteOfDay % 60,
+    second: Math.floor((msOfDay % MS_PER_MINUTE) / 1000),
+    millisecond: msOfDay % 1000,
+    offsetMinutes,
+    dst: offsetMinutes === -240,
+  };
+}
+
+/** New York calendar date of an instant. */
+export function nyDate(ms: EpochMs): IsoDate {
+  return fromEpochDay(Math.floor((ms + nyOffsetMinutes(ms) * MS_PER_MINUTE) / MS_PER_DAY));
+}
+
+/**
+ * The UTC instant of a New York wall-clock time on a date (minutes after local midnight, may include a
+ * fraction). Wall times that do not exist (the spring-forward hour 02:00–02:59) are read as standard time,
+ * i.e. moved one hour later; ambiguous times (the fall-back hour 01:00–01:59) resolve to the earlier, daylight
+ * instant. Market hours never fall in either hour.
+ */
+export function fromNewYork(date: IsoDate, minuteOfDay: number): EpochMs {
+  const localMs = toEpochDay(date) * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
+  // Try daylight time first (earlier instant for ambiguous times), then standard time.
+  const asDst = localMs + 240 * MS_PER_MINUTE;
+  if (nyOffsetMinutes(asDst) === -240) return asDst;
+  return localMs + 300 * MS_PER_MINUTE;
+}
+
+/** The UTC instant of hh:mm New York time on a date. */
+export function nyInstant(date: IsoDate, hour: number, minute = 0): EpochMs {
+  return fromNewYork(date, hour * 60 + minute);
+}
+
+/** UTC instant of 00:00 UTC on a calendar date (for tests and date-only arithmetic). */
+export function utcMidnight(y: number, m: number, d: number): EpochMs {
+  return epochDayOf(y, m, d) * MS_PER_DAY;
+}

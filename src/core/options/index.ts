@@ -1,0 +1,28 @@
+// Option analytics: BSM price and greeks, American values, implied volatility, probabilities, Monte-Carlo.
+//
+// Units: $ per share for prices; T in years (ACT/365); r, q, sigma, drift as annual decimals (0.05 = 5%).
+// Greeks: delta per $1, gamma per $1, theta per CALENDAR DAY, vega per VOL POINT (σ + 0.01), rho per 1% rate.
+//
+// API summary
+//   Pricing     bsmPrice(right, S, K, T, r, q, σ) · bsmGreeks(...) → Greeks
+//               bsmPriceFast(isCall, ...) · bsmGreeksInto(out: Float64Array, offset, isCall, ...)   (no allocation)
+//               bsmPriceDiscounted(isCall, S·e^{−qT}, K·e^{−rT}, σ√T)                                 (shared discounting)
+//               americanPrice / americanGreeks (Bjerksund–Stensland 2002) · optionPrice/optionGreeks(style, ...)
+//               — rule: European style → BSM; American → BS2002 unless early exercise is never optimal
+//                 (call with q ≤ 0, put with r ≤ 0) where it equals BSM; see american.ts.
+//   Implied vol impliedVol(right, price, S, K, T, r, q) → {ok, vol} | {ok:false, reason}
+//               impliedVolFast(isCall, ...) → σ or negative IV_* code (no allocation) · impliedVolAmerican(...)
+//   Probability probAbove/probBelow(S, H, T, σ, μ) · probTouch(S, H, T, σ, μ) · riskNeutralDrift(r, q)
+//               verticalOutcome(bullish, isCredit, kLow, kHigh, cash, S, T, σ, μ) → POP, P(max profit),
+//               P(max loss), EV, breakeven · verticalOutcomeInto(out, offset, ...)                     (no allocation)
+//   Simulation  simulateExitPlan(spec, rng) → P(target), P(stop), P(time stop), mean P&L (seeded)
+//   Numerics    normCdf (Cody, rel. err 1.4e-15) · normPdf · normInv · logNormCdf · bivariateNormCdf (Genz)
+//               createRng(seed) → Rng (xoshiro128**, polar normals) · brentRoot
+export * from './normal';
+export * from './bsm';
+export * from './iv';
+export * from './american';
+export * from './probability';
+export * from './montecarlo';
+export * from './rng';
+export * from './solve';
