@@ -246,6 +246,53 @@ export class LineManager<S> {
     return true;
   }
 
+  /**
+   * TWS refused this request for a reason a retry may cure (354 before switching to delayed data): free the
+   * line and queue the request again. Returns true when the id was one of our lines.
+   */
+  requeue(reqId: number, error: BrokerError): boolean {
+    const owner = this.byReqId.get(reqId);
+    if (!owner) return false;
+    this.byReqId.delete(reqId);
+    this.port.retired?.(reqId);
+    this.freeLine();
+    if (owner.kind === 'stream') this.requeueStream(owner.stream);
+    else this.retrySnap(owner.snap, error);
+    this.pump();
+    return true;
+  }
+
+  /**
+   * Before a deliberate disconnect: cancel every line at TWS and grant no more. Streams stay registered and
+   * wait for the next connection; running snapshots are queued again. Resolves once the cancels are written.
+   */
+  async suspend(): Promise<void> {
+    this.connected = false;
+    const cancels: Promise<void>[] = [];
+    const release = (reqId: number, pending: { dropIfQueued(): boolean } | null) => {
+      this.byReqId.delete(reqId);
+      this.port.retired?.(reqId);
+      if (pending?.dropIfQueued()) this.freeLine();
+      else cancels.push(this.cancelHeld(reqId));
+    };
+    for (const s of this.streams.values()) {
+      if (s.state !== 'requesting' || s.reqId === null) continue;
+      release(s.reqId, s.pending);
+      s.state = 'waiting';
+      s.reqId = null;
+      s.pending = null;
+      this.waitingStreams.push(s);
+      this.notify(s, 'waiting');
+    }
+    for (const o of [...this.byReqId.values()]) {
+      if (o.kind !== 'snapshot' || o.snap.reqId === null) continue;
+      release(o.snap.reqId, o.snap.pending);
+      o.snap.attempts = Math.max(0, o.snap.attempts - 1); // a deliberate pause is not a failed attempt
+      this.retrySnap(o.snap, ours.disconnected('the quote snapshot'));
+    }
+    await Promise.allSettled(cancels);
+  }
+
   /** The socket closed: TWS dropped every line. Streams wait for the reconnect; snapshots are retried. */
   disconnected(): void {
     this.connected = false;
