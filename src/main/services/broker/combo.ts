@@ -1,37 +1,30 @@
 // Order building: the TWS contract and order for a single option or a two-leg BAG, with IBKR's net-price sign.
 //
-// IBKR's convention for a combo's limit (ibkrguides, "notes on combination orders"): the price is the net per
-// spread unit, positive when the action's side pays it — BUY a debit spread → +debit; BUY a spread that
-// pays you → −credit; SELL a spread and receive cash → +credit; SELL and owe cash → −debit. We take the net
-// as { amount, debit|credit } and write the sign here, once. Prices must already sit on the tick grid:
-// rounding a limit is a pricing decision for the ticket, never something to do silently here.
+// The credit/debit sign convention is written once, in core/spreads/bag.ts (toBagOrder): the BAG's legs are
+// the spread as held, BUY opens it and SELL closes it, and lmtPrice is +debit / −credit when buying, +credit /
+// −debit when selling. This module only applies it. Prices must already sit on the tick grid: rounding a
+// limit is a pricing decision for the ticket (core/spreads roundLimitPrice), never done silently here.
+import { isOnTick, lmtPriceForWire, toBagOrder, toMicros, TICKS_COMBO, type Micros, type NetPrice, type TickTable } from '../../../core/spreads';
 import { ours } from './errors';
-import type { NetPrice, OrderAction, PlaceOrderRequest } from './types';
+import type { OrderAction, PlaceOrderRequest } from './types';
 
-/** The signed BAG limit price IBKR expects for `action` and a net debit or credit. */
+/** The signed BAG limit price (dollars) IBKR expects for `action` and a net debit or credit. */
 export function comboLimitPrice(action: OrderAction, net: NetPrice): number {
-  const { amount } = net;
-  if (!Number.isFinite(amount) || amount < 0) throw ours.invalidOrder(`The net price must be a non-negative amount, got ${amount}.`);
-  const youPay = net.type === 'debit';
-  // BUY: positive when you pay. SELL: positive when you receive.
-  const positive = action === 'BUY' ? youPay : !youPay;
-  const signed = positive ? amount : -amount;
-  return signed === 0 ? 0 : signed;
+  if (!Number.isSafeInteger(net.amount) || net.amount < 0) throw ours.invalidOrder(`The net price must be a non-negative amount, got ${net.amount} micros.`);
+  const order = toBagOrder(action === 'BUY' ? 'open' : 'close', net);
+  const price = lmtPriceForWire(order);
+  return price === 0 ? 0 : price;
 }
 
-/** The net debit/credit that a signed BAG limit price means for `action` (the inverse of comboLimitPrice). */
-export function netFromComboPrice(action: OrderAction, lmtPrice: number): NetPrice {
-  const amount = Math.abs(lmtPrice);
-  const positive = lmtPrice >= 0;
-  const youPay = action === 'BUY' ? positive : !positive;
-  return { amount, type: youPay ? 'debit' : 'credit' };
+function tableFor(req: PlaceOrderRequest, combo: boolean): TickTable | null {
+  if (req.ticks && req.ticks.length > 0) return req.ticks;
+  if (req.minTick !== undefined && req.minTick > 0 && Number.isFinite(req.minTick)) return [{ from: 0 as Micros, increment: toMicros(req.minTick) }];
+  return combo ? TICKS_COMBO : null;
 }
 
-/** True when `price` is a whole number of ticks (within float noise). */
-export function onTick(price: number, tick: number): boolean {
-  if (!(tick > 0) || !Number.isFinite(price)) return false;
-  const n = price / tick;
-  return Math.abs(n - Math.round(n)) < 1e-6;
+/** True when `price` (dollars, either sign) sits on the grid. */
+export function onGrid(price: number, table: TickTable): boolean {
+  return Number.isFinite(price) && isOnTick(toMicros(Math.abs(price)), table);
 }
 
 /** The subset of @stoqey/ib's Contract and Order we send, as plain objects (the adapter casts them). */
@@ -96,11 +89,11 @@ export function buildOrder(req: PlaceOrderRequest, whatIf = false): { contract: 
     }
   }
   if (lmtPrice !== null) {
-    const tick = req.minTick;
-    if (tick === undefined || !(tick > 0)) throw ours.invalidOrder('The price increment (minTick) of the contract is needed to check the limit price.');
-    if (!onTick(lmtPrice, tick)) throw ours.invalidOrder(`The limit price ${Math.abs(lmtPrice)} is not a multiple of the price increment ${tick}.`);
-    // Snap float noise (0.30000000000000004) to the exact tick multiple before it is written as text.
-    lmtPrice = Number((Math.round(lmtPrice / tick) * tick).toFixed(10));
+    const table = tableFor(req, c.kind === 'combo');
+    if (!table) throw ours.invalidOrder('The price grid of the contract (ticks or minTick) is needed to check the limit price.');
+    if (!onGrid(lmtPrice, table)) throw ours.invalidOrder(`The limit price ${Math.abs(lmtPrice)} is not on the contract's price grid; round it to a valid tick first.`);
+    // Written from exact micros, so float noise (0.30000000000000004) never reaches the wire.
+    lmtPrice = (lmtPrice < 0 ? -1 : 1) * (toMicros(Math.abs(lmtPrice)) / 1_000_000);
   }
   const order: WireOrder = {
     action: req.action,

@@ -14,6 +14,7 @@ import type {
   PnlEvent,
   PositionEvent,
 } from '../../../core/journal/events';
+import type { NetPrice, TickTable } from '../../../core/spreads';
 import type { BrokerError } from './errors';
 import type { LineStats, StreamStatus } from './lines';
 import type { PacerStats } from './pacer';
@@ -270,8 +271,9 @@ export interface SingleOrderContract {
 }
 
 /**
- * A two-leg BAG combo. The price is given as the net per spread unit and its side — debit (you pay) or
- * credit (you receive) — and the adapter writes IBKR's signed limit price from the order action.
+ * A two-leg BAG combo, legs written as the spread is held (long leg BUY, short leg SELL — core/spreads/bag.ts).
+ * The price is the net per spread unit in our words (core/spreads NetPrice: amount + debit|credit); the adapter
+ * writes IBKR's signed limit with core/spreads' toBagOrder (BUY = open, SELL = close).
  */
 export interface ComboOrderContract {
   kind: 'combo';
@@ -281,12 +283,6 @@ export interface ComboOrderContract {
   legs: [ComboLeg, ComboLeg];
   /** Legs may fill separately (only for SMART); verticals are guaranteed combos, so default false. */
   nonGuaranteed?: boolean;
-}
-
-export interface NetPrice {
-  /** Dollars per share of one spread unit, ≥ 0. */
-  amount: number;
-  type: 'debit' | 'credit';
 }
 
 export interface PlaceOrderRequest {
@@ -300,11 +296,13 @@ export interface PlaceOrderRequest {
   orderType: 'LMT' | 'MKT';
   tif?: 'DAY' | 'GTC';
   contract: SingleOrderContract | ComboOrderContract;
-  /** Single orders: the limit price (must sit on `minTick`). */
+  /** Single orders: the limit price in dollars (must be on the tick grid). */
   limitPrice?: number;
-  /** Combo orders: the net price (must sit on `minTick`); the adapter applies IBKR's sign convention. */
+  /** Combo orders: the net price (core/spreads NetPrice, exact micros); must be on the tick grid. */
   net?: NetPrice;
-  /** The price increment the limit must be a multiple of (from the contract details / market rules). */
+  /** The tick grid the limit must sit on (core/spreads tick tables). Combos default to TICKS_COMBO. */
+  ticks?: TickTable;
+  /** Or a single price increment (e.g. contract details' minTick) when no table is at hand. */
   minTick?: number;
 }
 
