@@ -1,25 +1,33 @@
 // The IPC contract: every method and event the renderer and main may exchange, with zod schemas.
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
+import { brokerEvents, brokerMethods } from './broker';
 import { connectionEvents, connectionMethods } from './connection';
+import { diagnosticsEvents, diagnosticsMethods } from './diagnostics';
 import { settingsEvents, settingsMethods } from './settings';
 
 export * from './define';
 export * from './app';
 export * from './settings';
 export * from './connection';
+export * from './broker';
+export * from './diagnostics';
 export * from './settings-defaults';
 
 export const methods = {
   ...appMethods,
   ...settingsMethods,
   ...connectionMethods,
+  ...brokerMethods,
+  ...diagnosticsMethods,
 } as const;
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
   ...connectionEvents,
+  ...brokerEvents,
+  ...diagnosticsEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -5,6 +5,11 @@ export const METHOD_NAMES = [
   'settings.get',
   'settings.update',
   'connection.get',
+  'connection.connect',
+  'connection.disconnect',
+  'connection.tune',
+  'diagnostics.snapshot',
+  'diagnostics.prometheus',
 ] as const;
 
 export const EVENT_NAMES = [

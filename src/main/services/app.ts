@@ -1,8 +1,12 @@
 // The composition root: createServices(config) builds every main service; both entries (Electron, headless) use it.
 // Each domain contributes a handler map (`<domain>Handlers(deps)` in its service folder) that is spread into
 // `handlers` below; the HandlerMap type makes a method declared in the contract but not implemented a compile error.
-import type { ConnectionStatus, AppInfo } from '../../core/contract';
+import type { AppInfo } from '../../core/contract';
+import { startPaperExchange } from '../paper';
 import { createDispatcher, type Dispatcher, type HandlerMap } from '../transport/dispatch';
+import { brokerHandlers, createBrokerService, type BrokerService } from './broker/service';
+import type { IbBrokerOptions } from './broker/ib-broker';
+import { createDiagnostics, diagnosticsHandlers } from './diagnostics';
 import { createEventBus, type EventBus } from './events';
 import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
@@ -15,12 +19,17 @@ export interface ServicesConfig {
   /** Validate every emitted event and handler result against the contract (tests, dev). */
   strictContract?: boolean;
   now?: () => number;
+  /** Broker adapter overrides (tests shorten timeouts). */
+  brokerOptions?: Partial<IbBrokerOptions>;
+  /** Connect to the active profile at start-up (off by default: the trader presses Connect). */
+  autoConnect?: boolean;
 }
 
 export interface Services {
   dispatcher: Dispatcher;
   bus: EventBus;
   settings: SettingsStore;
+  broker: BrokerService;
   close(): Promise<void>;
 }
 
@@ -31,24 +40,25 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const settings = createSettingsStore(config.dataDir, log, (s) => bus.emit('settings.changed', s));
   const startedAt = now();
 
-  // Until the broker layer lands the connection honestly reports "disconnected".
-  let connection: ConnectionStatus = disconnectedStatus(settings, now());
-  bus.emit('connection.status', connection);
+  const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper: (o) => startPaperExchange(o), brokerOptions: config.brokerOptions });
+  const diagnostics = createDiagnostics({ broker, logger: log });
+  bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
   const handlers: HandlerMap = {
     'app.info': () => ({ name: 'SpreadDesk', version: config.version, mode: config.mode, dataDir: config.dataDir, platform: process.platform, startedAt }),
     'settings.get': () => settings.get(),
     'settings.update': ({ patch }) => {
+      const before = settings.get().activeProfile;
       const saved = settings.update(patch);
-      if (patch.activeProfile && patch.activeProfile !== connection.profile) {
-        connection = disconnectedStatus(settings, now());
-        bus.emit('connection.status', connection);
-      }
+      if (saved.activeProfile !== before) broker.profileChanged();
       return saved;
     },
-    'connection.get': () => connection,
+    ...brokerHandlers(broker),
+    ...diagnosticsHandlers(diagnostics),
   };
+
+  if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
 
   const dispatcher = createDispatcher(handlers, {
     validateResults: config.strictContract ?? false,
@@ -59,24 +69,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     dispatcher,
     bus,
     settings,
+    broker,
     async close() {
+      await diagnostics.close();
+      await broker.close();
       log.info('services closed');
     },
-  };
-}
-
-function disconnectedStatus(settings: SettingsStore, at: number): ConnectionStatus {
-  const s = settings.get();
-  const profile = s.profiles.find((p) => p.id === s.activeProfile);
-  return {
-    state: 'disconnected',
-    profile: s.activeProfile,
-    serverVersion: null,
-    accounts: [],
-    isPaper: !(profile?.live ?? false),
-    isSimulated: profile?.simulated ?? false,
-    lastError: null,
-    lastMessageAt: null,
-    since: at,
   };
 }
