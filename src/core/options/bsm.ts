@@ -125,7 +125,7 @@ function writeDegenerate(
   out[offset + 2] = 0;
   out[offset + 3] = itm && T > 0 ? (sign * (q * S * dq - r * K * dr)) / DAYS_PER_YEAR : 0;
   out[offset + 4] = 0;
-  out[offset + 5] = itm ? (sign * K * T * dr) / 100 : 0;
+  out[offset + 5] = itm ? (sign * K * T * dr) / 100 + 0 : 0; // + 0 turns −0 into 0
 }
 
 const scratch = new Float64Array(GREEKS_STRIDE);

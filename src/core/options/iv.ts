@@ -43,10 +43,14 @@ export function impliedVolFast(isCall: boolean, price: number, S: number, K: num
   const F = S * Math.exp((r - q) * T);
   const x = Math.log(F / K);
   const sqrtFK = Math.sqrt(F * K);
-  let undiscounted = price / df;
+  const undiscounted = price / df;
   // In the money: keep only the time value (the price of the OTM option of the other type).
-  if (isCall ? F > K : K > F) undiscounted -= isCall ? F - K : K - F;
-  const beta = undiscounted / sqrtFK;
+  const intrinsic = isCall ? (F > K ? F - K : 0) : K > F ? K - F : 0;
+  const timeValue = undiscounted - intrinsic;
+  // In the money, a time value within rounding of price − intrinsic is no time value: the price sits on its
+  // lower bound and any volatility would be noise.
+  if (timeValue <= (intrinsic > 0 ? 4 * Number.EPSILON * (undiscounted + F + K) : 0)) return IV_BELOW_INTRINSIC;
+  const beta = timeValue / sqrtFK;
   const xo = x > 0 ? -x : x;
   const s = solveNormalised(xo, beta);
   return s > 0 ? s / Math.sqrt(T) : s;
