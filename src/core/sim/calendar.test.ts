@@ -9,6 +9,7 @@ describe('NYSE calendar', () => {
     for (const h of ['20250101', '20250120', '20250217', '20250418', '20250526', '20250619', '20250704', '20250901', '20251127', '20251225']) expect(isTradingDay(d(h)), h).toBe(false);
     for (const h of ['20260101', '20260119', '20260216', '20260403', '20260525', '20260619', '20260703', '20260907', '20261126', '20261225']) expect(isTradingDay(d(h)), h).toBe(false);
     expect(isTradingDay(d('20250102'))).toBe(true);
+    expect(isTradingDay(d('20250109'))).toBe(false); // special closure (day of mourning)
     expect(isTradingDay(d('20250104'))).toBe(false); // Saturday
   });
 

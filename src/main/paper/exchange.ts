@@ -300,7 +300,7 @@ export class PaperExchange implements SessionHost {
     if (this.closed) return;
     try {
       this.extraTick?.();
-      this.marketData.publish();
+      this.marketData.publish(false);
     } catch (e) {
       this.log(`tick error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }

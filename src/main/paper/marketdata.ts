@@ -155,15 +155,41 @@ export class MarketDataHub {
     for (const s of [...this.subs.keys()]) this.dropSession(s);
   }
 
-  /** One publishing round: every streaming subscription gets the ticks that changed. */
-  publish(): number {
-    if (!this.host.dataFlowing()) return 0;
+  private roundRunning = false;
+
+  /**
+   * One publishing round: every streaming subscription gets the ticks that changed. Timer-driven rounds
+   * work in slices of a few milliseconds and yield between them; a round still running when the next is
+   * due makes that one skip (the diff state conflates the missed changes). `sync` runs the whole round now.
+   */
+  publish(sync = true): number {
+    if (!this.host.dataFlowing() || this.roundRunning) return 0;
     const before = this.ticksSent;
-    const cache = new Map<string, UnderlyingQuote | OptionQuote>();
+    const work: Sub[] = [];
     for (const [session, mine] of this.subs) {
       if (!session.isReady || session.congested) continue;
-      for (const sub of mine.values()) if (!sub.snapshot && !sub.frozen) this.emit(sub, false, cache);
+      for (const sub of mine.values()) if (!sub.snapshot && !sub.frozen) work.push(sub);
     }
+    const cache = new Map<string, UnderlyingQuote | OptionQuote>();
+    if (sync) {
+      for (const sub of work) this.emit(sub, false, cache);
+      return this.ticksSent - before;
+    }
+    this.roundRunning = true;
+    let i = 0;
+    const slice = (): void => {
+      const until = performance.now() + 8;
+      for (; i < work.length && performance.now() < until; ) {
+        const end = Math.min(work.length, i + 32);
+        for (; i < end; i++) {
+          const sub = work[i];
+          if (sub && this.subs.get(sub.session)?.get(sub.reqId) === sub && sub.session.isReady) this.emit(sub, false, cache);
+        }
+      }
+      if (i < work.length) setImmediate(slice);
+      else this.roundRunning = false;
+    };
+    slice();
     return this.ticksSent - before;
   }
 
