@@ -393,6 +393,8 @@ export class IbBroker implements Broker {
         this.attemptFailed(session, new ConnectFailedError('connect-failed', { code: 502, userMessage: `TWS at ${target.host}:${target.port} did not complete the API handshake within ${Math.round(this.opts.connectTimeoutMs / 1000)} s. Is the API enabled, and is another dialog open in TWS?` }));
       }, this.opts.connectTimeoutMs);
       try {
+        // The handshake and startApi bypass the queue; they still count against TWS's rate.
+        this.pacer.recordExternal(2);
         ib.connect(target.clientId);
       } catch (e) {
         this.attemptFailed(session, new ConnectFailedError('connect-failed', { code: 502, cause: e }));

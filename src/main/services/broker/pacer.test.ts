@@ -142,3 +142,16 @@ describe('Pacer', () => {
     expect(() => pacer.setRate(0)).toThrow(RangeError);
   });
 });
+
+describe('Pacer.recordExternal', () => {
+  it('messages sent around the queue (the handshake) use up slots of the window', () => {
+    const timers = new ManualTimers(0);
+    const pacer = new Pacer({ timers, ratePerSecond: 5, burstPer100ms: 5 });
+    pacer.recordExternal(2);
+    const sent: number[] = [];
+    for (let i = 0; i < 5; i++) pacer.enqueue('quote', () => sent.push(timers.now()));
+    expect(sent).toHaveLength(3);
+    timers.advance(1100);
+    expect(sent).toHaveLength(5);
+  });
+});

@@ -146,6 +146,16 @@ export class Pacer {
     };
   }
 
+  /**
+   * Counts messages that reached the socket without passing through the queue (the API handshake and
+   * startApi, which @stoqey writes itself), so the window still holds at most `rate` messages in total.
+   */
+  recordExternal(n = 1): void {
+    const now = this.timers.now();
+    for (let i = 0; i < n; i++) for (const log of this.logs) log.record(now);
+    this.meter.mark(n);
+  }
+
   /** Holds every queued message (e.g. while the socket is down); `resume` continues in priority order. */
   pause(): void {
     this.paused = true;
