@@ -1,0 +1,226 @@
+// Contract for the spread scanner: filters, scoring, ranked rows, progress and presets.
+import { z } from 'zod';
+import { method } from './define';
+
+/**
+ * The four verticals. Credit kinds sell the nearer-the-money leg, debit kinds buy it:
+ * bull-call = long lower call / short higher call (debit) · bear-put = long higher put / short lower put (debit)
+ * bull-put = short higher put / long lower put (credit) · bear-call = short lower call / long higher call (credit).
+ */
+export const SpreadKind = z.enum(['bear-call', 'bear-put', 'bull-call', 'bull-put']);
+export type SpreadKind = z.infer<typeof SpreadKind>;
+export const SPREAD_KINDS: readonly SpreadKind[] = SpreadKind.options;
+export const CREDIT_KINDS: readonly SpreadKind[] = ['bull-put', 'bear-call'];
+export const DEBIT_KINDS: readonly SpreadKind[] = ['bull-call', 'bear-put'];
+
+const Finite = z.number().refine(Number.isFinite, 'Must be a finite number');
+const NonNeg = Finite.refine((v) => v >= 0, 'Must be 0 or more');
+const Fraction = Finite.refine((v) => v >= 0 && v <= 1, 'Must be between 0 and 1');
+
+/** An inclusive range; a missing end is open. */
+const Range = (inner: z.ZodType<number>) =>
+  z
+    .object({ min: inner.optional(), max: inner.optional() })
+    .strict()
+    .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not exceed max');
+
+/**
+ * Scan filters. Every bound is optional; a candidate whose metric is unknown (missing IV, OI…) fails a bound
+ * that needs it. Units: prices in dollars per share, money ($) per one spread (× multiplier), ratios as fractions.
+ */
+export const ScanFilters = z
+  .object({
+    kinds: z.array(SpreadKind).min(1).max(4),
+    /** Calendar days to expiry (NYSE calendar), inclusive. */
+    dte: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }).strict().refine((r) => r.min <= r.max, 'min must not exceed max'),
+    /** |delta| of the short leg, 0–1. */
+    shortDelta: Range(Fraction).optional(),
+    /** Width in strike points. */
+    width: Range(NonNeg).optional(),
+    /** Width as a fraction of the underlying price (0.01 = 1 %). */
+    widthOfSpot: Range(NonNeg).optional(),
+    /** Credit kinds: minimum net credit per share at the scoring basis. */
+    minCredit: NonNeg.optional(),
+    /** Debit kinds: maximum net debit per share at the scoring basis. */
+    maxDebit: NonNeg.optional(),
+    /** Credit kinds: minimum credit ÷ width. */
+    minCreditToWidth: Fraction.optional(),
+    /** Debit kinds: maximum debit ÷ width. */
+    maxDebitToWidth: Fraction.optional(),
+    /** Minimum probability of profit at expiry, 0–1. */
+    minPop: Fraction.optional(),
+    /** Minimum expected value at expiry, $ per spread. */
+    minEv: Finite.optional(),
+    /** Minimum return on risk (max profit ÷ max loss). */
+    minRor: NonNeg.optional(),
+    /** Each leg: maximum bid-ask width in dollars. */
+    maxLegSpread: NonNeg.optional(),
+    /** Each leg: maximum bid-ask width as a fraction of its mid. */
+    maxLegSpreadOfMid: NonNeg.optional(),
+    /** Each leg: minimum open interest. */
+    minOi: NonNeg.optional(),
+    /** Each leg: minimum volume today. */
+    minVolume: NonNeg.optional(),
+    /** Each leg: maximum quote age in seconds. */
+    maxQuoteAgeSec: NonNeg.optional(),
+    /** Exit-cost guard: block when closing at today's leg spreads (half of each leg's bid-ask) exceeds this fraction of max loss. */
+    maxExitCostOfMaxLoss: NonNeg.optional(),
+  })
+  .strict();
+export type ScanFilters = z.infer<typeof ScanFilters>;
+
+export const ScoreBy = z.enum(['ror', 'pop', 'evPerRisk', 'edge']);
+export type ScoreBy = z.infer<typeof ScoreBy>;
+export const PriceBasis = z.enum(['mid', 'natural']);
+export type PriceBasis = z.infer<typeof PriceBasis>;
+
+/** Ranking: the score (higher is better) and the price it is computed at; filters on price use the same basis. */
+export const ScanScoring = z.object({ by: ScoreBy, basis: PriceBasis }).strict();
+export type ScanScoring = z.infer<typeof ScanScoring>;
+
+const Symbol = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z][A-Z0-9.]{0,11}$/, 'Symbols are 1–12 letters, digits or dots');
+
+export const ScanRequest = z
+  .object({
+    symbols: z.array(Symbol).min(1).max(50),
+    filters: ScanFilters,
+    scoring: ScanScoring,
+    /** Rows kept per symbol. */
+    topPerSymbol: z.number().int().min(1).max(500).default(50),
+    /** Rows kept overall. */
+    top: z.number().int().min(1).max(1000).default(100),
+    /** Annualised drift for POP/EV; absent = risk-neutral (r − q). */
+    drift: Finite.optional(),
+    /** Re-quote the rows shown every N seconds after the scan completes; absent = off. */
+    autoRefreshSec: z.number().int().min(5).max(3600).optional(),
+  })
+  .strict();
+export type ScanRequest = z.input<typeof ScanRequest>;
+export type ScanRequestParsed = z.output<typeof ScanRequest>;
+
+/** One leg's quote as the row used it. */
+export const ScanLeg = z.object({
+  conId: z.number().int().nullable(),
+  strike: z.number(),
+  right: z.enum(['C', 'P']),
+  /** +1 bought, −1 sold. */
+  side: z.union([z.literal(1), z.literal(-1)]),
+  bid: z.number(),
+  ask: z.number(),
+  iv: z.number().nullable(),
+  delta: z.number().nullable(),
+  openInterest: z.number().nullable(),
+  volume: z.number().nullable(),
+  /** Epoch ms of the quote, null when unknown. */
+  quoteTime: z.number().nullable(),
+});
+export type ScanLeg = z.infer<typeof ScanLeg>;
+
+/**
+ * A ranked candidate. Prices are positive amounts per share, labelled by `isCredit` (never a bare signed price).
+ * Money ($) is per one spread. Metrics (max profit/loss, ROR, POP, EV, edge) are at the scoring basis.
+ */
+export const ScanRow = z.object({
+  fingerprint: z.string(),
+  symbol: z.string(),
+  kind: SpreadKind,
+  isCredit: z.boolean(),
+  expiry: z.string().regex(/^\d{8}$/),
+  dte: z.number().int(),
+  shortStrike: z.number(),
+  longStrike: z.number(),
+  width: z.number(),
+  multiplier: z.number(),
+  spot: z.number(),
+  basis: PriceBasis,
+  /** Net credit (credit kinds) or debit (debit kinds) per share at mid and at natural. */
+  priceMid: z.number(),
+  priceNatural: z.number(),
+  maxProfit: z.number(),
+  maxLoss: z.number(),
+  breakeven: z.number(),
+  ror: z.number(),
+  pop: z.number().nullable(),
+  ev: z.number().nullable(),
+  evPerRisk: z.number().nullable(),
+  edge: z.number().nullable(),
+  score: z.number(),
+  shortDelta: z.number().nullable(),
+  shortIv: z.number().nullable(),
+  /** The worse leg's bid-ask as a fraction of its mid. */
+  worstLegSpreadOfMid: z.number(),
+  minOi: z.number().nullable(),
+  minVolume: z.number().nullable(),
+  /** Age of the older leg's quote in ms at ranking time, null when unknown. */
+  quoteAgeMs: z.number().nullable(),
+  /** complete: every field known and fresh · partial: IV/greeks/OI missing · stale: a leg's quote is older than the staleness limit. */
+  completeness: z.enum(['complete', 'partial', 'stale']),
+  short: ScanLeg,
+  long: ScanLeg,
+});
+export type ScanRow = z.infer<typeof ScanRow>;
+
+export const ScanId = z.string().min(1).max(64);
+
+export const ScanProgress = z.object({
+  scanId: ScanId,
+  state: z.enum(['planning', 'quoting', 'complete', 'stopped', 'failed']),
+  /** Option quotes received / planned. */
+  quoted: z.number().int().min(0),
+  planned: z.number().int().min(0),
+  /** Estimated ms to completion, null when unknown. */
+  etaMs: z.number().nullable(),
+  startedAt: z.number(),
+  elapsedMs: z.number(),
+  /** Per symbol: quoted/planned and a message when a symbol could not be scanned. */
+  symbols: z.array(z.object({ symbol: z.string(), quoted: z.number().int(), planned: z.number().int(), error: z.string().nullable() })),
+  message: z.string().nullable(),
+  /** True when the data comes from the local simulated exchange. */
+  simulated: z.boolean(),
+  /** Delayed data in use (no live subscription). */
+  delayed: z.boolean(),
+});
+export type ScanProgress = z.infer<typeof ScanProgress>;
+
+export const ScanResults = z.object({
+  scanId: ScanId,
+  /** Ranked overall top-K, best first. */
+  rows: z.array(ScanRow),
+  /** Candidates evaluated / passing every filter so far. */
+  evaluated: z.number().int().min(0),
+  passed: z.number().int().min(0),
+  /** True once the scan has every planned quote (or was stopped). */
+  final: z.boolean(),
+  at: z.number(),
+});
+export type ScanResults = z.infer<typeof ScanResults>;
+
+export const ScanPreset = z
+  .object({
+    name: z.string().trim().min(1).max(40),
+    symbols: z.array(Symbol).max(50),
+    filters: ScanFilters,
+    scoring: ScanScoring,
+    topPerSymbol: z.number().int().min(1).max(500),
+    top: z.number().int().min(1).max(1000),
+  })
+  .strict();
+export type ScanPreset = z.infer<typeof ScanPreset>;
+
+export const scannerMethods = {
+  'scan.start': method('Start a scan (stops any running one); progress and results stream as events.', ScanRequest, z.object({ scanId: ScanId, planned: z.number().int() })),
+  'scan.stop': method('Stop the running scan, or the auto-refresh of the last one.', z.object({ scanId: ScanId.optional() }).strict(), z.object({ stopped: z.boolean() })),
+  'scan.latest': method('The last progress and results, for a window that opens mid-scan.', z.object({}).strict(), z.object({ progress: ScanProgress.nullable(), results: ScanResults.nullable() })),
+  'scan.presets': method('Saved scanner presets.', z.object({}).strict(), z.array(ScanPreset)),
+  'scan.savePreset': method('Save (or replace by name) a scanner preset.', z.object({ preset: ScanPreset }).strict(), z.array(ScanPreset)),
+  'scan.deletePreset': method('Delete a scanner preset by name.', z.object({ name: z.string().min(1).max(40) }).strict(), z.array(ScanPreset)),
+};
+
+export const scannerEvents = {
+  'scan.progress': ScanProgress,
+  'scan.results': ScanResults,
+};
