@@ -237,7 +237,8 @@ export function executionRecordOf(e: ExecutionEvent): JournalExecution {
 
 /**
  * Adds an execution with correction handling: of all revisions of one base id, the highest is
- * current and every other one points at it through `replacedBy` (kept, never deleted).
+ * current; the one it replaces points at it through `replacedBy` (kept, never deleted), and a late
+ * lower revision arrives already pointing at the current one.
  * Returns the execId it replaced, if any, or 'duplicate'.
  */
 export function applyExecution(model: JournalModel, e: ExecutionEvent): { replaced: string | null } | 'duplicate' {
@@ -254,7 +255,7 @@ export function applyExecution(model: JournalModel, e: ExecutionEvent): { replac
     return { replaced: null };
   }
   if (current) {
-    for (const x of model.executions.values()) if (x.base === record.base) x.replacedBy = record.execId;
+    current.replacedBy = record.execId;
     addPosition(model, current.account, current.conId, current.symbol, -positionDelta(current));
   }
   model.executions.set(record.execId, record);

@@ -62,11 +62,21 @@ interface SpreadAgg {
 
 const stateOf = (r: OrderRow): OrderFillState => ({ status: r.status, filledU: r.filled_u, remainingU: r.remaining_u, avgFillU: r.avg_fill_u });
 
-const EVENT_COLUMNS = {
-  order_id: null, client_id: null, perm_id: null, order_ref: null, exec_id: null,
-  status: null, filled_u: null, remaining_u: null, price_u: null, error_code: null,
-} as const;
-type EventColumns = { -readonly [K in keyof typeof EVENT_COLUMNS]: string | number | null };
+/** Parsed fields the event log keeps beside the raw payload. */
+interface EventColumns {
+  orderId?: number;
+  clientId?: number;
+  permId?: number | null;
+  orderRef?: string | null;
+  execId?: string;
+  status?: string;
+  filledU?: number;
+  remainingU?: number | null;
+  priceU?: number | null;
+  errorCode?: number;
+}
+
+const ORDER_COLUMNS = 'id, ticket_id, origin, order_ref, order_id, client_id, perm_id, total_qty_u, status, filled_u, remaining_u, avg_fill_u';
 
 export class Ingestor {
   private readonly s;
@@ -74,14 +84,17 @@ export class Ingestor {
   constructor(
     private readonly db: Database.Database,
     private readonly sessionId: () => number | null,
+    /** Told about every spread whose fills changed, so cached trade records can be refreshed. */
+    private readonly spreadChanged: (spreadId: number) => void = () => {},
   ) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
+      // Hot statements bind positionally: named binding costs more than the insert itself.
       logEvent: p(`INSERT OR IGNORE INTO order_events
         (event_key, type, source, session_id, received_at, order_id, client_id, perm_id, order_ref, exec_id, status, filled_u, remaining_u, price_u, error_code, raw)
-        VALUES (@event_key, @type, @source, @session_id, @received_at, @order_id, @client_id, @perm_id, @order_ref, @exec_id, @status, @filled_u, @remaining_u, @price_u, @error_code, @raw)`),
-      orderByPerm: p('SELECT * FROM orders WHERE perm_id = ?'),
-      orderByClientOrder: p('SELECT * FROM orders WHERE client_id = ? AND order_id = ? AND (perm_id IS NULL OR ? = 0 OR perm_id = ?) ORDER BY id DESC LIMIT 1'),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      orderByPerm: p(`SELECT ${ORDER_COLUMNS} FROM orders WHERE perm_id = ?`),
+      orderByClientOrder: p(`SELECT ${ORDER_COLUMNS} FROM orders WHERE client_id = ? AND order_id = ? AND (perm_id IS NULL OR ? = 0 OR perm_id = ?) ORDER BY id DESC LIMIT 1`),
       insertOrder: p(`INSERT INTO orders
         (ticket_id, origin, order_ref, order_id, client_id, perm_id, account, action, order_type, symbol, sec_type, total_qty_u, limit_u, status, filled_u, remaining_u, avg_fill_u, created_at, updated_at)
         VALUES (@ticket_id, @origin, @order_ref, @order_id, @client_id, @perm_id, @account, @action, @order_type, @symbol, @sec_type, @total_qty_u, @limit_u, @status, @filled_u, @remaining_u, @avg_fill_u, @at, @at)`),
@@ -98,12 +111,11 @@ export class Ingestor {
       ticketLink: p(`SELECT t.id, t.spread_id, t.purpose, s.long_con_id, s.short_con_id, s.long_strike_u, s.short_strike_u
         FROM tickets t JOIN spread_positions s ON s.id = t.spread_id WHERE t.id = ?`),
       currentExec: p('SELECT exec_id, revision FROM executions WHERE exec_base = ? AND replaced_by IS NULL'),
-      supersede: p('UPDATE executions SET replaced_by = ? WHERE exec_base = ?'),
+      supersede: p('UPDATE executions SET replaced_by = ? WHERE exec_id = ?'),
       insertExec: p(`INSERT INTO executions
         (exec_id, exec_base, revision, replaced_by, order_id, client_id, perm_id, order_ref, account, con_id, symbol, sec_type, expiry, strike_u, right, multiplier,
          exchange, side, shares_u, price_u, cum_qty_u, avg_price_u, exec_time, at, received_at)
-        VALUES (@exec_id, @exec_base, @revision, @replaced_by, @order_id, @client_id, @perm_id, @order_ref, @account, @con_id, @symbol, @sec_type, @expiry, @strike_u, @right, @multiplier,
-         @exchange, @side, @shares_u, @price_u, @cum_qty_u, @avg_price_u, @exec_time, @at, @received_at)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       linkExec: p('INSERT OR IGNORE INTO spread_executions (exec_id, spread_id, ticket_id, role, leg) VALUES (?, ?, ?, ?, ?)'),
       spreadAgg: p(`SELECT count(*) AS n,
           SUM(CASE WHEN se.leg = 'long' THEN (CASE e.side WHEN 'BOT' THEN e.shares_u ELSE -e.shares_u END) ELSE 0 END) AS long_net,
@@ -161,18 +173,14 @@ export class Ingestor {
   }
 
   /** Appends to the event log; false when this exact event is already there. */
-  private log(e: BrokerEvent, source: EventSource, cols: Partial<EventColumns>): boolean {
+  private log(e: BrokerEvent, source: EventSource, c: EventColumns): boolean {
     return (
-      this.s.logEvent.run({
-        ...EVENT_COLUMNS,
-        ...cols,
-        event_key: brokerEventKey(e),
-        type: e.type,
-        source,
-        session_id: this.sessionId(),
-        received_at: e.receivedAt,
-        raw: JSON.stringify(e),
-      }).changes === 1
+      this.s.logEvent.run(
+        brokerEventKey(e), e.type, source, this.sessionId(), e.receivedAt,
+        c.orderId ?? null, c.clientId ?? null, c.permId ?? null, c.orderRef ?? null, c.execId ?? null,
+        c.status ?? null, c.filledU ?? null, c.remainingU ?? null, c.priceU ?? null, c.errorCode ?? null,
+        JSON.stringify(e),
+      ).changes === 1
     );
   }
 
@@ -188,7 +196,7 @@ export class Ingestor {
 
   private orderStatus(e: OrderStatusEvent, source: EventSource): IngestOutcome {
     const update = statusUpdateOf(e);
-    if (!this.log(e, source, { order_id: e.orderId, client_id: e.clientId, perm_id: e.permId || null, status: e.status, filled_u: update.filledU, remaining_u: update.remainingU, price_u: update.avgFillU })) {
+    if (!this.log(e, source, { orderId: e.orderId, clientId: e.clientId, permId: e.permId || null, status: e.status, filledU: update.filledU, remainingU: update.remainingU, priceU: update.avgFillU })) {
       return 'duplicate';
     }
     const row = this.findOrder(e);
@@ -207,7 +215,7 @@ export class Ingestor {
 
   private openOrder(e: OpenOrderEvent, source: EventSource): IngestOutcome {
     const limitU = toMicrosOrNull(e.lmtPrice);
-    if (!this.log(e, source, { order_id: e.orderId, client_id: e.clientId, perm_id: e.permId || null, order_ref: e.orderRef ?? null, status: e.status, price_u: limitU })) {
+    if (!this.log(e, source, { orderId: e.orderId, clientId: e.clientId, permId: e.permId || null, orderRef: e.orderRef ?? null, status: e.status, priceU: limitU })) {
       return 'duplicate';
     }
     const ticketId = e.orderRef && this.s.ticketExists.get(e.orderRef) ? e.orderRef : null;
@@ -226,30 +234,25 @@ export class Ingestor {
 
   private execution(e: ExecutionEvent, source: EventSource): IngestOutcome {
     const rec = executionRecordOf(e);
-    if (!this.log(e, source, { order_id: e.orderId, client_id: e.clientId, perm_id: e.permId || null, order_ref: e.orderRef ?? null, exec_id: e.execId, filled_u: rec.sharesU, price_u: rec.priceU })) {
+    if (!this.log(e, source, { orderId: e.orderId, clientId: e.clientId, permId: e.permId || null, orderRef: e.orderRef ?? null, execId: e.execId, filledU: rec.sharesU, priceU: rec.priceU })) {
       return 'duplicate';
     }
     // An execution also tells us the permId of an order we only knew by (clientId, orderId).
-    if (e.permId) {
-      const order = this.findOrder(e);
-      if (order && order.perm_id === null) this.s.setOrderPerm.run(e.permId, e.receivedAt, order.id);
-    }
+    const order = this.findOrder(e);
+    if (order && order.perm_id === null && e.permId) this.s.setOrderPerm.run(e.permId, e.receivedAt, order.id);
     const current = this.s.currentExec.get(rec.base) as { exec_id: string; revision: number } | undefined;
     let replacedBy: string | null = null;
     if (current && current.revision > rec.revision) replacedBy = current.exec_id; // a late original after its correction
-    else if (current) this.s.supersede.run(rec.execId, rec.base);
+    else if (current) this.s.supersede.run(rec.execId, current.exec_id);
     const c = e.contract;
     const strikeU = toMicrosOrNull(c.strike);
-    const right = normaliseRight(c.right);
-    this.s.insertExec.run({
-      exec_id: rec.execId, exec_base: rec.base, revision: rec.revision, replaced_by: replacedBy,
-      order_id: e.orderId, client_id: e.clientId, perm_id: e.permId, order_ref: e.orderRef ?? null, account: e.acctNumber,
-      con_id: c.conId, symbol: c.symbol, sec_type: c.secType, expiry: c.lastTradeDateOrContractMonth || null, strike_u: strikeU, right,
-      multiplier: rec.multiplier, exchange: e.exchange ?? null, side: e.side, shares_u: rec.sharesU, price_u: rec.priceU,
-      cum_qty_u: toMicrosOrNull(e.cumQty), avg_price_u: toMicrosOrNull(e.avgPrice), exec_time: e.time,
-      at: parseTwsTime(e.time) ?? e.receivedAt, received_at: e.receivedAt,
-    });
-    const link = this.ticketFor(e);
+    this.s.insertExec.run(
+      rec.execId, rec.base, rec.revision, replacedBy, e.orderId, e.clientId, e.permId, e.orderRef ?? null, e.acctNumber,
+      c.conId, c.symbol, c.secType, c.lastTradeDateOrContractMonth || null, strikeU, normaliseRight(c.right), rec.multiplier,
+      e.exchange ?? null, e.side, rec.sharesU, rec.priceU, toMicrosOrNull(e.cumQty), toMicrosOrNull(e.avgPrice), e.time,
+      parseTwsTime(e.time) ?? e.receivedAt, e.receivedAt,
+    );
+    const link = this.ticketFor(e, order);
     if (link) {
       let leg: 'long' | 'short' | 'bag' | 'other' = 'other';
       if (c.secType === 'BAG') leg = 'bag';
@@ -264,12 +267,11 @@ export class Ingestor {
   }
 
   /** The ticket an execution belongs to: by its orderRef, else through the order row. */
-  private ticketFor(e: ExecutionEvent): TicketLink | undefined {
+  private ticketFor(e: ExecutionEvent, order: OrderRow | undefined): TicketLink | undefined {
     if (e.orderRef) {
       const byRef = this.s.ticketLink.get(e.orderRef) as TicketLink | undefined;
       if (byRef) return byRef;
     }
-    const order = this.findOrder(e);
     return order?.ticket_id ? (this.s.ticketLink.get(order.ticket_id) as TicketLink | undefined) : undefined;
   }
 
@@ -281,17 +283,18 @@ export class Ingestor {
     const status = a.n === 0 ? 'pending' : longNet === 0 && shortNet === 0 ? 'closed' : longNet !== shortNet ? 'broken' : 'open';
     const openQty = Math.max(Math.abs(longNet), Math.abs(shortNet));
     this.s.updateSpread.run(status, openQty, a.opened_at, status === 'closed' ? a.last_at : null, spreadId);
+    this.spreadChanged(spreadId);
   }
 
   private commission(e: CommissionReportEvent, source: EventSource): IngestOutcome {
     const commissionU = toMicros(e.commission);
-    if (!this.log(e, source, { exec_id: e.execId, price_u: commissionU })) return 'duplicate';
+    if (!this.log(e, source, { execId: e.execId, priceU: commissionU })) return 'duplicate';
     this.s.insertCommission.run(e.execId, commissionU, e.currency, toMicrosOrNull(e.realizedPNL), e.receivedAt);
     return 'stored';
   }
 
   private orderError(e: OrderErrorEvent, source: EventSource): IngestOutcome {
-    if (!this.log(e, source, { order_id: e.orderId, client_id: e.clientId, error_code: e.code })) return 'duplicate';
+    if (!this.log(e, source, { orderId: e.orderId, clientId: e.clientId, errorCode: e.code })) return 'duplicate';
     const row = this.findOrder(e);
     if (row) this.s.updateOrderError.run(e.code, e.message, e.receivedAt, row.id);
     return 'stored';

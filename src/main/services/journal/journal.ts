@@ -31,6 +31,8 @@ import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './rea
 export interface JournalDeps {
   /** Epoch ms; defaults to Date.now. */
   clock?: () => number;
+  /** Checkpoint the WAL once writes have paused this long (ms); 0 turns the idle checkpointer off. */
+  idleCheckpointMs?: number;
   /** Ticket ids double as the orderRef TWS echoes on every execution: short, unique across journals. */
   newTicketId?: () => string;
 }
@@ -87,6 +89,15 @@ export class Journal {
   private readonly s;
   private session: number | null = null;
   private closed = false;
+  // Transaction wrappers made once: better-sqlite3 builds them per call otherwise.
+  private readonly txIngest: (event: BrokerEvent, source: EventSource) => IngestOutcome;
+  private readonly txBatch: (events: readonly BrokerEvent[], source: EventSource) => BatchOutcome;
+  private readonly idleCheckpointMs: number;
+  private checkpointTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastWriteAt = 0;
+  /** Trade records by spread id, loaded once and refreshed for the spreads writes touched. */
+  private tradeCache: Map<number, TradeRecord> | null = null;
+  private readonly dirtySpreads = new Set<number>();
 
   constructor(
     readonly db: Database.Database,
@@ -95,7 +106,21 @@ export class Journal {
   ) {
     this.clock = deps.clock ?? Date.now;
     this.newTicketId = deps.newTicketId ?? defaultTicketId;
-    this.ingestor = new Ingestor(db, () => this.session);
+    this.ingestor = new Ingestor(db, () => this.session, (id) => this.dirtySpreads.add(id));
+    // Checkpoints copy the WAL back into the database file and fsync it: tens of ms for a full
+    // WAL. SQLite runs them inside whichever commit crosses the threshold, so the journal moves
+    // them to quiet moments instead and keeps the automatic one only as a backstop for bursts.
+    this.idleCheckpointMs = file === null ? 0 : (deps.idleCheckpointMs ?? 250);
+    if (this.idleCheckpointMs > 0) db.pragma('wal_autocheckpoint = 4000');
+    this.txIngest = db.transaction((event: BrokerEvent, source: EventSource) => this.ingestor.ingest(event, source));
+    this.txBatch = db.transaction((events: readonly BrokerEvent[], source: EventSource) => {
+      const counts: BatchOutcome = { stored: 0, duplicates: 0 };
+      for (const e of events) {
+        if (this.ingestor.ingest(e, source) === 'stored') counts.stored++;
+        else counts.duplicates++;
+      }
+      return counts;
+    });
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       insertSession: p('INSERT INTO sessions (started_at, app_version, profile, account, client_id, simulated) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -125,6 +150,31 @@ export class Journal {
         VALUES (?, 'reconciled', 'reconcile', ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertAdjustment: p('INSERT INTO position_adjustments (reconciliation_id, account, con_id, symbol, delta_u, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
+  }
+
+  /** Arms the idle checkpoint after a write. */
+  private wrote(): void {
+    if (this.idleCheckpointMs === 0) return;
+    this.lastWriteAt = performance.now();
+    if (this.checkpointTimer !== null) return;
+    const tick = () => {
+      const quietFor = performance.now() - this.lastWriteAt;
+      if (quietFor < this.idleCheckpointMs) {
+        this.checkpointTimer = setTimeout(tick, this.idleCheckpointMs - quietFor);
+      } else {
+        this.checkpointTimer = null;
+        if (!this.closed) this.checkpoint();
+      }
+      this.checkpointTimer?.unref();
+    };
+    this.checkpointTimer = setTimeout(tick, this.idleCheckpointMs);
+    this.checkpointTimer.unref();
+  }
+
+  /** Copies committed WAL frames into the database file without waiting on readers or writers. */
+  checkpoint(): { walFrames: number; checkpointed: number } {
+    const [row] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    return { walFrames: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 };
   }
 
   get sessionId(): number | null {
@@ -192,6 +242,8 @@ export class Journal {
         }
         return { ticketId, spreadId, orderRow };
       })();
+      this.dirtySpreads.add(value.spreadId);
+      this.wrote();
       return ok(value);
     } catch (e) {
       if (e instanceof IntentError) return fail(e.code, e.message);
@@ -203,6 +255,7 @@ export class Journal {
   recordSubmission(s: SubmissionInput): JournalResult<{ orderRow: number }> {
     try {
       const orderRow = this.db.transaction(() => this.submissionInTx(s, this.clock()))();
+      this.wrote();
       return ok({ orderRow });
     } catch (e) {
       if (e instanceof IntentError) return fail(e.code, e.message);
@@ -234,7 +287,9 @@ export class Journal {
   /** Folds one broker event in its own (durable) transaction. */
   ingest(event: BrokerEvent, source: EventSource = 'live'): JournalResult<IngestOutcome> {
     try {
-      return ok(this.db.transaction(() => this.ingestor.ingest(event, source))());
+      const outcome = this.txIngest(event, source);
+      this.wrote();
+      return ok(outcome);
     } catch (e) {
       return ioFailure(`Could not journal the broker's ${event.type} event`, e);
     }
@@ -243,15 +298,9 @@ export class Journal {
   /** Folds many events in one transaction: the fast path for replays and bursts. All or nothing. */
   ingestBatch(events: readonly BrokerEvent[], source: EventSource = 'live'): JournalResult<BatchOutcome> {
     try {
-      const out = this.db.transaction(() => {
-        const counts: BatchOutcome = { stored: 0, duplicates: 0 };
-        for (const e of events) {
-          if (this.ingestor.ingest(e, source) === 'stored') counts.stored++;
-          else counts.duplicates++;
-        }
-        return counts;
-      })();
-      return ok(out);
+      const outcome = this.txBatch(events, source);
+      this.wrote();
+      return ok(outcome);
     } catch (e) {
       return ioFailure(`Could not journal a batch of ${events.length} broker events`, e);
     }
@@ -273,6 +322,7 @@ export class Journal {
         if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
         if (text === '') this.s.deleteNote.run(spreadId);
         else this.s.upsertNote.run(spreadId, text, this.clock());
+        this.dirtySpreads.add(spreadId);
         return ok(null);
       })();
     } catch (e) {
@@ -290,6 +340,7 @@ export class Journal {
         if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
         this.s.deleteTags.run(spreadId);
         for (const t of clean) this.s.insertTag.run(spreadId, t);
+        this.dirtySpreads.add(spreadId);
         return ok(clean);
       })();
     } catch (e) {
@@ -350,9 +401,25 @@ export class Journal {
     }
   }
 
+  /** Trade records (one per spread), by spread id. The first call loads them all; later calls re-read only changed spreads. */
   trades(filter: TradeFilter = {}): TradeRecord[] {
-    const all = loadTrades(this.db);
+    if (this.tradeCache === null) {
+      this.tradeCache = new Map(loadTrades(this.db).map((t) => [t.id, t]));
+      this.dirtySpreads.clear();
+    } else if (this.dirtySpreads.size > 0) {
+      const ids = [...this.dirtySpreads];
+      this.dirtySpreads.clear();
+      const fresh = loadTrades(this.db, ids);
+      for (const id of ids) this.tradeCache.delete(id);
+      for (const t of fresh) this.tradeCache.set(t.id, t);
+    }
+    const all = [...this.tradeCache.values()].sort((a, b) => a.id - b.id);
     return Object.keys(filter).length === 0 ? all : filterTrades(all, filter);
+  }
+
+  /** One trade record, fresh from the database. */
+  trade(spreadId: number): TradeRecord | null {
+    return loadTrades(this.db, [spreadId])[0] ?? null;
   }
 
   analytics(filter: TradeFilter = {}): Analytics {
@@ -362,7 +429,7 @@ export class Journal {
   exportCsv(kind: 'trades' | 'executions', path: string): JournalResult<{ path: string; rows: number; bytes: number }> {
     try {
       if (kind === 'trades') {
-        const trades = loadTrades(this.db);
+        const trades = this.trades();
         return ok({ path, rows: trades.length, bytes: writeFileAtomic(path, tradesCsv(trades)) });
       }
       const rows = loadExecutionsForExport(this.db);
@@ -392,6 +459,7 @@ export class Journal {
   close(): void {
     if (this.closed) return;
     this.endSession();
+    if (this.checkpointTimer !== null) clearTimeout(this.checkpointTimer);
     this.closed = true;
     this.db.close();
   }

@@ -141,106 +141,77 @@ export function scopedView(db: Database.Database, broker: BrokerView): JournalVi
 }
 
 
-interface SpreadJoinRow {
-  id: number;
-  underlying: string;
-  kind: SpreadKind;
-  right: 'C' | 'P';
-  expiry: string;
-  long_strike_u: number;
-  short_strike_u: number;
-  multiplier: number;
-  created_at: number;
-  t_id: string | null;
-  t_action: 'BUY' | 'SELL' | null;
-  t_quantity: number | null;
-  mid_u: number | null;
-  pop_at_entry: number | null;
-  max_loss_u: number | null;
-  submissions: number | null;
-  note: string | null;
-}
+type SpreadJoinRow = [
+  id: number, underlying: string, kind: SpreadKind, right: 'C' | 'P', expiry: string, longStrikeU: number, shortStrikeU: number,
+  multiplier: number, createdAt: number, ticketId: string | null, action: 'BUY' | 'SELL' | null, quantity: number | null,
+  midU: number | null, pop: number | null, maxLossU: number | null, submissions: number, note: string | null,
+];
+type FillJoinRow = [
+  spreadId: number, execId: string, role: 'open' | 'close', leg: 'long' | 'short' | 'bag' | 'other', side: 'BOT' | 'SLD',
+  sharesU: number, priceU: number, multiplier: number, at: number, commissionU: number,
+];
 
-interface FillJoinRow {
-  spread_id: number;
-  exec_id: string;
-  role: 'open' | 'close';
-  leg: 'long' | 'short' | 'bag' | 'other';
-  side: 'BOT' | 'SLD';
-  shares_u: number;
-  price_u: number;
-  multiplier: number;
-  at: number;
-  commission_u: number;
-}
-
-/** Spreads and their current fills as plain rows, then folded into trade records by core. */
-export function loadTrades(db: Database.Database): TradeRecord[] {
+/**
+ * Spreads and their current fills as plain rows, folded into trade records by core. With `ids`,
+ * only those spreads (the journal refreshes its cache with this). Rows come back as arrays:
+ * for 100k trades, building row objects costs more than the query.
+ */
+export function loadTrades(db: Database.Database, ids?: readonly number[]): TradeRecord[] {
+  const only = ids ? 'WHERE s.id IN (SELECT value FROM json_each(?))' : '';
+  const params = ids ? [JSON.stringify(ids)] : [];
   const spreads = db
     .prepare(
       `SELECT s.id, s.underlying, s.kind, s.right, s.expiry, s.long_strike_u, s.short_strike_u, s.multiplier, s.created_at,
-              t.id AS t_id, t.action AS t_action, t.quantity AS t_quantity, t.mid_u, t.pop_at_entry, t.max_loss_u,
-              (SELECT count(*) FROM order_submissions os WHERE os.ticket_id = t.id) AS submissions,
-              n.body AS note
+              t.id, t.action, t.quantity, t.mid_u, t.pop_at_entry, t.max_loss_u,
+              (SELECT count(*) FROM order_submissions os WHERE os.ticket_id = t.id),
+              n.body
          FROM spread_positions s
          LEFT JOIN tickets t ON t.spread_id = s.id AND t.purpose = 'open'
          LEFT JOIN trade_notes n ON n.spread_id = s.id
+         ${only}
         ORDER BY s.id`,
     )
-    .all() as SpreadJoinRow[];
+    .raw(true)
+    .all(...params) as SpreadJoinRow[];
   const tags = new Map<number, string[]>();
-  for (const r of db.prepare('SELECT spread_id, tag FROM trade_tags ORDER BY spread_id, tag').all() as { spread_id: number; tag: string }[]) {
-    const list = tags.get(r.spread_id);
-    if (list) list.push(r.tag);
-    else tags.set(r.spread_id, [r.tag]);
+  const tagRows = db
+    .prepare(`SELECT spread_id, tag FROM trade_tags ${ids ? 'WHERE spread_id IN (SELECT value FROM json_each(?))' : ''} ORDER BY spread_id, tag`)
+    .raw(true)
+    .all(...params) as [number, string][];
+  for (const [spreadId, tag] of tagRows) {
+    const list = tags.get(spreadId);
+    if (list) list.push(tag);
+    else tags.set(spreadId, [tag]);
   }
-  const rows: SpreadRow[] = spreads.map((s) => ({
-    id: s.id,
-    underlying: s.underlying,
-    kind: s.kind,
-    right: s.right,
-    expiry: s.expiry,
-    longStrikeU: s.long_strike_u,
-    shortStrikeU: s.short_strike_u,
-    multiplier: s.multiplier,
-    createdAt: s.created_at,
+  const rows: SpreadRow[] = spreads.map(([id, underlying, kind, right, expiry, longStrikeU, shortStrikeU, multiplier, createdAt, ticketId, action, quantity, midU, pop, maxLossU, submissions, note]) => ({
+    id,
+    underlying,
+    kind,
+    right,
+    expiry,
+    longStrikeU,
+    shortStrikeU,
+    multiplier,
+    createdAt,
     openTicket:
-      s.t_id && s.t_action && s.t_quantity !== null
-        ? {
-            id: s.t_id,
-            action: s.t_action,
-            quantity: s.t_quantity,
-            midU: s.mid_u,
-            popAtEntry: s.pop_at_entry,
-            maxLossU: s.max_loss_u,
-            priceSteps: Math.max(0, (s.submissions ?? 0) - 1),
-          }
+      ticketId && action && quantity !== null
+        ? { id: ticketId, action, quantity, midU, popAtEntry: pop, maxLossU, priceSteps: Math.max(0, submissions - 1) }
         : null,
-    note: s.note ?? '',
-    tags: tags.get(s.id) ?? [],
+    note: note ?? '',
+    tags: tags.get(id) ?? [],
   }));
-  const fills = (
-    db
-      .prepare(
-        `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at, COALESCE(c.commission_u, 0) AS commission_u
-           FROM spread_executions se
-           JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
-           LEFT JOIN commissions c ON c.exec_id = e.exec_id`,
-      )
-      .all() as FillJoinRow[]
-  ).map(
-    (f): SpreadFillRow => ({
-      spreadId: f.spread_id,
-      execId: f.exec_id,
-      role: f.role,
-      leg: f.leg,
-      side: f.side,
-      sharesU: f.shares_u,
-      priceU: f.price_u,
-      multiplier: f.multiplier,
-      at: f.at,
-      commissionU: f.commission_u,
-    }),
+  const fillRows = db
+    .prepare(
+      `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at, COALESCE(c.commission_u, 0)
+         FROM spread_executions se
+         JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
+         LEFT JOIN commissions c ON c.exec_id = e.exec_id
+         ${ids ? 'WHERE se.spread_id IN (SELECT value FROM json_each(?))' : ''}`,
+    )
+    .raw(true)
+    .all(...params) as FillJoinRow[];
+  const fills = fillRows.map(
+    ([spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU]): SpreadFillRow => ({ spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU }),
   );
   return buildTrades(rows, fills);
 }

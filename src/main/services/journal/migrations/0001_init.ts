@@ -142,15 +142,14 @@ export const migration: Migration = {
         raw         TEXT NOT NULL CHECK (json_valid(raw))
       ) STRICT;
       CREATE INDEX order_events_perm ON order_events (perm_id);
-      CREATE INDEX order_events_order ON order_events (client_id, order_id);
       CREATE TRIGGER order_events_no_update BEFORE UPDATE ON order_events
         BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
       CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events
         BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
 
       -- Fills. TWS corrects a fill by sending the same base id with a higher last number
-      -- (…01.01 → …01.02): every revision is kept, replaced_by points at the current one, and only
-      -- one revision per base id may be current.
+      -- (…01.01 → …01.02): every revision is kept, replaced_by points at the revision that
+      -- replaced it, and only one revision per base id may be current.
       CREATE TABLE executions (
         exec_id     TEXT PRIMARY KEY,
         exec_base   TEXT NOT NULL,
@@ -177,20 +176,20 @@ export const migration: Migration = {
         exec_time   TEXT NOT NULL,
         at          INTEGER NOT NULL,
         received_at INTEGER NOT NULL
-      ) STRICT;
+      ) STRICT, WITHOUT ROWID;
       CREATE UNIQUE INDEX executions_current ON executions (exec_base) WHERE replaced_by IS NULL;
-      CREATE INDEX executions_base ON executions (exec_base);
       CREATE INDEX executions_perm ON executions (perm_id);
-      CREATE INDEX executions_at ON executions (at);
+      CREATE INDEX executions_base ON executions (exec_base);
 
       -- Keyed by execId alone: a commission report may arrive before its execution.
+      -- (Tables keyed by execId are WITHOUT ROWID: one B-tree per lookup instead of two.)
       CREATE TABLE commissions (
         exec_id        TEXT PRIMARY KEY,
         commission_u   INTEGER NOT NULL,
         currency       TEXT NOT NULL,
         realized_pnl_u INTEGER,
         received_at    INTEGER NOT NULL
-      ) STRICT;
+      ) STRICT, WITHOUT ROWID;
 
       -- Which executions form which spread, and in which role.
       CREATE TABLE spread_executions (
@@ -199,7 +198,7 @@ export const migration: Migration = {
         ticket_id TEXT NOT NULL REFERENCES tickets (id),
         role      TEXT NOT NULL CHECK (role IN ('open', 'close')),
         leg       TEXT NOT NULL CHECK (leg IN ('long', 'short', 'bag', 'other'))
-      ) STRICT;
+      ) STRICT, WITHOUT ROWID;
       CREATE INDEX spread_executions_spread ON spread_executions (spread_id);
     `);
   },
