@@ -64,6 +64,8 @@ export interface IbBrokerOptions {
   logger?: Logger;
   timers?: Timers;
   pacerRate?: number;
+  /** Margin added to the pacer's one-second window for delivery jitter (default 50 ms; tests on an accelerated clock scale it). */
+  pacerGuardMs?: number;
   lineBudget?: number;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -235,7 +237,7 @@ export class IbBroker implements Broker {
       snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULTS.snapshotTimeoutMs,
     };
     this.machine = new ConnectionMachine(() => this.timers.now());
-    this.pacer = new Pacer({ timers: this.timers, ratePerSecond: options.pacerRate ?? 45 });
+    this.pacer = new Pacer({ timers: this.timers, ratePerSecond: options.pacerRate ?? 45, guardMs: options.pacerGuardMs });
     this.pacer.pause();
     this.registry = new RequestRegistry(this.timers);
     this.messagesIn = new RateMeter(this.timers, 10);
@@ -364,7 +366,7 @@ export class IbBroker implements Broker {
       port: target.port,
       clientId: target.clientId,
       // Our pacer is the only throttle; @stoqey's own limiter (default 40/s) must never queue behind it.
-      maxReqPerSec: 1000,
+      maxReqPerSec: 100_000,
     });
     const session: Session = {
       ib,
@@ -900,7 +902,7 @@ export class IbBroker implements Broker {
         const job = this.send(priority, snapshot ? 'snapshot' : 'reqMktData', (api) => api.reqMktData(reqId, spec.contract, snapshot ? '' : spec.genericTicks, snapshot, false));
         // A request dropped by the pacer (disconnect) is handled by the line manager's own disconnect path.
         job.promise.catch(() => undefined);
-        return { dropIfQueued: () => job.cancel() };
+        return { dropIfQueued: () => job.cancel(), sent: job.promise };
       },
       cancel: (reqId) => this.send('order', 'cancelMktData', (api) => api.cancelMktData(reqId)).promise,
       retired: (reqId) => {
@@ -1298,6 +1300,11 @@ export class IbBroker implements Broker {
       probe: { sent: this.counters.probesSent, failed: this.counters.probesFailed, lastRttMs: this.counters.lastRttMs },
       marketDataType: this.marketDataType,
     };
+  }
+
+  /** Messages received from / sent to TWS so far, cheaply (diagnostics() computes percentiles). */
+  messageCounts(): { in: number; out: number } {
+    return { in: this.messagesIn.count, out: this.messagesOut.count };
   }
 
   /** Request ids of live streaming lines (tests compare them with the exchange's view). */

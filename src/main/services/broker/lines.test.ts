@@ -6,7 +6,7 @@ import { LineManager, type Lease, type LinePort, type StreamStatus } from './lin
 import type { PacerPriority } from './pacer';
 import { ManualTimers } from './timers';
 
-type Op = { kind: 'req'; reqId: number; snapshot: boolean; priority: PacerPriority; dropped: boolean } | { kind: 'cancel'; reqId: number; resolve: () => void; reject: (e: unknown) => void };
+type Op = { kind: 'req'; reqId: number; snapshot: boolean; priority: PacerPriority; dropped: boolean; markSent: () => void } | { kind: 'cancel'; reqId: number; resolve: () => void; reject: (e: unknown) => void };
 
 const RANK: Record<PacerPriority, number> = { order: 0, quote: 1, scan: 2 };
 
@@ -31,10 +31,13 @@ class FakeWire implements LinePort<string> {
   }
 
   request(reqId: number, _spec: string, snapshot: boolean, priority: PacerPriority) {
-    const op: Op = { kind: 'req', reqId, snapshot, priority, dropped: false };
+    let markSent!: () => void;
+    const sent = new Promise<void>((r) => (markSent = r));
+    const op: Op = { kind: 'req', reqId, snapshot, priority, dropped: false, markSent };
     const entry = { op, p: priority, seq: this.seq++ };
     this.queue.push(entry);
     return {
+      sent,
       dropIfQueued: () => {
         const i = this.queue.indexOf(entry);
         if (i < 0) return false;
@@ -62,7 +65,7 @@ class FakeWire implements LinePort<string> {
       if (op.kind === 'cancel') {
         if (!this.twsLines.delete(op.reqId)) this.errors300++;
         op.resolve();
-      } else if (this.twsLines.size >= this.twsBudget) {
+      } else if ((op.markSent(), this.twsLines.size >= this.twsBudget)) {
         this.manager.failed(op.reqId, fromBrokerCode(101, 'Max number of tickers has been reached.', op.reqId));
       } else {
         this.twsLines.set(op.reqId, { snapshot: op.snapshot });
@@ -186,7 +189,9 @@ describe('LineManager', () => {
     const timers = new ManualTimers(0);
     const { wire, manager } = setup(2, 2, timers);
     const p = manager.snapshot('X', 'scan');
+    timers.advance(10_000); // waiting in the pacer does not count against the snapshot
     wire.flush();
+    await settle();
     timers.advance(5_001);
     await expect(p).rejects.toThrow(/did not answer/);
     wire.flush();

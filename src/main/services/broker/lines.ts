@@ -13,13 +13,21 @@ import type { TimerHandle, Timers } from './timers';
 
 /** How the manager reaches the wire; the adapter implements it over the pacer and @stoqey/ib. */
 export interface LinePort<S> {
-  /** Queue reqMktData. `dropIfQueued` removes it from the pacer if it has not been sent (true = removed). */
-  request(reqId: number, spec: S, snapshot: boolean, priority: PacerPriority): { dropIfQueued(): boolean };
+  /**
+   * Queue reqMktData. `dropIfQueued` removes it from the pacer if it has not been sent (true = removed);
+   * `sent` resolves when it has been written (a snapshot's timeout starts then, not while it waits in the queue).
+   */
+  request(reqId: number, spec: S, snapshot: boolean, priority: PacerPriority): PendingLine;
   /** Queue cancelMktData; resolves once the message has been written (TWS frees the line on receipt). */
   cancel(reqId: number): Promise<void>;
   nextId(): number;
   /** A request id will never be used again (its line was freed, refused or lost); drop any state kept for it. */
   retired?(reqId: number): void;
+}
+
+export interface PendingLine {
+  dropIfQueued(): boolean;
+  readonly sent: Promise<void>;
 }
 
 export type StreamStatus = 'waiting' | 'live' | 'failed';
@@ -70,7 +78,7 @@ interface Stream<S> {
   leases: Set<LeaseImpl<S>>;
   state: 'waiting' | 'requesting' | 'failed';
   reqId: number | null;
-  pending: { dropIfQueued(): boolean } | null;
+  pending: PendingLine | null;
   delayed: boolean;
   error?: BrokerError;
 }
@@ -81,7 +89,7 @@ interface Snap<S> {
   priority: PacerPriority;
   state: 'waiting' | 'requesting' | 'done';
   reqId: number | null;
-  pending: { dropIfQueued(): boolean } | null;
+  pending: PendingLine | null;
   attempts: number;
   timer: TimerHandle | null;
   resolve: (reqId: number) => void;
@@ -269,7 +277,7 @@ export class LineManager<S> {
   async suspend(): Promise<void> {
     this.connected = false;
     const cancels: Promise<void>[] = [];
-    const release = (reqId: number, pending: { dropIfQueued(): boolean } | null) => {
+    const release = (reqId: number, pending: PendingLine | null) => {
       this.byReqId.delete(reqId);
       this.port.retired?.(reqId);
       if (pending?.dropIfQueued()) this.freeLine();
@@ -504,7 +512,7 @@ export class LineManager<S> {
     this.byReqId.set(reqId, { kind: 'snapshot', snap });
     snap.pending = this.port.request(reqId, snap.spec, true, snap.priority);
     const epoch = this.epoch;
-    snap.timer = this.timers.setTimeout(() => {
+    const onTimeout = () => {
       snap.timer = null;
       if (epoch !== this.epoch || this.byReqId.get(reqId)?.kind !== 'snapshot') return;
       this.byReqId.delete(reqId);
@@ -514,7 +522,14 @@ export class LineManager<S> {
       this.finishSnap(snap);
       snap.reject(ours.timeout('the quote snapshot', this.snapshotTimeoutMs, reqId));
       this.pump();
-    }, this.snapshotTimeoutMs);
+    };
+    // TWS's clock for a snapshot starts when it receives the request, so ours starts when it is written.
+    snap.pending.sent.then(
+      () => {
+        if (epoch === this.epoch && snap.reqId === reqId && snap.state === 'requesting' && snap.timer === null) snap.timer = this.timers.setTimeout(onTimeout, this.snapshotTimeoutMs);
+      },
+      () => undefined,
+    );
   }
 
   private abortSnap(snap: Snap<S>): void {

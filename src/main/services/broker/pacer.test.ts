@@ -29,9 +29,9 @@ describe('Pacer', () => {
     expect(sent).toHaveLength(5000);
     expect(maxInWindow(sent, 1000)).toBeLessThanOrEqual(45);
     expect(maxInWindow(sent, 100)).toBeLessThanOrEqual(9);
-    // Throughput stays close to the target: the guard costs ~2.5 %.
+
     const seconds = ((sent.at(-1) ?? 0) - (sent[0] ?? 0)) / 1000;
-    expect(5000 / seconds).toBeGreaterThan(43);
+    expect(5000 / seconds).toBeGreaterThan(42.5); // the 50 ms jitter guard costs ~5 %
     const s = pacer.stats();
     expect(s.sent).toBe(5000);
     expect(s.depth).toBe(0);

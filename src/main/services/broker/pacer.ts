@@ -15,7 +15,7 @@ export const PACER_PRIORITIES: readonly PacerPriority[] = ['order', 'quote', 'sc
 export interface PacerOptions {
   /** Messages per second, never exceeded in any window. Default 45 (IBKR's hard limit is 50). */
   ratePerSecond?: number;
-  /** Added to the one-second window: margin for jitter between our socket and TWS's meter. Default 25 ms. */
+  /** Added to the one-second window: margin for jitter between our socket and TWS's meter. Default 50 ms. */
   guardMs?: number;
   /** Most messages in any 100 ms. Default ceil(rate / 5), i.e. at most twice the even spacing. */
   burstPer100ms?: number;
@@ -94,7 +94,7 @@ export class Pacer {
 
   constructor(options: PacerOptions) {
     this.timers = options.timers;
-    this.guardMs = options.guardMs ?? 25;
+    this.guardMs = options.guardMs ?? 50;
     this.burstOverride = options.burstPer100ms;
     this.meter = new RateMeter(options.timers, 10);
     this.setRate(options.ratePerSecond ?? 45);

@@ -7,14 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IbBroker, type IbBrokerOptions } from './ib-broker';
-import type { Timers } from './timers';
+import type { ManualTimers, Timers } from './timers';
 import type { ConnectTarget } from './types';
 
-/** Virtual time running `speed` times faster than the wall clock (sub-millisecond resolution). */
-export function acceleratedTimers(speed: number, start = Date.now()): Timers {
-  const p0 = performance.now();
+/** Wall-clock epoch ms with sub-millisecond resolution, comparable across processes. */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Virtual time running `speed` times faster than the wall clock from `start` (epoch ms): virtual = start +
+ * (wall − start) × speed. Two processes given the same start and speed read the same virtual clock.
+ */
+export function acceleratedTimers(speed: number, start = wallNow()): Timers {
   return {
-    now: () => start + (performance.now() - p0) * speed,
+    now: () => start + (wallNow() - start) * speed,
     setTimeout(fn, ms) {
       const t = setTimeout(fn, Math.max(0, ms) / speed);
       t.unref?.();
@@ -54,5 +61,28 @@ export async function waitFor(check: () => boolean, timeoutMs: number, what: str
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** One turn of the event loop, so socket writes are read by the other side (both ends live in this process). */
+export const ioTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Runs `totalMs` of virtual time on a manual clock in steps of `stepMs`. After each step it waits (in real time)
+ * until `delivered()` says everything written so far has reached the other end, so virtual time never moves on
+ * while messages are still in flight: timing measured on the virtual clock is then free of scheduler jitter.
+ * Stops early when `done()` returns true.
+ */
+export async function driveClock(timers: ManualTimers, options: { totalMs: number; stepMs: number; delivered: () => boolean; done?: () => boolean; maxWaitMs?: number }): Promise<void> {
+  const end = timers.now() + options.totalMs;
+  while (timers.now() < end && !(options.done?.() ?? false)) {
+    timers.advance(Math.min(options.stepMs, end - timers.now()));
+    const deadline = Date.now() + (options.maxWaitMs ?? 2_000);
+    await ioTurn();
+    while (!options.delivered()) {
+      if (Date.now() > deadline) throw new Error('messages still in flight after the real-time wait');
+      await ioTurn();
+    }
+    await ioTurn();
   }
 }
