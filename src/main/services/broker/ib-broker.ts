@@ -1307,6 +1307,11 @@ export class IbBroker implements Broker {
     return { in: this.messagesIn.count, out: this.messagesOut.count };
   }
 
+  /** Line counts only (cheap). */
+  lineStats(): ReturnType<LineManager<LineSpec>['stats']> {
+    return this.lines.stats();
+  }
+
   /** Request ids of live streaming lines (tests compare them with the exchange's view). */
   liveLineIds(): number[] {
     return this.lines.liveStreamIds();
