@@ -3,14 +3,16 @@ import { ContractFailure, defaultSettings } from '../../core/contract';
 import { createDispatcher, type HandlerMap } from './dispatch';
 
 const settings = defaultSettings();
+/** Only the methods these tests call; the rest are absent on purpose (see the UNAVAILABLE test). */
 function handlers(overrides: Partial<HandlerMap> = {}): HandlerMap {
-  return {
+  const map: Partial<HandlerMap> = {
     'app.info': () => ({ name: 'SpreadDesk', version: '0.0.0', mode: 'headless', dataDir: '/tmp', platform: 'linux', startedAt: 0 }),
     'settings.get': () => settings,
     'settings.update': () => settings,
     'connection.get': () => ({ state: 'disconnected', profile: 'local-paper', serverVersion: null, accounts: [], isPaper: true, isSimulated: true, lastError: null, lastMessageAt: null, since: 0 }),
     ...overrides,
   };
+  return map as HandlerMap;
 }
 const ctx = { transport: 'direct' } as const;
 
@@ -54,5 +56,10 @@ describe('dispatcher', () => {
     expect(internal).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(internal)).not.toContain('secret internals');
     expect(logged).toEqual(['connection.get']);
+  });
+
+  it('answers UNAVAILABLE for a declared method with no handler', async () => {
+    const d = createDispatcher({} as HandlerMap);
+    expect(await d.dispatch('app.info', {}, ctx)).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
   });
 });

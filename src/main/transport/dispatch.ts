@@ -45,7 +45,9 @@ export function createDispatcher(handlers: HandlerMap, options: { onInternalErro
         };
       }
       try {
-        const handler = handlers[name] as Handler<MethodName>;
+        const handler = handlers[name] as Handler<MethodName> | undefined;
+        // The type system requires every handler; this guards maps assembled loosely (tests, partial builds).
+        if (!handler) return { ok: false, error: { code: 'UNAVAILABLE', message: `${name} is not available in this build.` } };
         const value = await handler(parsed.data as never, ctx);
         if (options.validateResults) spec.result.parse(value);
         return { ok: true, value };
