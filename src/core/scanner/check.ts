@@ -1,5 +1,6 @@
 // Checks a finished row against the filters from the row's own fields: what a reader of the output can verify.
 import { CREDIT_KINDS, type ScanFilters, type ScanRow } from '../contract/scanner';
+import { MIN_NET } from './metrics';
 
 /** Slack: the engine's own 1e-9 bound slack (filters.ts) plus room for values recomputed in a different order. */
 const EPS = 3e-9;
@@ -22,7 +23,7 @@ export function violations(row: ScanRow, f: ScanFilters, now: number): string[] 
   if (f.width?.max !== undefined && !le(row.width, f.width.max)) v.push('width.max');
   if (f.widthOfSpot?.min !== undefined && !ge(row.width / row.spot, f.widthOfSpot.min)) v.push('widthOfSpot.min');
   if (f.widthOfSpot?.max !== undefined && !le(row.width / row.spot, f.widthOfSpot.max)) v.push('widthOfSpot.max');
-  if (!(price > 0 && price < row.width)) v.push('price-in-(0,width)');
+  if (!(price > MIN_NET - EPS && price < row.width - MIN_NET + EPS)) v.push('price-sane');
   if (credit && f.minCredit !== undefined && !ge(price, f.minCredit)) v.push('minCredit');
   if (!credit && f.maxDebit !== undefined && !le(price, f.maxDebit)) v.push('maxDebit');
   if (credit && f.minCreditToWidth !== undefined && !ge(price / row.width, f.minCreditToWidth)) v.push('minCreditToWidth');

@@ -17,7 +17,7 @@ import { decodeTieKey, kindIndex, tieKey } from './fingerprint';
 import { deltaPasses, flattenFilters, legPasses, widthWindow, type FlatFilters } from './filters';
 import { TopKHeap } from './heap';
 import { L1P_OFFSET, log1pAtPos, phiAtPos } from './math';
-import { KIND_SPECS, buildRow, driftOf, legExpectedPayoff, legTheo, midOf, popTerms, type ModelContext } from './metrics';
+import { KIND_SPECS, MIN_NET, buildRow, driftOf, legExpectedPayoff, legTheo, midOf, popTerms, type ModelContext } from './metrics';
 
 export interface ScanOptions {
   filters: ScanFilters;
@@ -262,7 +262,7 @@ function runKernel(p: Kernel): void {
       const price = sign * net;
       const kl = K[l] as number;
       const w = longAbove ? kl - ks : ks - kl;
-      if (!(price > 0 && price < w)) continue;
+      if (!(price > MIN_NET && price < w - MIN_NET)) continue;
       if (price < minPrice || price > maxPrice) continue;
       if (useRatio) {
         const ratio = price / w;

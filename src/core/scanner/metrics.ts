@@ -33,6 +33,13 @@ export function driftOf(chain: ChainSnapshot, ctx: ModelContext): number {
   return Number.isNaN(ctx.drift) ? chain.rate - chain.divYield : ctx.drift;
 }
 
+/**
+ * The smallest net credit or debit, and the smallest max loss, a candidate may have (per share): just under half
+ * a cent, the finest step a difference of two mids can take. It keeps float noise — two equal mids differing in
+ * the 17th digit — from posing as a spread with an astronomical return on risk.
+ */
+export const MIN_NET = 0.004;
+
 /** A leg's quote is usable for pricing: both sides known, not crossed, something offered. */
 export function quoteValid(bid: number, ask: number): boolean {
   return bid >= 0 && ask >= bid && ask > 0;

@@ -4,7 +4,7 @@
 import { SPREAD_KINDS, type ScanRow } from '../contract/scanner';
 import type { ChainSnapshot, ExpirySlice } from './chain';
 import { tieKey } from './fingerprint';
-import { KIND_SPECS, buildRow, candidateMetrics, midOf, quoteValid, scoreOf } from './metrics';
+import { KIND_SPECS, MIN_NET, buildRow, candidateMetrics, midOf, quoteValid, scoreOf } from './metrics';
 import type { ScanOptions } from './engine';
 import { lowerBound as lb, upperBound as ub } from './filters';
 
@@ -53,7 +53,7 @@ export function referenceScan(chain: ChainSnapshot, o: ScanOptions): { rows: Sca
           if (f.width?.max !== undefined && w > ub(f.width.max)) continue;
           if (f.widthOfSpot?.min !== undefined && w < lb(f.widthOfSpot.min * chain.spot)) continue;
           if (f.widthOfSpot?.max !== undefined && w > ub(f.widthOfSpot.max * chain.spot)) continue;
-          if (!(m.price > 0 && m.price < w)) continue;
+          if (!(m.price > MIN_NET && m.price < w - MIN_NET)) continue;
           if (spec.credit) {
             if (f.minCredit !== undefined && m.price < lb(f.minCredit)) continue;
             if (f.minCreditToWidth !== undefined && m.price / w < lb(f.minCreditToWidth)) continue;
