@@ -1,33 +1,41 @@
 // The IPC contract: every method and event the renderer and main may exchange, with zod schemas.
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app';
+import { scannerEvents, scannerMethods } from './scanner';
 import { brokerEvents, brokerMethods } from './broker';
 import { connectionEvents, connectionMethods } from './connection';
 import { diagnosticsEvents, diagnosticsMethods } from './diagnostics';
+import { journalEvents, journalMethods } from './journal';
 import { settingsEvents, settingsMethods } from './settings';
 
 export * from './define';
 export * from './app';
+export * from './scanner';
 export * from './settings';
 export * from './connection';
 export * from './broker';
 export * from './diagnostics';
+export * from './journal';
 export * from './settings-defaults';
 
 export const methods = {
   ...appMethods,
+  ...scannerMethods,
   ...settingsMethods,
   ...connectionMethods,
   ...brokerMethods,
   ...diagnosticsMethods,
+  ...journalMethods,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...scannerEvents,
   ...settingsEvents,
   ...connectionEvents,
   ...brokerEvents,
   ...diagnosticsEvents,
+  ...journalEvents,
 } as const;
 
 export type Methods = typeof methods;

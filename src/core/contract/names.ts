@@ -2,6 +2,12 @@
 // A unit test keeps this list equal to the keys of `methods` and `events`.
 export const METHOD_NAMES = [
   'app.info',
+  'scan.start',
+  'scan.stop',
+  'scan.latest',
+  'scan.presets',
+  'scan.savePreset',
+  'scan.deletePreset',
   'settings.get',
   'settings.update',
   'connection.get',
@@ -10,10 +16,22 @@ export const METHOD_NAMES = [
   'connection.tune',
   'diagnostics.snapshot',
   'diagnostics.prometheus',
+  'journal.status',
+  'journal.trades',
+  'journal.summary',
+  'journal.equityCurve',
+  'journal.setNote',
+  'journal.setTags',
+  'journal.export',
+  'journal.backup',
+  'journal.reconcile',
 ] as const;
 
 export const EVENT_NAMES = [
   'app.logged',
+  'scan.progress',
+  'scan.results',
   'settings.changed',
   'connection.status',
+  'journal.updated',
 ] as const;

@@ -71,7 +71,7 @@ describe('trade records', () => {
 
 function closedTrade(id: number, pnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord {
   return {
-    id, underlying: 'SPY', kind: 'bull_call', expiry: '20250321', status: 'closed', openedAt: closedAt - 1000, closedAt, quantity: 1, openQuantity: 0,
+    id, underlying: 'SPY', kind: 'bull_call', expiry: '20250321', multiplier: 100, status: 'closed', openedAt: closedAt - 1000, closedAt, quantity: 1, openQuantity: 0,
     entryCashU: 0, exitCashU: 0, grossPnlU: pnl, commissionsU: 0, netPnlU: pnl, maxRiskU: 100 * M, returnOnRisk: pnl / (100 * M), holdingMs: 1000,
     slippageU: 0, priceSteps: 0, popAtEntry: 0.55, dteAtEntry: 10, weekday: 2, note: '', tags: [], ...extra,
   };

@@ -256,6 +256,7 @@ export function syntheticTrades(count: number, seed = 42, startAt = Date.UTC(202
       underlying: underlyings[Math.floor(rnd() * underlyings.length)]!,
       kind,
       expiry: '20250321',
+      multiplier: 100,
       status: open ? 'open' : 'closed',
       openedAt: t,
       closedAt: open ? null : t + holdingMs,

@@ -60,6 +60,7 @@ export interface TradeRecord {
   underlying: string;
   kind: SpreadKind;
   expiry: string;
+  multiplier: number;
   status: TradeStatus;
   openedAt: number | null;
   closedAt: number | null;
@@ -134,6 +135,7 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
     underlying: spread.underlying,
     kind: spread.kind,
     expiry: spread.expiry,
+    multiplier: spread.multiplier,
     status,
     openedAt,
     closedAt,

@@ -8,6 +8,8 @@ import { brokerHandlers, createBrokerService, type BrokerService } from './broke
 import type { IbBrokerOptions } from './broker/ib-broker';
 import { createDiagnostics, diagnosticsHandlers } from './diagnostics';
 import { createEventBus, type EventBus } from './events';
+import { journalHandlers } from './journal/handlers';
+import { createJournalService, type JournalService } from './journal/service';
 import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
 
@@ -30,6 +32,7 @@ export interface Services {
   bus: EventBus;
   settings: SettingsStore;
   broker: BrokerService;
+  journal: JournalService;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
 
   const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper: (o) => startPaperExchange(o), brokerOptions: config.brokerOptions });
   const diagnostics = createDiagnostics({ broker, logger: log });
+  const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -56,6 +60,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
     ...brokerHandlers(broker),
     ...diagnosticsHandlers(diagnostics),
+    ...journalHandlers(journal),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -70,9 +75,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     bus,
     settings,
     broker,
+    journal,
     async close() {
       await diagnostics.close();
       await broker.close();
+      journal.close();
       log.info('services closed');
     },
   };

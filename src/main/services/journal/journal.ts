@@ -98,6 +98,7 @@ export class Journal {
   /** Trade records by spread id, loaded once and refreshed for the spreads writes touched. */
   private tradeCache: Map<number, TradeRecord> | null = null;
   private readonly dirtySpreads = new Set<number>();
+  private changedSpreads = new Set<number>();
 
   constructor(
     readonly db: Database.Database,
@@ -106,7 +107,7 @@ export class Journal {
   ) {
     this.clock = deps.clock ?? Date.now;
     this.newTicketId = deps.newTicketId ?? defaultTicketId;
-    this.ingestor = new Ingestor(db, () => this.session, (id) => this.dirtySpreads.add(id));
+    this.ingestor = new Ingestor(db, () => this.session, (id) => this.touch(id));
     // Checkpoints copy the WAL back into the database file and fsync it: tens of ms for a full
     // WAL. SQLite runs them inside whichever commit crosses the threshold, so the journal moves
     // them to quiet moments instead and keeps the automatic one only as a backstop for bursts.
@@ -150,6 +151,11 @@ export class Journal {
         VALUES (?, 'reconciled', 'reconcile', ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertAdjustment: p('INSERT INTO position_adjustments (reconciliation_id, account, con_id, symbol, delta_u, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
+  }
+
+  private touch(spreadId: number): void {
+    this.dirtySpreads.add(spreadId);
+    this.changedSpreads.add(spreadId);
   }
 
   /** Arms the idle checkpoint after a write. */
@@ -242,7 +248,7 @@ export class Journal {
         }
         return { ticketId, spreadId, orderRow };
       })();
-      this.dirtySpreads.add(value.spreadId);
+      this.touch(value.spreadId);
       this.wrote();
       return ok(value);
     } catch (e) {
@@ -322,7 +328,7 @@ export class Journal {
         if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
         if (text === '') this.s.deleteNote.run(spreadId);
         else this.s.upsertNote.run(spreadId, text, this.clock());
-        this.dirtySpreads.add(spreadId);
+        this.touch(spreadId);
         return ok(null);
       })();
     } catch (e) {
@@ -340,7 +346,7 @@ export class Journal {
         if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
         this.s.deleteTags.run(spreadId);
         for (const t of clean) this.s.insertTag.run(spreadId, t);
-        this.dirtySpreads.add(spreadId);
+        this.touch(spreadId);
         return ok(clean);
       })();
     } catch (e) {
@@ -415,6 +421,16 @@ export class Journal {
     }
     const all = [...this.tradeCache.values()].sort((a, b) => a.id - b.id);
     return Object.keys(filter).length === 0 ? all : filterTrades(all, filter);
+  }
+
+  /**
+   * Spreads whose records changed since the last call (fills, notes, tags, intents), for the
+   * `journal.updated` event; separate from the cache's own bookkeeping.
+   */
+  takeChangedSpreads(): Set<number> {
+    const out = this.changedSpreads;
+    this.changedSpreads = new Set();
+    return out;
   }
 
   /** One trade record, fresh from the database. */
