@@ -4,7 +4,13 @@ import { dayToYmd, formatEt, utcToEt } from '../../core/sim/calendar';
 import { type Clock, defaultOpenStart, type SessionMode, SimClock } from '../../core/sim/clock';
 import { parseSimConfig, type SimConfig } from '../../core/sim/config';
 import { MarketModel } from '../../core/sim/model';
+import { DEFAULT_COMMISSION, type CommissionConfig } from '../../core/sim/commission';
+import { DEFAULT_FILL_MODEL, type FillModel } from '../../core/sim/matching';
+import { AccountStreams, valuation } from './account';
 import { details, findContracts, MARKET_RULES, NO_SECDEF } from './contracts';
+import { Ledger } from './ledger';
+import { OrderEngine } from './orders';
+import { BooksStore } from './store';
 import { DEFAULT_PACING, type PacingOptions } from './limiter';
 import { MarketDataHub } from './marketdata';
 import { Session, type SessionHost } from './session';
@@ -46,6 +52,17 @@ export interface PaperExchangeOptions {
   restartWindow?: { atEt: string; durationSec: number } | null;
   /** SQLite file for the account's books (orders, executions, positions, cash); in memory when unset. */
   db?: string;
+  /** Starting cash of a new paper account (default $100,000). */
+  startingCash?: number;
+  commission?: Partial<CommissionConfig>;
+  /** Fill model: partial fills by displayed size, a cap per fill, the resting fill rate inside the spread. */
+  fills?: Partial<FillModel>;
+  /** Orders placed while the market is closed ('nyse' mode): held until the open (default) or rejected. */
+  closedMarketOrders?: 'queue' | 'reject';
+  /** Wall ms between periodic account summary / account update pushes (TWS: 3 minutes). */
+  accountUpdateIntervalMs?: number;
+  /** Wall ms between P&L messages (TWS: about a second). */
+  pnlIntervalMs?: number;
   /** Log sink (one line per call); silent by default. */
   log?: (line: string) => void;
 }
@@ -88,16 +105,15 @@ export class PaperExchange implements SessionHost {
   private latencyMs = 0;
   private dataPaused = false;
   private connectivityTimer: NodeJS.Timeout | null = null;
-  private readonly nextIds = new Map<number, number>();
   private lastRestartDay = -1;
   private closed = false;
+  private lastSimTimeSaved = 0;
   listenPort = 0;
   listenHost = '127.0.0.1';
-  /** Extension point for the order and account engine (part 2). */
-  extraHandler: ((session: Session, req: Request) => boolean) | null = null;
-  extraTick: (() => void) | null = null;
-  onSessionReady: ((session: Session) => void) | null = null;
-  onSessionClosed: ((session: Session) => void) | null = null;
+  readonly store: BooksStore;
+  readonly ledger: Ledger;
+  readonly account: AccountStreams;
+  readonly orders: OrderEngine;
 
   constructor(readonly opts: PaperExchangeOptions = {}) {
     this.config = parseSimConfig(opts.config ?? {});
@@ -107,15 +123,28 @@ export class PaperExchange implements SessionHost {
     this.limiterClock = opts.limiterClock ?? this.wall;
     this.pacing = { ...DEFAULT_PACING, ...opts.pacing };
     this.accountId = opts.accountId ?? 'DU1234567';
+    this.store = new BooksStore(opts.db ?? ':memory:');
+    this.ledger = new Ledger(this.store, this.accountId, opts.startingCash ?? 100_000);
     const mode = opts.sessionMode ?? 'open';
     const startAt = typeof opts.startAt === 'string' ? Date.parse(opts.startAt) : opts.startAt;
-    const start = startAt ?? (mode === 'open' ? defaultOpenStart(this.wall.now()) : this.wall.now());
+    // After a restart the market continues from where it was: simulated time never runs backwards over the books.
+    const saved = Number(this.ledger.meta.get('sim_time') ?? 0);
+    const start = startAt ?? Math.max(mode === 'open' ? defaultOpenStart(this.wall.now()) : this.wall.now(), saved);
     if (!Number.isFinite(start)) throw new Error(`Invalid startAt ${String(opts.startAt)}`);
     this.clock = new SimClock({ wall: this.wall, speed: opts.speed ?? 1, mode, start });
     this.marketData = new MarketDataHub(
       { model: this.model, seed: this.seed, simNow: () => this.clock.now(), dataFlowing: () => !this.dataPaused },
       { lineBudget: opts.lineBudget ?? 100, snapshotLatencyMs: opts.snapshotLatencyMs ?? { min: 500, max: 2000 } },
     );
+    this.account = new AccountStreams({
+      model: this.model, ledger: this.ledger, accountId: this.accountId, simNow: () => this.clock.now(), wallNow: () => this.wall.now(),
+      accountUpdateIntervalMs: opts.accountUpdateIntervalMs ?? 180_000, pnlIntervalMs: opts.pnlIntervalMs ?? 1000,
+    });
+    this.orders = new OrderEngine(this, this.ledger, this.account, {
+      commission: { ...DEFAULT_COMMISSION, ...opts.commission },
+      fills: { ...DEFAULT_FILL_MODEL, ...opts.fills },
+      closedMarketOrders: opts.closedMarketOrders ?? 'queue',
+    });
   }
 
   log(line: string): void {
@@ -191,26 +220,24 @@ export class PaperExchange implements SessionHost {
       session.error(-1, 2158, 'Sec-def data farm connection is OK:secdefnj');
     }
     this.log(`client ${clientId} connected (conn ${session.connId}, v${session.serverVersion}, ${session.remote})`);
-    queueMicrotask(() => this.onSessionReady?.(session));
+    this.orders.onSessionReady(session);
     return true;
   }
 
   onClosed(session: Session): void {
     if (!this.sessions.delete(session)) return;
     this.marketData.dropSession(session);
-    this.onSessionClosed?.(session);
+    this.account.dropSession(session);
     if (session.clientId !== null) this.log(`client ${session.clientId} disconnected (conn ${session.connId})`);
   }
 
-  /** Next order id for a client; part 2 replaces this with the persistent books. */
+  /** Next order id for a client: above every id it has used, across restarts. */
   nextOrderId(clientId: number): number {
-    return this.orderIdSource ? this.orderIdSource(clientId) : (this.nextIds.get(clientId) ?? 1);
+    return this.ledger.nextValidId(clientId);
   }
 
-  orderIdSource: ((clientId: number) => number) | null = null;
-
   onRequest(session: Session, req: Request): void {
-    if (this.extraHandler?.(session, req)) return;
+    if (this.orders.handle(session, req)) return;
     const now = this.clock.now();
     switch (req.type) {
       case 'reqCurrentTime':
@@ -240,6 +267,33 @@ export class PaperExchange implements SessionHost {
         return;
       case 'cancelMktData':
         this.marketData.cancel(session, req.reqId);
+        return;
+      case 'reqPositions':
+        this.account.reqPositions(session);
+        return;
+      case 'cancelPositions':
+        this.account.cancelPositions(session);
+        return;
+      case 'reqAccountSummary':
+        this.account.reqAccountSummary(session, req.reqId, req.group, req.tags);
+        return;
+      case 'cancelAccountSummary':
+        this.account.cancelAccountSummary(session, req.reqId);
+        return;
+      case 'reqAccountUpdates':
+        this.account.reqAccountUpdates(session, req.subscribe, req.account);
+        return;
+      case 'reqPnL':
+        this.account.reqPnL(session, req.reqId);
+        return;
+      case 'cancelPnL':
+        this.account.cancelPnL(session, req.reqId);
+        return;
+      case 'reqPnLSingle':
+        this.account.reqPnLSingle(session, req.reqId, req.conId);
+        return;
+      case 'cancelPnLSingle':
+        this.account.cancelPnLSingle(session, req.reqId);
         return;
       case 'reqMarketRule': {
         const rule = MARKET_RULES[req.marketRuleId];
@@ -295,21 +349,37 @@ export class PaperExchange implements SessionHost {
     session.send(enc.secDefOptParamsEnd(reqId));
   }
 
-  /** One publishing round plus the order/account engine's periodic work. */
+  /** The order and account engine's periodic work: matching, expiries, account streams, the saved clock. */
+  private booksTick(): void {
+    this.orders.tick();
+    this.account.tick();
+    const wall = this.wall.now();
+    if (wall - this.lastSimTimeSaved >= 5000) {
+      this.lastSimTimeSaved = wall;
+      this.store.setMeta('sim_time', String(this.clock.now()));
+    }
+  }
+
+  /** One publishing round plus the books' periodic work. */
   tick(): void {
     if (this.closed) return;
     try {
-      this.extraTick?.();
+      this.booksTick();
       this.marketData.publish(false);
     } catch (e) {
       this.log(`tick error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
 
-  /** Runs a publishing round now (manual mode and tests). */
+  /** Runs the books' work and a whole publishing round now (manual mode and tests). */
   publishNow(): number {
-    this.extraTick?.();
+    this.booksTick();
     return this.marketData.publish();
+  }
+
+  /** The account as it stands: cash, positions, margin and values. */
+  accountSnapshot(): ReturnType<typeof valuation> {
+    return valuation(this.model, this.ledger, this.clock.now());
   }
 
   private housekeeping(): void {
@@ -433,5 +503,10 @@ export class PaperExchange implements SessionHost {
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
+      this.store.setMeta('sim_time', String(this.clock.now()));
+    } finally {
+      this.store.close();
+    }
   }
 }

@@ -18,6 +18,8 @@ export interface PaperFaults {
   setLatency(ms: number): void;
   /** Snapshot completion latency range in ms. */
   setSnapshotLatency(minMs: number, maxMs: number): void;
+  /** The next n orders are rejected with error 201 and this reason. */
+  rejectNextOrders(n: number, reason: string): void;
 }
 
 export interface PaperExchangeHandle {
@@ -34,6 +36,8 @@ export interface PaperExchangeHandle {
   /** Per-client statistics: lines in use, message rate, per-second inbound counts. */
   clients(): ClientStats[];
   stats(): { linesInUse: number; lineBudget: number; clients: number; ticksSent: number };
+  /** The paper account now: cash, NLV, equity with loan, margin, positions. */
+  account(): { cash: number; nlv: number; elv: number; initMargin: number; maintMargin: number; available: number; positions: { conId: number; qty: number; avgCost: number }[]; openOrders: number; executions: number };
   faults: PaperFaults;
   /** The exchange object itself, for deeper inspection in tests. */
   exchange: PaperExchange;
@@ -42,8 +46,10 @@ export interface PaperExchangeHandle {
 /** Starts a paper exchange listening on loopback (port 0 = ephemeral) and resolves once it accepts connections. */
 export async function startPaperExchange(options: PaperExchangeOptions = {}): Promise<PaperExchangeHandle> {
   const ex = new PaperExchange(options);
-  await attachBooks(ex, options);
-  const { port, host } = await ex.listen();
+  const { port, host } = await ex.listen().catch(async (e: unknown) => {
+    await ex.close();
+    throw e;
+  });
   return {
     port,
     host,
@@ -55,6 +61,14 @@ export async function startPaperExchange(options: PaperExchangeOptions = {}): Pr
     publishNow: () => ex.publishNow(),
     clients: () => ex.clients(),
     stats: () => ({ linesInUse: ex.marketData.linesInUse, lineBudget: ex.marketData.opts.lineBudget, clients: ex.clients().length, ticksSent: ex.marketData.ticksSent }),
+    account: () => {
+      const a = ex.accountSnapshot();
+      return {
+        cash: a.cash, nlv: a.nlv, elv: a.elv, initMargin: a.initMargin, maintMargin: a.maintMargin, available: a.available,
+        positions: [...ex.ledger.positions.values()].map((p) => ({ conId: p.conId, qty: p.qty, avgCost: p.avgCost })),
+        openOrders: ex.ledger.openOrders().length, executions: ex.ledger.executions.length,
+      };
+    },
     faults: {
       dropClient: (id) => ex.dropClient(id),
       refuseConnections: (s) => ex.refuseConnections(s),
@@ -62,10 +76,8 @@ export async function startPaperExchange(options: PaperExchangeOptions = {}): Pr
       connectivityLoss: (ms, o) => ex.connectivityLoss(ms, o?.dataLost ?? false),
       setLatency: (ms) => ex.setLatency(ms),
       setSnapshotLatency: (a, b) => ex.setSnapshotLatency(a, b),
+      rejectNextOrders: (n, reason) => ex.orders.rejectNext(n, reason),
     },
     exchange: ex,
   };
 }
-
-/** Hook for the order/account books (part 2); a no-op until they exist. */
-async function attachBooks(_ex: PaperExchange, _options: PaperExchangeOptions): Promise<void> {}
