@@ -19,19 +19,36 @@ export function StatusBar() {
     return () => clearInterval(t);
   }, []);
   const state = connection?.state ?? 'disconnected';
+  const linkLost = connection?.linkLost === true;
+  const lines = connection?.lines;
+  const pacer = connection?.pacer;
+  const retryIn = state === 'reconnecting' && connection?.nextRetryAt ? Math.max(0, Math.ceil((connection.nextRetryAt - now) / 1000)) : null;
+  const tradingActive = state === 'connected' && !linkLost;
   return (
     <footer className="status-bar" data-testid="status-bar">
-      <span className={`status-item conn-${state}`} title="Broker connection">
-        ● {state}
-        {connection?.lastMessageAt ? ` · last msg ${age(now - connection.lastMessageAt)} ago` : ''}
+      <span className={`status-item conn-${state}${linkLost ? ' warn' : ''}`} title={connection?.message ?? 'Broker connection'} data-testid="status-connection">
+        ● {linkLost ? 'link lost' : state}
+        {retryIn !== null ? ` · retry in ${retryIn}s` : ''}
+        {connection?.lastMessageAt && state === 'connected' ? ` · last msg ${age(now - connection.lastMessageAt)} ago` : ''}
       </span>
+      {connection?.accountMode ? (
+        <span className={`status-item acct-${connection.accountMode.toLowerCase()}`} title={`Account ${connection.accounts.join(', ') || '—'}`} data-testid="status-account">
+          {connection.accountMode}
+        </span>
+      ) : null}
       {transport !== 'open' ? <span className="status-item warn">UI link {transport}</span> : null}
       <span className="status-item mono" title="New York time">NY {nyFormat.format(now)}</span>
-      <span className="status-item" title="Market data type">data —</span>
-      <span className="status-item mono" title="Market-data lines used / budget">lines —/—</span>
-      <span className="status-item mono" title="Pacer queue">pacer —</span>
-      <span className={`status-item trading-${state === 'connected' ? 'active' : 'halted'}`} title="Trading state">
-        trading {state === 'connected' ? 'ACTIVE' : 'HALTED'}
+      <span className={`status-item${connection?.marketDataType === 'delayed' ? ' warn' : ''}`} title="Market data type" data-testid="status-data">
+        data {state === 'connected' ? (connection?.marketDataType ?? 'live') : '—'}
+      </span>
+      <span className={`status-item mono${lines && lines.held >= lines.budget * 0.9 ? ' warn' : ''}`} title="Market-data lines used / budget" data-testid="status-lines">
+        lines {lines ? `${lines.held}/${lines.budget}` : '—/—'}
+      </span>
+      <span className={`status-item mono${pacer && pacer.depth > 0 ? ' warn' : ''}`} title={pacer ? `Pacer: ${pacer.depth} queued, ${pacer.sentPerSecond.toFixed(1)} of ${pacer.ratePerSecond} messages/s${pacer.waitP99Ms !== null ? `, wait p99 ${Math.round(pacer.waitP99Ms)} ms` : ''}` : 'Pacer queue'} data-testid="status-pacer">
+        pacer {pacer ? `${pacer.depth}q ${pacer.sentPerSecond.toFixed(0)}/${pacer.ratePerSecond}/s` : '—'}
+      </span>
+      <span className={`status-item trading-${tradingActive ? 'active' : 'halted'}`} title={linkLost ? 'New orders are paused while TWS has lost its link to IBKR' : 'Trading state'}>
+        trading {tradingActive ? 'ACTIVE' : 'HALTED'}
       </span>
       <span className="status-item last-msg" title={last?.message}>
         {last ? `${last.code !== undefined ? `[${last.code}] ` : ''}${last.message}` : 'No broker messages yet'}

@@ -1,6 +1,7 @@
 // The bottom tab strip: Positions · Orders · Executions · P&L · Journal · Diagnostics.
 import { useState, type ReactNode } from 'react';
 import { EmptyState } from '../../components/Panel';
+import { DiagnosticsPanel } from '../diagnostics/DiagnosticsPanel';
 
 export interface BottomTab {
   id: string;
@@ -14,7 +15,7 @@ export const DEFAULT_TABS: BottomTab[] = [
   { id: 'executions', label: 'Executions', render: () => <EmptyState title="No executions today">Fills for each leg and the combo appear here with commissions.</EmptyState> },
   { id: 'pnl', label: 'P&L', render: () => <EmptyState title="No P&amp;L yet">Daily, unrealized and realized P&amp;L stream here once connected.</EmptyState> },
   { id: 'journal', label: 'Journal', render: () => <EmptyState title="Journal is empty">Every ticket, order and fill is recorded; closed spreads and your statistics appear here.</EmptyState> },
-  { id: 'diagnostics', label: 'Diagnostics', render: () => <EmptyState title="Not connected">Connect to a profile to see message rates, pacer queue, market-data lines and request latency.</EmptyState> },
+  { id: 'diagnostics', label: 'Diagnostics', render: () => <DiagnosticsPanel /> },
 ];
 
 export function BottomTabs({ tabs = DEFAULT_TABS }: { tabs?: BottomTab[] }) {
