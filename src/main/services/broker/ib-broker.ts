@@ -160,7 +160,7 @@ export function accountModeOf(target: ConnectTarget, accounts: string[]): Accoun
 }
 
 /** Wraps the decoder so a message @stoqey cannot parse is skipped instead of throwing out of the socket handler. */
-function guardDecoder(ib: IBApi, onError: (e: unknown) => void): void {
+export function guardDecoder(ib: IBApi, onError: (e: unknown) => void): void {
   const controller = (ib as unknown as { controller?: { processIngressQueue?: () => void; decoder?: { drainQueue?: () => void } } }).controller;
   const original = controller?.processIngressQueue;
   if (!controller || typeof original !== 'function') return;
