@@ -2,6 +2,7 @@
 import { useState, type ReactNode } from 'react';
 import { EmptyState } from '../../components/Panel';
 import { DiagnosticsPanel } from '../diagnostics/DiagnosticsPanel';
+import { JournalPanel } from '../journal/JournalPanel';
 
 export interface BottomTab {
   id: string;
@@ -14,7 +15,7 @@ export const DEFAULT_TABS: BottomTab[] = [
   { id: 'orders', label: 'Orders', render: () => <EmptyState title="No working orders">Orders you send from the Ticket appear here with their status; Ctrl+. cancels all.</EmptyState> },
   { id: 'executions', label: 'Executions', render: () => <EmptyState title="No executions today">Fills for each leg and the combo appear here with commissions.</EmptyState> },
   { id: 'pnl', label: 'P&L', render: () => <EmptyState title="No P&amp;L yet">Daily, unrealized and realized P&amp;L stream here once connected.</EmptyState> },
-  { id: 'journal', label: 'Journal', render: () => <EmptyState title="Journal is empty">Every ticket, order and fill is recorded; closed spreads and your statistics appear here.</EmptyState> },
+  { id: 'journal', label: 'Journal', render: () => <JournalPanel /> },
   { id: 'diagnostics', label: 'Diagnostics', render: () => <DiagnosticsPanel /> },
 ];
 
