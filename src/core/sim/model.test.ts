@@ -208,6 +208,19 @@ describe('universe', () => {
     expect(model.findOptions({ symbol: 'SPX', tradingClass: 'SPX' }, t).every((c) => c.strike % 5 === 0)).toBe(true);
   });
 
+  it('keeps a strike tradable after the grid recentres, until expiry', () => {
+    const t = session.open + 3_600_000;
+    const spy = model.classesOf('SPY')[0];
+    if (!spy) throw new Error('SPY');
+    const e = model.expiries(spy, day)[10] ?? 0;
+    const far = model.option(optionConId(spy.cfg.slot, e, Math.round(900 / spy.cfg.strikeQuantum), 'C'), t);
+    expect(far && model.isListed(far, t)).toBe(true); // $900 is far outside today's grid but on the $1 step
+    const odd = model.option(optionConId(spy.cfg.slot, e, 1181, 'C'), t); // $590.50: not a SPY strike
+    expect(odd && model.isListed(odd, t)).toBe(false);
+    const expired = model.option(optionConId(spy.cfg.slot, day - 3, 1180, 'C'), t);
+    expect(expired && model.isListed(expired, t)).toBe(false);
+  });
+
   it('parses configuration overrides and rejects invalid ones', () => {
     const cfg = parseSimConfig({ rate: 0.05, symbols: ['SPY', 'AAPL'], underlyings: [{ symbol: 'SPY', spot: 600 }] });
     expect(cfg.rate).toBe(0.05);

@@ -188,12 +188,18 @@ export class MarketModel {
     this.contracts.set(c.conId, c);
   }
 
-  /** Whether an option is in today's listing (expiry listed and strike on the grid). */
+  /**
+   * Whether an option is a live listing: its expiry is listed today and its strike lies on the class's finest
+   * strike step. Strikes listed on earlier days stay valid after the grid recentres (exchanges do not delist
+   * strikes with open interest), so a conid that was ever listed keeps working until expiry.
+   */
   isListed(c: OptionContract, t: number): boolean {
     const day = this.listingDay(t);
     if (c.lastTradeDay < day) return false;
     if (!this.expiries(c.cls, day).includes(c.expiryDay)) return false;
-    return this.strikes(c.cls, c.expiryDay, day).includes(c.strike);
+    const finest = Math.min(...c.cls.cfg.bands.map((b) => b.step));
+    const n = c.strike / finest;
+    return Math.abs(n - Math.round(n)) < 1e-9;
   }
 
   /** All listed options matching a query, ordered by class, expiry, strike, right (C before P). */

@@ -166,7 +166,7 @@ export function findContracts(model: MarketModel, wc: WireContract, t: number): 
     const u = model.underlyingByConId(wc.conId);
     if (u) return [{ kind: 'underlying', u }];
     const c = model.option(wc.conId, t);
-    return c ? [{ kind: 'option', c }] : [];
+    return c && model.isListed(c, t) ? [{ kind: 'option', c }] : [];
   }
   const sec = wc.secType;
   if (sec === 'STK' || sec === 'IND') {

@@ -320,8 +320,13 @@ export class PaperExchange implements SessionHost {
     let i = 0;
     const step = (): void => {
       if (!session.isReady) return;
-      const end = Math.min(found.length, i + 500);
-      for (; i < end; i++) session.send(enc.contractData(sv, reqId, details(found[i] as (typeof found)[number], now)));
+      try {
+        const end = Math.min(found.length, i + 500);
+        for (; i < end; i++) session.send(enc.contractData(sv, reqId, details(found[i] as (typeof found)[number], now)));
+      } catch (e) {
+        session.error(reqId, 322, `Error processing request.-'contractDetails' : cause - ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
       if (i < found.length) setImmediate(step);
       else session.send(enc.contractDataEnd(reqId));
     };

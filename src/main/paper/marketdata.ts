@@ -123,10 +123,13 @@ export class MarketDataHub {
   private finishSnapshot(sub: Sub): void {
     sub.timer = null;
     if (!this.remove(sub.session, sub.reqId)) return;
-    if (sub.session.isReady) {
+    if (!sub.session.isReady) return;
+    try {
       this.emit(sub, true);
-      sub.session.send(enc.tickSnapshotEnd(sub.reqId));
+    } catch (e) {
+      sub.session.error(sub.reqId, 322, `Error processing request.-'snapshot' : cause - ${e instanceof Error ? e.message : String(e)}`);
     }
+    sub.session.send(enc.tickSnapshotEnd(sub.reqId));
   }
 
   cancel(session: Session, reqId: number): void {
@@ -183,7 +186,12 @@ export class MarketDataHub {
         const end = Math.min(work.length, i + 32);
         for (; i < end; i++) {
           const sub = work[i];
-          if (sub && this.subs.get(sub.session)?.get(sub.reqId) === sub && sub.session.isReady) this.emit(sub, false, cache);
+          if (!sub || this.subs.get(sub.session)?.get(sub.reqId) !== sub || !sub.session.isReady) continue;
+          try {
+            this.emit(sub, false, cache);
+          } catch {
+            // A failing quote must not stop the round for everyone else; the next round retries it.
+          }
         }
       }
       if (i < work.length) setImmediate(slice);

@@ -71,6 +71,10 @@ export class OrderEngine {
         return true;
       case 'reqAutoOpenOrders':
         return true;
+      case 'reqCompletedOrders':
+        // Completed orders are not reported (yet); the end marker keeps clients that wait for it moving.
+        s.send(enc.completedOrdersEnd());
+        return true;
       case 'reqExecutions':
         this.executions(s, req.reqId, req.filter);
         return true;

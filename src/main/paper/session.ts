@@ -82,12 +82,9 @@ export class Session {
         if ((this.state as Session['state']) === 'closed') return;
       }
     } catch (e) {
-      if (e instanceof FramingError) {
-        this.host.log(`conn ${this.connId}: ${e.message}; closing`);
-        this.close();
-        return;
-      }
-      throw e;
+      // Bad framing closes this connection; anything unexpected is logged and closes it too — never the server.
+      this.host.log(`conn ${this.connId}: ${e instanceof FramingError ? e.message : `unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`}; closing`);
+      this.close();
     }
   }
 

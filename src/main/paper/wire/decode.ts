@@ -127,6 +127,7 @@ export type Request =
   | { type: 'reqPnLSingle'; reqId: number; account: string; modelCode: string; conId: number }
   | { type: 'cancelPnLSingle'; reqId: number }
   | { type: 'reqMarketRule'; marketRuleId: number }
+  | { type: 'reqCompletedOrders'; apiOnly: boolean }
   | { type: 'unsupported'; msgId: number; reqId: number; name: string };
 
 function readContractHead(r: FieldReader, withConId = true): WireContract {
@@ -153,7 +154,7 @@ const UNSUPPORTED_NAMES: Record<number, string> = {
   [OUT.EXERCISE_OPTIONS]: 'exerciseOptions', [OUT.CANCEL_HISTORICAL_DATA]: 'cancelHistoricalData', [OUT.REQ_REAL_TIME_BARS]: 'reqRealTimeBars',
   [OUT.CANCEL_REAL_TIME_BARS]: 'cancelRealTimeBars', [OUT.REQ_CALC_IMPLIED_VOLAT]: 'calculateImpliedVolatility', [OUT.REQ_CALC_OPTION_PRICE]: 'calculateOptionPrice',
   [OUT.CANCEL_CALC_IMPLIED_VOLAT]: 'cancelCalculateImpliedVolatility', [OUT.CANCEL_CALC_OPTION_PRICE]: 'cancelCalculateOptionPrice',
-  [OUT.REQ_MATCHING_SYMBOLS]: 'reqMatchingSymbols', [OUT.REQ_HEAD_TIMESTAMP]: 'reqHeadTimestamp', [OUT.REQ_COMPLETED_ORDERS]: 'reqCompletedOrders',
+  [OUT.REQ_MATCHING_SYMBOLS]: 'reqMatchingSymbols', [OUT.REQ_HEAD_TIMESTAMP]: 'reqHeadTimestamp',
 };
 
 /** Where the request id sits for unsupported messages (index into fields), when it has one. */
@@ -299,6 +300,8 @@ export function decodeRequest(sv: number, fields: readonly string[]): Request {
       return { type: 'cancelPnLSingle', reqId: r.int('reqId') };
     case OUT.REQ_MARKET_RULE:
       return { type: 'reqMarketRule', marketRuleId: r.int('marketRuleId') };
+    case OUT.REQ_COMPLETED_ORDERS:
+      return { type: 'reqCompletedOrders', apiOnly: r.remaining > 0 ? r.bool('apiOnly') : false };
     default: {
       const name = UNSUPPORTED_NAMES[msgId];
       const idx = REQ_ID_INDEX[msgId];

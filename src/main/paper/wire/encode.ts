@@ -197,6 +197,11 @@ export function openOrderEnd(): Fields {
   return ['53', '1'];
 }
 
+/** completedOrdersEnd (no version field). */
+export function completedOrdersEnd(): Fields {
+  return ['102'];
+}
+
 /** execDetails: no version from 136; pendingPriceRevision from 178. */
 export function execDetails(sv: number, e: ExecutionOut): Fields {
   const c = e.contract;

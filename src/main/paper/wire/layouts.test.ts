@@ -102,7 +102,7 @@ describe.each(VERSIONS)('server → client layouts at sv %i decode cleanly in @s
       state: { status: 'PreSubmitted', initMarginBefore: 2000, maintMarginBefore: 2000, equityWithLoanBefore: 100000, initMarginChange: 1000, maintMarginChange: 1000, equityWithLoanChange: -1.5, initMarginAfter: 3000, maintMarginAfter: 3000, equityWithLoanAfter: 99998.5, commission: 1.3, commissionCurrency: 'USD' },
     });
     const status = enc.orderStatus(sv, { orderId: 1000, status: 'Filled', filled: 2, remaining: 0, avgFillPrice: 4.15, permId: 5000001, parentId: 0, lastFillPrice: 4.15, clientId: 7, whyHeld: '', mktCapPrice: 0 });
-    const d = decodeWithStoqey(sv, [single, combo, whatIf, status, enc.openOrderEnd()]);
+    const d = decodeWithStoqey(sv, [single, combo, whatIf, status, enc.completedOrdersEnd(), enc.openOrderEnd()]);
     expect(d.errors).toEqual([]);
     const oo = d.events.filter((e) => e.name === 'openOrder').map((e) => e.args as [number, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]);
     expect(oo[0]?.[2]).toMatchObject({ orderId: 1000, action: 'SELL', totalQuantity: 1, lmtPrice: 4.2, orderRef: 'strat-A:leg1', clientId: 7, permId: 5000001, tif: 'DAY', account: 'DU1234567' });
