@@ -3,7 +3,7 @@
 //
 // Twelve simulated panels subscribe to 1–4 of 45 contracts, hold them 2–30 s and let go, while the scanner fires
 // snapshot batches through the free lines; the exchange and the app both allow 20 lines. Time is virtual (one
-// manual clock for the adapter and the exchange's limiter, moved in 100 ms steps, waiting for delivery after each),
+// manual clock for the adapter and the exchange's limiter, moved in 200 ms steps, waiting for delivery after each),
 // so ten minutes run in seconds. After every step the exchange's count of our lines is checked against the budget.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
@@ -110,8 +110,8 @@ describe('market-data lines: 10 minutes of panel and scanner churn (virtual cloc
       return false;
     };
     const startWall = Date.now();
-    // Ten virtual minutes, sampled after every 100 ms step (the exchange itself would answer 101 at any instant over budget).
-    await driveClock(timers, { totalMs: 600_000, stepMs: 100, delivered, done: checks });
+    // Ten virtual minutes, sampled after every 200 ms step (the exchange itself would answer 101 at any instant over budget).
+    await driveClock(timers, { totalMs: 600_000, stepMs: 200, delivered, done: checks });
     stopped = true;
     for (const s of live) s.release();
     live.clear();

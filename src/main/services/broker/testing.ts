@@ -83,6 +83,5 @@ export async function driveClock(timers: ManualTimers, options: { totalMs: numbe
       if (Date.now() > deadline) throw new Error('messages still in flight after the real-time wait');
       await ioTurn();
     }
-    await ioTurn();
   }
 }
