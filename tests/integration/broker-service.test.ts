@@ -81,3 +81,29 @@ describe('broker service in the app (Local paper profile)', () => {
     sub.release();
   });
 });
+
+describe('reference data against the paper exchange', () => {
+  it('qualify returns an empty list for an unknown contract (200), and an index where a stock does not exist', async () => {
+    const { startPaperExchange } = await import('../../src/main/paper');
+    const { newBroker, localTarget } = await import('../../src/main/services/broker/testing');
+    const ex = await startPaperExchange({ seed: 2 });
+    const b = newBroker();
+    try {
+      await b.connect(localTarget(ex.port, 91));
+      expect(await b.qualify({ secType: 'STK', symbol: 'NOSUCH' })).toEqual([]);
+      const [spx] = await b.qualify({ secType: 'IND', symbol: 'SPX' });
+      expect(spx).toMatchObject({ symbol: 'SPX', secType: 'IND' });
+      const chains = await b.optionChainParams({ symbol: 'SPX', secType: 'IND', conId: spx?.conId ?? 0 });
+      expect(chains.map((c) => c.tradingClass).sort()).toEqual(expect.arrayContaining(['SPX', 'SPXW']));
+      // The expiry × strike grid can list pairs that do not exist; optionContracts lists the real ones.
+      const w = chains.find((c) => c.tradingClass === 'SPXW');
+      const real = await b.optionContracts({ symbol: 'SPX', expiry: w?.expirations[0] ?? '', tradingClass: 'SPXW' });
+      expect(real.length).toBeGreaterThan(0);
+      expect(real.every((c) => c.expiry === w?.expirations[0] && c.tradingClass === 'SPXW' && c.strike !== null && (c.right === 'C' || c.right === 'P'))).toBe(true);
+      expect(real.length).toBeLessThanOrEqual((w?.strikes.length ?? 0) * 2);
+    } finally {
+      await b.close();
+      await ex.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ import type { Logger } from '../logging';
 import { Backoff, type BackoffOptions } from './backoff';
 import { buildOrder } from './combo';
 import { ConnectionMachine } from './connection-state';
-import { BrokerError, fromBrokerCode, ours, specFor, ConnectFailedError, ClientIdInUseError } from './errors';
+import { BrokerError, fromBrokerCode, ours, specFor, ConnectFailedError, ClientIdInUseError, NoSecurityDefinitionError } from './errors';
 import { ExecutionBook } from './executions';
 import { LineManager, type LineListener, type LinePort, type StreamStatus } from './lines';
 import * as map from './mapping';
@@ -866,7 +866,11 @@ export class IbBroker implements Broker {
 
   qualify(query: ContractQuery): Promise<QualifiedContract[]> {
     const contract = toWireContract(query);
-    return this.request<QualifiedContract, QualifiedContract[]>('contractDetails', 'quote', `the contract details for ${describe(query)}`, (api, reqId) => api.reqContractDetails(reqId, contract), (items) => items);
+    // "No security definition" (200) answers the question — nothing matches — so it is an empty list, not a failure.
+    return this.request<QualifiedContract, QualifiedContract[]>('contractDetails', 'quote', `the contract details for ${describe(query)}`, (api, reqId) => api.reqContractDetails(reqId, contract), (items) => items).catch((e: unknown) => {
+      if (e instanceof NoSecurityDefinitionError) return [];
+      throw e;
+    });
   }
 
   optionChainParams(u: { symbol: string; secType: 'STK' | 'IND'; conId: number; exchange?: string }): Promise<OptionChainParams[]> {

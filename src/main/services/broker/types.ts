@@ -405,6 +405,7 @@ export interface Broker {
   tradingAllowed(): { ok: true } | { ok: false; error: BrokerError };
 
   // reference data
+  /** Contract details matching the query; an unknown contract (TWS 200) gives an empty list. */
   qualify(query: ContractQuery): Promise<QualifiedContract[]>;
   optionChainParams(underlying: { symbol: string; secType: 'STK' | 'IND'; conId: number; exchange?: string }): Promise<OptionChainParams[]>;
   /** Options that really exist for one expiry (guards against reqSecDefOptParams' expiry × strike grid). */
