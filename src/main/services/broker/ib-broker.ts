@@ -1220,6 +1220,8 @@ export class IbBroker implements Broker {
 
   /** Asks TWS about an order whose acknowledgement did not come. */
   private async lookupOrder(orderId: number): Promise<OrderLookup> {
+    // A reconnect in progress will bring the order's state with it: give it a chance before judging.
+    if (this.machine.state !== 'connected' && this.wantConnected) await this.untilConnected(this.opts.orderAckTimeoutMs);
     if (this.machine.state !== 'connected') return { found: 'unknown', reason: 'not connected' };
     const [open, execs] = await Promise.all([this.openOrders(), this.executions({})]);
     const statuses = open.orderStatuses.filter((s) => s.orderId === orderId);
@@ -1229,6 +1231,23 @@ export class IbBroker implements Broker {
     const fill = execs.executions.find((e) => e.orderId === orderId && e.clientId === this.target?.clientId);
     if (fill) return { found: 'filled', permId: fill.permId || null };
     return { found: 'absent' };
+  }
+
+  /** Resolves when connected or after `ms` (whichever comes first). */
+  private untilConnected(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: TimerHandle | null = null;
+      const off = this.onStatus((st) => {
+        if (st.state !== 'connected') return;
+        off();
+        if (timer !== null) this.timers.clearTimeout(timer);
+        resolve();
+      });
+      timer = this.timers.setTimeout(() => {
+        off();
+        resolve();
+      }, ms);
+    });
   }
 
   // ——————————————————————————— events and diagnostics ———————————————————————————
