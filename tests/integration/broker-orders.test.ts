@@ -134,6 +134,15 @@ describe('orders against the paper exchange (single options and BAG combos)', ()
     usedIds.push(broker.trackedOrders().find((o) => o.ticketId === 'T-bag-reject')?.orderId ?? 0);
   });
 
+  it('global cancel cancels every working order', async () => {
+    const a = await broker.placeOrder(single({ ticketId: 'T-gc-1', limitPrice: 0.05 }));
+    const b = await broker.placeOrder(bullPut({ ticketId: 'T-gc-2', quantity: 1, net: credit(toMicros(4.5)) }));
+    usedIds.push(a.orderId, b.orderId);
+    await broker.cancelAllOrders();
+    await waitFor(() => [a.orderId, b.orderId].every((id) => broker.trackedOrders().find((o) => o.orderId === id)?.status === 'Cancelled'), 5_000, 'both cancelled');
+    expect(ex.account().openOrders).toBe(0);
+  });
+
   it('a what-if returns margin and commission and leaves no order behind', async () => {
     const before = ex.account().openOrders;
     const w = await broker.whatIf(bullPut({ ticketId: 'T-whatif', quantity: 1, net: credit(toMicros(0.5)) }));
