@@ -51,7 +51,16 @@ describe('trade records', () => {
 
   it('marks open, pending and legged spreads', () => {
     expect(buildTrade(spread, []).status).toBe('pending');
-    expect(buildTrade(spread, [fill('open', 'long', 'BOT', 3.2, opened), fill('open', 'short', 'SLD', 1.7, opened)]).status).toBe('open');
+    const open = buildTrade(spread, [fill('open', 'long', 'BOT', 3.2, opened), fill('open', 'short', 'SLD', 1.7, opened)]);
+    expect(open.status).toBe('open');
+    expect(open.netPnlU).toBe(-2.6 * M); // nothing realised yet but the commissions
+    const half = buildTrade(spread, [
+      fill('open', 'long', 'BOT', 3.2, opened),
+      fill('open', 'short', 'SLD', 1.7, opened),
+      { ...fill('close', 'long', 'SLD', 4.0, closed), sharesU: M },
+      { ...fill('close', 'short', 'BOT', 2.0, closed), sharesU: M },
+    ]);
+    expect(half).toMatchObject({ status: 'open', openQuantity: 1, grossPnlU: 50 * M }); // one of two closed: 200 − 150
     expect(buildTrade(spread, [fill('open', 'long', 'BOT', 3.2, opened)]).status).toBe('broken');
   });
 

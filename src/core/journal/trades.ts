@@ -71,7 +71,7 @@ export interface TradeRecord {
   exitCashU: number;
   grossPnlU: number;
   commissionsU: number;
-  /** Net of commissions; realised so far for open trades. */
+  /** Net of commissions. For open trades: realised so far (closed units, minus all commissions paid). */
   netPnlU: number;
   maxRiskU: number | null;
   returnOnRisk: number | null;
@@ -115,7 +115,11 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
   const status: TradeStatus = !legFills ? 'pending' : longNetU === 0 && shortNetU === 0 ? 'closed' : longNetU !== shortNetU ? 'broken' : 'open';
   const quantity = Math.max(openedLongU, openedShortU) / MICRO;
   const openQuantity = Math.max(Math.abs(longNetU), Math.abs(shortNetU)) / MICRO;
-  const grossPnlU = entryCashU + exitCashU;
+  // Realised so far: the exits plus the share of the entry they close out (all of it once closed).
+  const closedU = Math.max(openedLongU, openedShortU) - Math.max(Math.abs(longNetU), Math.abs(shortNetU));
+  const openedU = Math.max(openedLongU, openedShortU);
+  const entryClosedU = status === 'closed' || openedU === 0 ? entryCashU : Math.round((entryCashU * Math.max(0, closedU)) / openedU);
+  const grossPnlU = entryClosedU + exitCashU;
   const netPnlU = grossPnlU - commissionsU;
   const closedAt = status === 'closed' ? lastAt : null;
   const t = spread.openTicket;
