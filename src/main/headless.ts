@@ -9,10 +9,11 @@ import { createServices } from './services/app';
 import { createLogger } from './services/logging';
 import { startWsServer } from './transport/ws-server';
 
-const USAGE = `Usage: npm run headless -- [--port N] [--data-dir DIR] [--no-open]
+const USAGE = `Usage: npm run headless -- [--port N] [--data-dir DIR] [--no-open] [--no-connect]
   --port N        loopback port to serve on (0 picks a free one; default 5199)
   --data-dir DIR  where settings, the journal and logs live (default: ${defaultDataDir()})
-  --no-open       do not open a browser`;
+  --no-open       do not open a browser
+  --no-connect    do not connect to the active profile at start (connect from the Diagnostics tab)`;
 
 function staticDirCandidates(): string[] {
   const entry = process.argv[1] ? dirname(resolve(process.argv[1])) : process.cwd();
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         'static-dir': { type: 'string' },
         'no-open': { type: 'boolean', default: false },
+        'no-connect': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -65,7 +67,8 @@ async function main(): Promise<void> {
   }
 
   const logger = await createLogger({ dataDir, stdout: true });
-  const services = await createServices({ mode: 'headless', dataDir, version: pkg.version, logger });
+  // Like TWS, the terminal connects to the active profile at start; Local paper needs no account.
+  const services = await createServices({ mode: 'headless', dataDir, version: pkg.version, logger, autoConnect: !values['no-connect'] });
   const server = await startWsServer({ dispatcher: services.dispatcher, bus: services.bus, logger, staticDir, port });
   logger.info({ port: server.port, dataDir }, 'headless started');
 

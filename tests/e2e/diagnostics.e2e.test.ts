@@ -31,7 +31,8 @@ describe('diagnostics and status bar (headless, Chromium, Local paper)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startHeadless();
+    // Starts without connecting so the test can connect from the panel.
+    app = await startHeadless({ extraArgs: ['--no-connect'] });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });

@@ -10,7 +10,8 @@ describe('terminal shell (headless, Chromium)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startHeadless();
+    // This suite checks the shell before any connection, so it starts without connecting.
+    app = await startHeadless({ extraArgs: ['--no-connect'] });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
@@ -82,5 +83,18 @@ describe('terminal shell (headless, Chromium)', () => {
       .toEqual([60, 40]);
     await page.reload();
     await expect.poll(() => page.locator('[data-split="top-horizontal"] > .split-handle').getAttribute('aria-valuenow')).toBe('60');
+  });
+});
+
+describe('start-up connection', () => {
+  it('connects to the active profile (Local paper) at start unless --no-connect is given', async () => {
+    const app = await startHeadless();
+    try {
+      await expect
+        .poll(async () => (await callMain(app, 'connection.get')).value as { state: string; isSimulated: boolean; accounts: string[] }, { timeout: 20_000 })
+        .toMatchObject({ state: 'connected', isSimulated: true, accounts: [expect.stringMatching(/^DU/)] });
+    } finally {
+      await app.stop();
+    }
   });
 });

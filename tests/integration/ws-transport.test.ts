@@ -50,7 +50,7 @@ function rpc(ws: WebSocket) {
 describe('WebSocket transport (headless process)', () => {
   let app: HeadlessApp;
   beforeAll(async () => {
-    app = await startHeadless();
+    app = await startHeadless({ extraArgs: ['--no-connect'] });
   });
   afterAll(async () => {
     await app?.stop();

@@ -51,7 +51,7 @@ async function start(): Promise<void> {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
-  const services: Services = await createServices({ mode: 'electron', dataDir, version: pkg.version, logger });
+  const services: Services = await createServices({ mode: 'electron', dataDir, version: pkg.version, logger, autoConnect: !process.argv.includes('--no-connect') });
   const stateFile = join(dataDir, 'window-state.json');
   const saved = readBounds(stateFile);
   const bounds = sanitizeBounds(saved, screen.getAllDisplays().map((d) => d.workArea));
