@@ -157,7 +157,7 @@ export const ScanRow = z.object({
   minVolume: z.number().nullable(),
   /** Age of the older leg's quote in ms at ranking time, null when unknown. */
   quoteAgeMs: z.number().nullable(),
-  /** complete: every field known and fresh · partial: IV/greeks/OI missing · stale: a leg's quote is older than the staleness limit. */
+  /** complete: quotes, IV and delta known and fresh · partial: IV/delta (so POP/EV) missing · stale: a leg's quote is older than the staleness limit. */
   completeness: z.enum(['complete', 'partial', 'stale']),
   short: ScanLeg,
   long: ScanLeg,
@@ -224,3 +224,29 @@ export const scannerEvents = {
   'scan.progress': ScanProgress,
   'scan.results': ScanResults,
 };
+
+/** The scanner panel's form as last used (a preset without a name), restored when the panel opens. */
+export const ScannerForm = ScanPreset.omit({ name: true });
+export type ScannerForm = z.infer<typeof ScannerForm>;
+
+/** The results grid's layout: column widths, order, visibility and sort, plus its filter model. */
+export const ScannerGridState = z
+  .object({
+    columns: z
+      .array(
+        z
+          .object({
+            colId: z.string().min(1).max(40),
+            width: z.number().min(10).max(2000).optional(),
+            hide: z.boolean().optional(),
+            sort: z.enum(['asc', 'desc']).nullable().optional(),
+            sortIndex: z.number().int().min(0).nullable().optional(),
+            pinned: z.enum(['left', 'right']).nullable().optional(),
+          })
+          .strict(),
+      )
+      .max(60),
+    filterModel: z.record(z.string().max(40), z.unknown()),
+  })
+  .strict();
+export type ScannerGridState = z.infer<typeof ScannerGridState>;

@@ -1,6 +1,7 @@
 // Contract for settings: connection profiles and UI preferences, persisted by main.
 import { z } from 'zod';
 import { method } from './define';
+import { ScanPreset, ScannerForm, ScannerGridState } from './scanner';
 
 export const ProfileId = z.enum(['local-paper', 'tws-paper', 'tws-live', 'gateway-paper', 'gateway-live']);
 export type ProfileId = z.infer<typeof ProfileId>;
@@ -36,6 +37,12 @@ export const UiPreferences = z.object({
   notifications: z
     .object({ fills: z.boolean(), rejects: z.boolean(), riskDenials: z.boolean(), disconnects: z.boolean() })
     .default({ fills: true, rejects: true, riskDenials: true, disconnects: true }),
+  /** Scanner presets, saved by name (scan.savePreset). */
+  scannerPresets: z.array(ScanPreset).max(50).default([]),
+  /** The scanner form as last used, restored when the panel opens. */
+  scannerForm: ScannerForm.optional(),
+  /** The scanner grid's columns, sort and filters. */
+  scannerGrid: ScannerGridState.optional(),
 });
 export type UiPreferences = z.infer<typeof UiPreferences>;
 

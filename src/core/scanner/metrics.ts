@@ -217,7 +217,8 @@ export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpe
   const minOi = short.openInterest === null || long.openInterest === null ? null : Math.min(short.openInterest, long.openInterest);
   const minVolume = short.volume === null || long.volume === null ? null : Math.min(short.volume, long.volume);
   const stale = quoteAgeMs !== null && quoteAgeMs > staleAfterMs;
-  const partial = short.iv === null || long.iv === null || short.delta === null || minOi === null || !Number.isFinite(m.pop) || !Number.isFinite(m.ev);
+  // Open interest is not part of it: option snapshots cannot carry OI (TWS sends it only on streaming lines).
+  const partial = short.iv === null || long.iv === null || short.delta === null || !Number.isFinite(m.pop) || !Number.isFinite(m.ev);
   return {
     fingerprint: fingerprint(chain.symbol, spec.kind, slice.expiry, short.strike, long.strike),
     symbol: chain.symbol,

@@ -56,11 +56,12 @@ describe('scan plan', () => {
   const chain = syntheticChain({ expiries: 40, strikes: 400, spot: 500 });
   const engine = new ScanEngine();
 
-  for (const [name, filters] of [
+  const cases: Array<[string, ScanFilters]> = [
     ['credit, Δ .15–.30, width 1–10', CREDIT],
     ['debit, Δ .30–.45, width 2–5 % of spot', { kinds: ['bull-call', 'bear-put'], dte: { min: 5, max: 30 }, shortDelta: { min: 0.3, max: 0.45 }, widthOfSpot: { min: 0.004, max: 0.01 } }],
     ['all kinds, no delta band, width ≤ 5', { kinds: ['bull-put', 'bear-call', 'bull-call', 'bear-put'], dte: { min: 0, max: 20 }, width: { max: 5 } }],
-  ] as const) {
+  ];
+  for (const [name, filters] of cases) {
     it(`loses no ranked candidate and quotes a fraction of the chain: ${name}`, () => {
       const plan = planFor(chain, filters);
       const inRange = chain.expiries.filter((e) => e.dte >= filters.dte.min && e.dte <= filters.dte.max).length * 400 * 2;

@@ -8,6 +8,7 @@ import { brokerHandlers, createBrokerService, type BrokerService } from './broke
 import type { IbBrokerOptions } from './broker/ib-broker';
 import { createDiagnostics, diagnosticsHandlers } from './diagnostics';
 import { createEventBus, type EventBus } from './events';
+import { createScannerService, scannerHandlers } from './scanner/service';
 import { journalHandlers } from './journal/handlers';
 import { createJournalService, type JournalService } from './journal/service';
 import type { Logger } from './logging';
@@ -45,6 +46,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
 
   const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper: (o) => startPaperExchange(o), brokerOptions: config.brokerOptions });
   const diagnostics = createDiagnostics({ broker, logger: log });
+  const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
@@ -60,6 +62,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
     ...brokerHandlers(broker),
     ...diagnosticsHandlers(diagnostics),
+    ...scannerHandlers(scanner),
     ...journalHandlers(journal),
   };
 
@@ -77,6 +80,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     broker,
     journal,
     async close() {
+      await scanner.close();
       await diagnostics.close();
       await broker.close();
       journal.close();
