@@ -34,26 +34,35 @@ const RELOAD_DEBOUNCE_MS = 300;
 
 const num = (cls = ''): Partial<ColDef<JournalTrade>> => ({ type: 'rightAligned', cellClass: `num ${cls}`.trim() });
 
+// Money first: what the trade made and how, then when, then the details.
 const COLUMNS: ColDef<JournalTrade>[] = [
-  { field: 'underlying', headerName: 'Underlying', width: 96, pinned: 'left' },
-  { field: 'kind', headerName: 'Kind', width: 88, valueFormatter: (p: ValueFormatterParams<JournalTrade, string>) => KIND_LABEL[p.value ?? ''] ?? String(p.value) },
-  { field: 'expiry', headerName: 'Expiry', width: 96, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num' },
-  { field: 'status', headerName: 'Status', width: 76, cellClass: (p) => `status-${String(p.value)}` },
-  { field: 'openedAt', headerName: 'Opened (NY)', width: 112, valueFormatter: (p) => nyDateTime(p.value as number | null), cellClass: 'num' },
-  { field: 'closedAt', headerName: 'Closed (NY)', width: 112, valueFormatter: (p) => nyDateTime(p.value as number | null), cellClass: 'num' },
-  { field: 'quantity', headerName: 'Qty', width: 56, ...num() },
-  { headerName: 'Entry', colId: 'entry', width: 86, valueGetter: (p) => (p.data ? netPrice(p.data.entryPrice, p.data.entrySide) : ''), ...num() },
-  { headerName: 'Exit', colId: 'exit', width: 86, valueGetter: (p) => (p.data ? netPrice(p.data.exitPrice, p.data.exitSide) : ''), ...num() },
-  { field: 'netPnl', headerName: 'Net P&L', width: 100, valueFormatter: (p) => signedMoney(p.value as number), type: 'rightAligned', cellClass: (p) => `num ${tone(p.value as number)}` },
-  { field: 'returnOnRisk', headerName: 'RoR', width: 72, valueFormatter: (p) => percent(p.value as number | null), type: 'rightAligned', cellClass: (p) => `num ${tone(p.value as number | null)}` },
-  { field: 'maxRisk', headerName: 'Max risk', width: 88, valueFormatter: (p) => money(p.value as number | null), ...num() },
-  { field: 'commissions', headerName: 'Comm.', width: 70, valueFormatter: (p) => money(p.value as number), ...num() },
-  { field: 'slippage', headerName: 'Slip vs mid', width: 88, valueFormatter: (p) => signedMoney(p.value as number | null), ...num() },
-  { field: 'priceSteps', headerName: 'Steps', width: 62, ...num() },
-  { field: 'holdingMs', headerName: 'Held', width: 74, valueFormatter: (p) => holding(p.value as number | null), ...num() },
-  { field: 'popAtEntry', headerName: 'POP', width: 64, valueFormatter: (p) => percent(p.value as number | null, 0), ...num() },
-  { field: 'dteAtEntry', headerName: 'DTE', width: 58, ...num() },
-  { field: 'tags', headerName: 'Tags', width: 120, valueFormatter: (p) => ((p.value as string[] | undefined) ?? []).join(' ') },
+  { field: 'underlying', headerName: 'Symbol', width: 74, pinned: 'left' },
+  { field: 'kind', headerName: 'Kind', width: 80, valueFormatter: (p: ValueFormatterParams<JournalTrade, string>) => KIND_LABEL[p.value ?? ''] ?? String(p.value) },
+  { field: 'status', headerName: 'Status', width: 66, cellClass: (p) => `status-${String(p.value)}` },
+  { field: 'quantity', headerName: 'Qty', width: 50, ...num() },
+  { headerName: 'Entry', colId: 'entry', width: 78, valueGetter: (p) => (p.data ? netPrice(p.data.entryPrice, p.data.entrySide) : ''), ...num() },
+  { headerName: 'Exit', colId: 'exit', width: 78, valueGetter: (p) => (p.data ? netPrice(p.data.exitPrice, p.data.exitSide) : ''), ...num() },
+  {
+    field: 'netPnl',
+    headerName: 'Net P&L',
+    headerTooltip: 'Net of commissions; for open trades, what is realised so far',
+    width: 88,
+    valueFormatter: (p) => signedMoney(p.value as number),
+    type: 'rightAligned',
+    cellClass: (p) => `num ${tone(p.value as number)}`,
+  },
+  { field: 'returnOnRisk', headerName: 'RoR', width: 66, valueFormatter: (p) => percent(p.value as number | null), type: 'rightAligned', cellClass: (p) => `num ${tone(p.value as number | null)}` },
+  { field: 'slippage', headerName: 'Slip', headerTooltip: 'Entry vs the mid at submission, in money (positive = paid more than mid)', width: 66, valueFormatter: (p) => signedMoney(p.value as number | null), ...num() },
+  { field: 'priceSteps', headerName: 'Steps', width: 56, ...num() },
+  { field: 'openedAt', headerName: 'Opened (NY)', width: 104, valueFormatter: (p) => nyDateTime(p.value as number | null), cellClass: 'num' },
+  { field: 'closedAt', headerName: 'Closed (NY)', width: 104, valueFormatter: (p) => nyDateTime(p.value as number | null), cellClass: 'num' },
+  { field: 'holdingMs', headerName: 'Held', width: 66, valueFormatter: (p) => holding(p.value as number | null), ...num() },
+  { field: 'expiry', headerName: 'Expiry', width: 90, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num' },
+  { field: 'dteAtEntry', headerName: 'DTE', width: 52, ...num() },
+  { field: 'popAtEntry', headerName: 'POP', width: 56, valueFormatter: (p) => percent(p.value as number | null, 0), ...num() },
+  { field: 'maxRisk', headerName: 'Max risk', width: 80, valueFormatter: (p) => money(p.value as number | null), ...num() },
+  { field: 'commissions', headerName: 'Comm.', width: 64, valueFormatter: (p) => money(p.value as number), ...num() },
+  { field: 'tags', headerName: 'Tags', width: 110, valueFormatter: (p) => ((p.value as string[] | undefined) ?? []).join(' ') },
   { field: 'note', headerName: 'Note', flex: 1, minWidth: 140, tooltipField: 'note' },
 ];
 
@@ -186,13 +195,13 @@ export function JournalPanel() {
           <div className="journal-side">
             <div className="journal-tiles" data-testid="journal-tiles">
               <Tile label="Net P&L" value={signedMoney(o?.netPnl)} cls={tone(o?.netPnl)} testId="journal-tile-pnl" />
-              <Tile label="Closed · open" value={`${o?.trades ?? 0} · ${summary?.openTrades ?? 0}`} />
+              <Tile label="Closed/open" value={`${o?.trades ?? 0} / ${summary?.openTrades ?? 0}`} />
               <Tile label="Win rate" value={percent(o?.winRate)} testId="journal-tile-winrate" />
               <Tile label="Expectancy" value={signedMoney(o?.expectancy)} cls={tone(o?.expectancy)} />
-              <Tile label="Profit factor" value={ratio(o?.profitFactor)} />
-              <Tile label="Max drawdown" value={money(o?.maxDrawdown)} cls={o && o.maxDrawdown > 0 ? 'loss' : ''} />
+              <Tile label="Prof. factor" value={ratio(o?.profitFactor)} />
+              <Tile label="Drawdown" value={money(o?.maxDrawdown)} cls={o && o.maxDrawdown > 0 ? 'loss' : ''} />
               <Tile label="Avg RoR" value={percent(o?.avgReturnOnRisk)} cls={tone(o?.avgReturnOnRisk)} />
-              <Tile label="Avg slip vs mid" value={signedMoney(o?.avgSlippage)} />
+              <Tile label="Avg slip" value={signedMoney(o?.avgSlippage)} />
             </div>
             {curve.length > 1 ? <EquityChart points={curve} /> : <p className="journal-chart-empty">The equity curve starts with the second closed trade.</p>}
           </div>
