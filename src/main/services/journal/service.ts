@@ -6,7 +6,7 @@ import type { BrokerEvent, BrokerView } from '../../../core/journal';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
 import { type JournalResult, fail, ok } from './errors';
-import { type Journal, type ReconciliationResult, openJournal } from './index';
+import { type Journal, type ReconciliationResult, type SessionInfo, openJournal } from './index';
 
 export interface JournalServiceDeps {
   dataDir: string;
@@ -27,6 +27,8 @@ export interface JournalService {
   reconcile(): Promise<JournalResult<ReconciliationResult>>;
   exportCsv(kind: 'trades' | 'executions', fileName?: string): JournalResult<{ path: string; rows: number; bytes: number }>;
   backup(): Promise<JournalResult<{ path: string; bytes: number }>>;
+  /** Records a trading session (call after connecting: profile, account and client id are known then). */
+  startSession(info: SessionInfo): JournalResult<number>;
   /** Writes buffered broker events now (also runs on every turn of the event loop). */
   flush(): void;
   close(): void;
@@ -132,6 +134,11 @@ export function createJournalService(deps: JournalServiceDeps): JournalService {
       flush();
       const r = await journal.backup(join(dir, `journal-${stamp(now())}.sqlite`));
       return r.ok ? ok({ path: r.value.path, bytes: r.value.bytes }) : r;
+    },
+    startSession(info) {
+      if (!journal) return fail('IO', warnings[0] ?? 'The journal is not open.');
+      journal.endSession();
+      return journal.startSession(info);
     },
     flush,
     close() {
