@@ -1,8 +1,13 @@
 // Scanner benchmark: (a) engine throughput on a synthetic full chain; (b) end-to-end scan against the paper exchange.
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { ScanFilters, ScanScoring } from '../../src/core/contract/scanner';
+import type { ScanFilters, ScanRequest, ScanResults, ScanScoring } from '../../src/core/contract/scanner';
 import { ScanEngine, syntheticChain } from '../../src/core/scanner';
+import { localTarget, newBroker } from '../../src/main/services/broker/testing';
+import type { BrokerNotice } from '../../src/main/services/broker/types';
+import { silentLogger } from '../../src/main/services/logging';
+import { createScannerService } from '../../src/main/services/scanner/service';
+import { startPaperWorker } from '../../src/main/services/scanner/testing';
 
 const ALL: ScanFilters['kinds'] = ['bear-call', 'bear-put', 'bull-call', 'bull-put'];
 
@@ -71,6 +76,72 @@ export default async function scannerBench(argv: string[]): Promise<void> {
   if (!argv.includes('--engine-only')) await e2eBench(argv);
 }
 
-async function e2eBench(_argv: string[]): Promise<void> {
-  console.log('(b) end-to-end: not run — it needs the broker adapter (src/main/services/broker) and the paper exchange (src/main/paper).');
+const E2E_SYMBOLS = ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT'];
+const E2E_REQUEST: ScanRequest = {
+  symbols: E2E_SYMBOLS,
+  filters: { kinds: ['bull-put', 'bear-call'], dte: { min: 0, max: 45 }, shortDelta: { min: 0.15, max: 0.3 }, width: { min: 1, max: 10 } },
+  scoring: { by: 'ror', basis: 'mid' },
+  top: 50,
+};
+
+/** (b) One watchlist scan against the paper exchange (own thread) with TWS's limits: 50 msg/s, 100 lines, slow snapshots. */
+async function e2eBench(argv: string[]): Promise<void> {
+  const clientId = 88;
+  const latency = { min: 500, max: 2000 };
+  const ex = await startPaperWorker({ seed: 42, lineBudget: 100, pacing: { maxPerSecond: 50 }, snapshotLatencyMs: latency });
+  const broker = newBroker({ logger: silentLogger() });
+  try {
+    await broker.connect(localTarget(ex.port, clientId));
+    const notices: BrokerNotice[] = [];
+    broker.onNotice((n) => notices.push(n));
+    let t0 = 0;
+    let firstRowsAt: number | null = null;
+    let firstResultsAt: number | null = null;
+    let emitted = 0;
+    const scanner = createScannerService({
+      broker,
+      bus: {
+        emit(name, payload) {
+          if (name !== 'scan.results') return;
+          emitted++;
+          const r = payload as ScanResults;
+          firstResultsAt ??= performance.now() - t0;
+          if (firstRowsAt === null && r.rows.length > 0) firstRowsAt = performance.now() - t0;
+        },
+      },
+    });
+    const before = await ex.client(clientId);
+    const errorsBefore = { ...broker.diagnostics().errorsByCode };
+    t0 = performance.now();
+    const handle = await scanner.start(E2E_REQUEST);
+    const out = await handle.done;
+    const completeMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await ex.client(clientId);
+    const stats = await ex.stats();
+    const errorsAfter = broker.diagnostics().errorsByCode;
+    const delta = (code: string) => (errorsAfter[code] ?? 0) - (errorsBefore[code] ?? 0);
+    const messages = (after?.totalIn ?? 0) - (before?.totalIn ?? 0);
+    const lowerBound = messages / 50;
+    const ratio = completeMs / 1000 / lowerBound;
+    const maxSecond = Math.max(...(after?.perSecond ?? []).map((p) => p.count));
+    console.log(`(b) end-to-end: ${E2E_SYMBOLS.join(', ')}, DTE 0–45, credit spreads, short |Δ| 0.15–0.30, width 1–10, top 50`);
+    console.log(`    paper exchange on its own thread (seed 42): 50 msg/s, 100 lines, snapshot latency ${latency.min}–${latency.max} ms; broker pacer ${broker.diagnostics().pacer.ratePerSecond}/s, ${broker.diagnostics().lines.budget} lines`);
+    console.log(`    planned quotes: ${out.progress.planned} (${out.progress.symbols.map((s) => `${s.symbol} ${s.planned}`).join(', ')}); state ${out.progress.state}${out.progress.message ? ` — ${out.progress.message}` : ''}`);
+    console.log(`    time to first results: ${firstResultsAt === null ? 'never' : `${fmt(firstResultsAt, 0)} ms`}; first ranked rows: ${firstRowsAt === null ? 'never' : `${fmt(firstRowsAt, 0)} ms`} (target ≤ 1,500 ms: ${firstRowsAt !== null && firstRowsAt <= 1500 ? 'PASS' : 'FAIL'})`);
+    console.log(`    time to complete: ${fmt(completeMs / 1000, 2)} s; results events: ${emitted}; rows: ${out.results.rows.length}`);
+    console.log(`    messages sent (counted at the exchange): ${fmt(messages, 0)}; busiest whole second: ${maxSecond}`);
+    console.log(`    pacing lower bound at 50 msg/s: ${fmt(lowerBound, 2)} s; ratio complete / bound: ${fmt(ratio, 3)} (target ≤ 1.3: ${ratio <= 1.3 ? 'PASS' : 'FAIL'})`);
+    const e100 = delta('100');
+    const e101 = delta('101');
+    const violations = (after?.pacingViolations ?? 0) - (before?.pacingViolations ?? 0);
+    console.log(`    errors: 100 × ${e100}, 101 × ${e101}; pacing violations at the exchange: ${violations} (target 0: ${e100 + e101 + violations === 0 ? 'PASS' : 'FAIL'})`);
+    for (const n of notices.filter((x) => x.code === 100 || x.code === 101 || x.code === 300)) console.log(`      notice ${n.code} at ${fmt(n.at - (performance.timeOrigin + t0), 0)} ms: ${n.message}`);
+    console.log(`    lines held after: exchange ${stats.stats.linesInUse}, app ${broker.diagnostics().lines.held} (target 0: ${stats.stats.linesInUse + broker.diagnostics().lines.held === 0 ? 'PASS' : 'FAIL'})`);
+    if (argv.includes('--verbose')) console.log(JSON.stringify(out.results.rows.slice(0, 5), null, 1));
+    await scanner.close();
+  } finally {
+    await broker.close();
+    await ex.close();
+  }
 }

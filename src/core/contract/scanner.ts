@@ -18,7 +18,7 @@ const NonNeg = Finite.refine((v) => v >= 0, 'Must be 0 or more');
 const Fraction = Finite.refine((v) => v >= 0 && v <= 1, 'Must be between 0 and 1');
 
 /** An inclusive range; a missing end is open. */
-const Range = (inner: z.ZodType<number>) =>
+const Range = (inner: z.ZodType<number, number>) =>
   z
     .object({ min: inner.optional(), max: inner.optional() })
     .strict()

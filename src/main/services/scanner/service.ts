@@ -40,6 +40,8 @@ import type { Broker, OptionChainParams, QualifiedContract, Quote, QuoteSubscrip
 
 /** Risk-free rate for POP/EV and the plan's model delta; TWS does not send one, and ±1 % barely moves a vertical. */
 export const DEFAULT_RATE = 0.04;
+/** Rows whose older leg is older than this are badged stale. */
+export const STALE_AFTER_MS = 60_000;
 /** Results are re-ranked and sent at most this often (the grid updates at ≤ 10 Hz). */
 const EMIT_INTERVAL_MS = 200;
 /** The next expiry is looked up once fewer quotes than this are outstanding (about the line budget: ≈ 2 s of work). */
@@ -215,7 +217,7 @@ class ScanRun {
     const { filters, scoring, topPerSymbol, drift } = this.req;
     for (const s of this.symbols) {
       if (!s.chain) continue;
-      const r = this.engine.scanChain(s.chain, { filters, scoring, topPerSymbol, drift, now: this.rankedAt });
+      const r = this.engine.scanChain(s.chain, { filters, scoring, topPerSymbol, drift, now: this.rankedAt, staleAfterMs: STALE_AFTER_MS });
       s.rows = r.rows;
       s.evaluated = r.evaluated;
       s.passed = r.passed;

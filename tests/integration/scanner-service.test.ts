@@ -1,0 +1,125 @@
+// Scanner service against the paper exchange over real sockets: plan size, pacing, lines, incremental results,
+// cancellation mid-scan, auto-refresh. The exchange runs on its own thread, as TWS runs in its own process.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScanProgress, ScanRequest, ScanResults } from '../../src/core/contract';
+import { violations } from '../../src/core/scanner';
+import type { IbBroker } from '../../src/main/services/broker/ib-broker';
+import { localTarget, newBroker, waitFor } from '../../src/main/services/broker/testing';
+import { createScannerService, type ScannerService } from '../../src/main/services/scanner/service';
+import { startPaperWorker, type PaperWorker } from '../../src/main/services/scanner/testing';
+
+const CLIENT = 41;
+const CREDIT: ScanRequest = {
+  symbols: ['SPY', 'AAPL'],
+  filters: { kinds: ['bull-put', 'bear-call'], dte: { min: 0, max: 7 }, shortDelta: { min: 0.15, max: 0.3 }, width: { min: 1, max: 5 } },
+  scoring: { by: 'ror', basis: 'mid' },
+  top: 30,
+};
+
+describe('scanner service (paper exchange, real sockets)', () => {
+  let ex: PaperWorker;
+  let broker: IbBroker;
+  let svc: ScannerService;
+  const progress: ScanProgress[] = [];
+  const results: ScanResults[] = [];
+
+  beforeAll(async () => {
+    ex = await startPaperWorker({ seed: 42 });
+    broker = newBroker();
+    await broker.connect(localTarget(ex.port, CLIENT));
+    svc = createScannerService({
+      broker,
+      bus: {
+        emit: (name, payload) => {
+          if (name === 'scan.progress') progress.push(payload as ScanProgress);
+          if (name === 'scan.results') results.push(payload as ScanResults);
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await broker?.close();
+    await ex?.close();
+  });
+
+  it('quotes only the planned options, streams ranked rows as they arrive, and ends clean', async () => {
+    const before = (await ex.client(CLIENT))!;
+    const t0 = Date.now();
+    const handle = await svc.start(CREDIT);
+    const out = await handle.done;
+    const after = (await ex.client(CLIENT))!;
+    const mine = results.filter((r) => r.scanId === handle.scanId);
+    const firstRows = mine.find((r) => r.rows.length > 0);
+
+    expect(out.progress.state).toBe('complete');
+    expect(out.progress.quoted).toBe(out.progress.planned);
+    expect(out.progress.symbols.every((s) => s.error === null && s.quoted === s.planned && s.planned > 0)).toBe(true);
+    // Plan size: a small part of what the chains list for those expiries.
+    const listed = out.chains.reduce((n, c) => n + c.expiries.length, 0);
+    expect(listed).toBeGreaterThan(2);
+    const planned = out.progress.planned;
+    const quotedCells = out.chains.reduce((n, c) => n + c.expiries.reduce((m, e) => m + [...e.call.bid, ...e.put.bid].filter((b) => !Number.isNaN(b)).length, 0), 0);
+    expect(quotedCells).toBe(planned); // every planned quote landed in its chain
+    // Messages: one per quote, a cancel for each fast-lane stream, one contract lookup per expiry, a handful per symbol.
+    const messages = after.totalIn - before.totalIn;
+    expect(messages).toBeGreaterThanOrEqual(planned);
+    expect(messages).toBeLessThanOrEqual(planned + 12 * 2 + listed + 2 * 6 + 5);
+    // Rows arrive incrementally, the first well before the end, best first and inside every filter.
+    expect(firstRows).toBeDefined();
+    expect(firstRows!.at - t0).toBeLessThan(3_000);
+    expect(mine.filter((r) => r.rows.length > 0 && !r.final).length).toBeGreaterThan(3);
+    const final = mine[mine.length - 1]!;
+    expect(final.final).toBe(true);
+    expect(final.rows.length).toBe(30);
+    expect(out.chains.map((c) => c.symbol).sort()).toEqual(['AAPL', 'SPY']);
+    for (const r of final.rows) expect(violations(r, CREDIT.filters, final.at)).toEqual([]);
+    for (let i = 1; i < final.rows.length; i++) expect(final.rows[i - 1]!.score).toBeGreaterThanOrEqual(final.rows[i]!.score);
+    // Within IBKR's limits: no pacing refusal, no line refusal, nothing held afterwards.
+    expect(after.pacingViolations - before.pacingViolations).toBe(0);
+    expect(broker.diagnostics().errorsByCode['100']).toBeUndefined();
+    expect(broker.diagnostics().errorsByCode['101']).toBeUndefined();
+    await waitFor(() => broker.diagnostics().lines.held === 0, 2_000, 'broker lines released');
+    expect((await ex.stats()).stats.linesInUse).toBe(0);
+    // Progress ends at 100 % with ETA 0.
+    const last = progress.filter((p) => p.scanId === handle.scanId).at(-1)!;
+    expect(last).toMatchObject({ state: 'complete', etaMs: 0 });
+  }, 120_000);
+
+  it('stops mid-scan: queued quotes are dropped, lines are released, nothing more is sent', async () => {
+    const big: ScanRequest = { ...CREDIT, symbols: ['SPY', 'QQQ', 'IWM'], filters: { ...CREDIT.filters, dte: { min: 0, max: 45 }, width: { min: 1, max: 10 } } };
+    const handle = await svc.start(big);
+    await waitFor(() => (svc.latest().progress?.quoted ?? 0) > 60, 20_000, 'some quotes in');
+    const planned = svc.latest().progress!.planned;
+    expect(await svc.stop(handle.scanId)).toBe(true);
+    const out = await handle.done;
+    expect(out.progress.state).toBe('stopped');
+    expect(out.results.final).toBe(true);
+    expect(out.progress.quoted).toBeLessThan(planned / 2);
+    await waitFor(() => broker.diagnostics().lines.held === 0, 3_000, 'broker lines released');
+    await new Promise((r) => setTimeout(r, 500));
+    const a = (await ex.client(CLIENT))!.totalIn;
+    expect((await ex.stats()).stats.linesInUse).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await ex.client(CLIENT))!.totalIn).toBe(a);
+    expect(await svc.stop(handle.scanId)).toBe(false);
+  }, 60_000);
+
+  it('auto-refresh re-quotes the rows on screen and re-ranks, until stopped', async () => {
+    const handle = await svc.start({ ...CREDIT, symbols: ['AAPL'], top: 5, autoRefreshSec: 5 });
+    const out = await handle.done;
+    expect(out.progress.state).toBe('complete');
+    const before = results.filter((r) => r.scanId === handle.scanId).length;
+    await waitFor(() => results.filter((r) => r.scanId === handle.scanId).length > before, 12_000, 'a refreshed result');
+    const refreshed = results.filter((r) => r.scanId === handle.scanId).at(-1)!;
+    expect(refreshed.final).toBe(true);
+    expect(refreshed.at).toBeGreaterThan(out.results.at + 4_000);
+    expect(await svc.stop(handle.scanId)).toBe(true);
+    await waitFor(() => broker.diagnostics().lines.held === 0, 3_000, 'lines released');
+  }, 60_000);
+
+  it('refuses to scan while disconnected, with a sentence for the trader', async () => {
+    const idle = createScannerService({ broker: newBroker(), bus: { emit: () => undefined } });
+    await expect(idle.start(CREDIT)).rejects.toThrow('Connect to a profile before scanning.');
+  });
+});
