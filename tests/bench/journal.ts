@@ -2,6 +2,7 @@
 //
 // Run: npm run bench -- journal   (options: --samples=N --batched=N --trades=N --no-load)
 // Targets (issue 7): append p99 ≤ 5 ms; batched ≥ 50,000 events/s; analytics over 100k trades ≤ 300 ms.
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,23 @@ export default async function journalBench(argv: string[]): Promise<void> {
   const tradeCount = option(argv, 'trades', 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'journal-bench-'));
   try {
+    // 0. The disk's floor at this moment: a one-row durable commit in a bare WAL database. Shared
+    //    machines vary a lot; the journal's figures below are only meaningful next to this one.
+    const bare = new Database(join(dir, 'bare.sqlite'));
+    bare.pragma('journal_mode = WAL');
+    bare.pragma('synchronous = FULL');
+    bare.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+    const insertBare = bare.prepare('INSERT INTO t (v) VALUES (?)');
+    const floor: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const t0 = performance.now();
+      insertBare.run(`row ${i}`);
+      floor.push(performance.now() - t0);
+    }
+    bare.close();
+    floor.sort((a, b) => a - b);
+    console.log(`disk floor now (1-row durable commit, bare WAL database, 1000 commits): p50 ${ms(pct(floor, 50))}   p99 ${ms(pct(floor, 99))}`);
+
     // 1. Durable single-event append: each ingest is its own transaction, WAL fsynced (synchronous=FULL).
     const journal = openIn(dir);
     const single = eventStream(samples, 0);
