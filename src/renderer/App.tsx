@@ -8,6 +8,7 @@ import { SplitPane } from './components/SplitPane';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { BottomTabs } from './features/shell/BottomTabs';
+import { ScannerPanel } from './features/scanner/ScannerPanel';
 import { useClient } from './platform/context';
 import { reportError, useAppStore } from './stores/app-store';
 
@@ -34,11 +35,7 @@ export function App() {
       <main className="workspace">
         <SplitPane id="main-vertical" direction="column" initial={64} saved={sizes?.['main-vertical']} onCommit={persistSizes}>
           <SplitPane id="top-horizontal" direction="row" initial={66} saved={sizes?.['top-horizontal']} onCommit={persistSizes}>
-            <Panel title="Scanner" testId="panel-scanner">
-              <EmptyState title="Add symbols and press Scan">
-                The scanner ranks bull call, bear put, bull put and bear call spreads across your watchlist by return on risk, POP or EV.
-              </EmptyState>
-            </Panel>
+            <ScannerPanel />
             <Panel title="Ticket" testId="panel-ticket">
               <EmptyState title="No spread selected">Select a scanner row and press Enter to preview it here: legs, net credit or debit, max profit and loss, breakevens, POP, margin and risk checks.</EmptyState>
             </Panel>

@@ -54,12 +54,21 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/**
+ * A partial of an object whose absent fields stay absent. `.partial()` alone still applies each field's `.default()`,
+ * so a ui patch naming one field would reset every defaulted field it does not name (panel sizes, presets…).
+ */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): ReturnType<z.ZodObject<S>['partial']> {
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([k, v]) => [k, ((v instanceof z.ZodDefault ? v.unwrap() : v) as z.ZodType).optional()]));
+  return z.object(shape) as unknown as ReturnType<z.ZodObject<S>['partial']>;
+}
+
 /** A partial update: profiles are merged by id, ui fields are merged shallowly. */
 export const SettingsPatch = z
   .object({
     activeProfile: ProfileId.optional(),
     profiles: z.array(ConnectionProfileFields.partial().required({ id: true }).strict()).max(5).optional(),
-    ui: UiPreferences.partial().strict().optional(),
+    ui: patchOf(UiPreferences).strict().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -256,10 +256,14 @@ class ScanRun {
     const first = this.firstCompletion;
     let etaMs: number | null = null;
     if (this.state === 'complete' || this.state === 'stopped' || this.state === 'failed') etaMs = 0;
-    else if (recent.length >= 5 && first !== null) {
-      const span = Math.max(1, now - Math.max(first, now - 5_000));
-      etaMs = Math.round((Math.max(0, planned - quoted) / recent.length) * span);
-    } else if (planned > 0) etaMs = Math.round((Math.max(0, planned - quoted) / this.svc.pacerRate()) * 1000);
+    else if (planned > 0) {
+      // Quotes per second lately, never above the pacer's rate: every quote costs at least one message, and the
+      // first (fast-lane) quotes arrive faster than the scan can continue.
+      const span = first !== null ? Math.max(1, now - Math.max(first, now - 5_000)) : 0;
+      const measured = recent.length >= 5 && span > 0 ? (recent.length / span) * 1000 : Infinity;
+      const rate = Math.min(measured, this.svc.pacerRate());
+      etaMs = Math.round((Math.max(0, planned - quoted) / rate) * 1000);
+    }
     const failures = failed > 0 ? `${failed} quote${failed === 1 ? '' : 's'} failed.` : null;
     return {
       scanId: this.id,

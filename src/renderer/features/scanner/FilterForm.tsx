@@ -1,0 +1,277 @@
+// The scanner's filter form: watchlist, the filters that matter most in one row, the rest behind "More", presets.
+import { forwardRef, useEffect, useState, type KeyboardEvent } from 'react';
+import type { ScanFilters, ScanPreset, ScannerForm, ScoreBy, SpreadKind } from '../../../core/contract';
+
+type Bounds = { min?: number; max?: number };
+
+/** A number box that keeps what the trader types until it parses; empty means "no bound". */
+function NumberBox({ value, onChange, scale = 1, label, width = 46, step, testId }: { value: number | undefined; onChange(v: number | undefined): void; scale?: number; label: string; width?: number; step?: string; testId?: string }) {
+  const shown = value === undefined ? '' : String(Math.round(value * scale * 1e6) / 1e6);
+  const [text, setText] = useState(shown);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused) setText(shown);
+  }, [shown, focused]);
+  const bad = text.trim() !== '' && !Number.isFinite(Number(text));
+  return (
+    <input
+      className={`scan-input num${bad ? ' scan-input-bad' : ''}`}
+      style={{ width }}
+      inputMode="decimal"
+      aria-label={label}
+      aria-invalid={bad}
+      title={label}
+      data-testid={testId}
+      value={text}
+      step={step}
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
+      onChange={(e) => {
+        setText(e.target.value);
+        const t = e.target.value.trim();
+        if (t === '') onChange(undefined);
+        else if (Number.isFinite(Number(t))) onChange(Number(t) / scale);
+      }}
+    />
+  );
+}
+
+function RangeField({ label, value, onChange, scale = 1, width = 40, testId }: { label: string; value: Bounds | undefined; onChange(v: Bounds | undefined): void; scale?: number; width?: number; testId?: string }) {
+  const set = (k: 'min' | 'max', v: number | undefined) => {
+    const next: Bounds = { ...value };
+    if (v === undefined) delete next[k];
+    else next[k] = v;
+    onChange(next.min === undefined && next.max === undefined ? undefined : next);
+  };
+  return (
+    <label className="scan-field">
+      <span className="label">{label}</span>
+      <span className="scan-range">
+        <NumberBox label={`${label} from`} value={value?.min} scale={scale} width={width} onChange={(v) => set('min', v)} testId={testId ? `${testId}-min` : undefined} />
+        <span className="scan-dash">–</span>
+        <NumberBox label={`${label} to`} value={value?.max} scale={scale} width={width} onChange={(v) => set('max', v)} testId={testId ? `${testId}-max` : undefined} />
+      </span>
+    </label>
+  );
+}
+
+function Single({ label, value, onChange, scale = 1, width = 46, testId }: { label: string; value: number | undefined; onChange(v: number | undefined): void; scale?: number; width?: number; testId?: string }) {
+  return (
+    <label className="scan-field">
+      <span className="label">{label}</span>
+      <NumberBox label={label} value={value} scale={scale} width={width} onChange={onChange} testId={testId} />
+    </label>
+  );
+}
+
+const KIND_CHOICES: Array<{ id: string; label: string; kinds: SpreadKind[] }> = [
+  { id: 'credit', label: 'Credit', kinds: ['bull-put', 'bear-call'] },
+  { id: 'debit', label: 'Debit', kinds: ['bull-call', 'bear-put'] },
+  { id: 'all', label: 'All four', kinds: ['bull-put', 'bear-call', 'bull-call', 'bear-put'] },
+  { id: 'bull-put', label: 'Bull put (cr)', kinds: ['bull-put'] },
+  { id: 'bear-call', label: 'Bear call (cr)', kinds: ['bear-call'] },
+  { id: 'bull-call', label: 'Bull call (db)', kinds: ['bull-call'] },
+  { id: 'bear-put', label: 'Bear put (db)', kinds: ['bear-put'] },
+];
+
+function kindChoice(kinds: readonly SpreadKind[]): string {
+  const key = [...kinds].sort().join(',');
+  return KIND_CHOICES.find((c) => [...c.kinds].sort().join(',') === key)?.id ?? 'all';
+}
+
+const SCORES: Array<{ id: ScoreBy; label: string }> = [
+  { id: 'ror', label: 'ROR' },
+  { id: 'pop', label: 'POP' },
+  { id: 'evPerRisk', label: 'EV / risk' },
+  { id: 'edge', label: 'Edge' },
+];
+
+export interface FilterFormProps {
+  form: ScannerForm;
+  onChange(form: ScannerForm): void;
+  onScan(): void;
+  onSymbolsArrowDown(): void;
+}
+
+export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function FilterForm({ form, onChange, onScan, onSymbolsArrowDown }, symbolsRef) {
+  const [symbolsText, setSymbolsText] = useState(form.symbols.join(', '));
+  const [more, setMore] = useState(false);
+  useEffect(() => setSymbolsText(form.symbols.join(', ')), [form.symbols]);
+
+  const f = form.filters;
+  const setF = (patch: Partial<ScanFilters>) => {
+    const next = { ...f, ...patch } as ScanFilters & Record<string, unknown>;
+    for (const [k, v] of Object.entries(patch)) if (v === undefined) delete next[k];
+    onChange({ ...form, filters: next });
+  };
+  const commitSymbols = (text: string) => {
+    const symbols = [...new Set(text.split(/[\s,;]+/).map((s) => s.trim().toUpperCase()).filter(Boolean))].slice(0, 50);
+    if (symbols.join(',') !== form.symbols.join(',')) onChange({ ...form, symbols });
+    return symbols;
+  };
+  const onSymbolsKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commitSymbols(symbolsText);
+      // Let the state settle before the scan reads it.
+      setTimeout(onScan, 0);
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      onSymbolsArrowDown();
+    }
+  };
+
+  return (
+    <div className="scan-form" data-testid="scan-form">
+      <div className="scan-form-row">
+        <label className="scan-field scan-symbols">
+          <span className="label">Watchlist <kbd>/</kbd></span>
+          <input
+            ref={symbolsRef}
+            className="scan-input mono"
+            data-testid="scan-symbols"
+            aria-label="Watchlist symbols"
+            placeholder="SPY, QQQ, IWM"
+            value={symbolsText}
+            onChange={(e) => setSymbolsText(e.target.value)}
+            onBlur={(e) => commitSymbols(e.target.value)}
+            onKeyDown={onSymbolsKey}
+          />
+        </label>
+        <label className="scan-field">
+          <span className="label">Kinds</span>
+          <select className="scan-input" aria-label="Spread kinds" data-testid="scan-kinds" value={kindChoice(f.kinds)} onChange={(e) => setF({ kinds: KIND_CHOICES.find((c) => c.id === e.target.value)?.kinds ?? f.kinds })}>
+            {KIND_CHOICES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <RangeField label="DTE" value={f.dte} width={34} testId="scan-dte" onChange={(v) => setF({ dte: { min: Math.max(0, Math.round(v?.min ?? 0)), max: Math.max(0, Math.round(v?.max ?? 3650)) } })} />
+        <RangeField label="Short |Δ|" value={f.shortDelta} width={40} testId="scan-delta" onChange={(v) => setF({ shortDelta: v })} />
+        <RangeField label="Width" value={f.width} width={36} testId="scan-width" onChange={(v) => setF({ width: v })} />
+        <label className="scan-field">
+          <span className="label" title="Score (higher ranks first) and the price it is computed at">Rank by</span>
+          <span className="scan-range">
+            <select className="scan-input" aria-label="Rank by" data-testid="scan-score" value={form.scoring.by} onChange={(e) => onChange({ ...form, scoring: { ...form.scoring, by: e.target.value as ScoreBy } })}>
+              {SCORES.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+            <select className="scan-input" aria-label="Price basis" value={form.scoring.basis} onChange={(e) => onChange({ ...form, scoring: { ...form.scoring, basis: e.target.value as 'mid' | 'natural' } })}>
+              <option value="mid">mid</option>
+              <option value="natural">natural</option>
+            </select>
+          </span>
+        </label>
+        <Single label="Min cr" value={f.minCredit} width={42} testId="scan-min-credit" onChange={(v) => setF({ minCredit: v })} />
+        <Single label="POP ≥ %" value={f.minPop} scale={100} width={38} testId="scan-min-pop" onChange={(v) => setF({ minPop: v })} />
+        <button type="button" className={`btn btn-small scan-more${more ? ' btn-on' : ''}`} aria-expanded={more} onClick={() => setMore(!more)} data-testid="scan-more">
+          More
+        </button>
+      </div>
+      {more ? (
+        <div className="scan-form-row" data-testid="scan-more-row">
+          <Single label="Max db" value={f.maxDebit} width={42} onChange={(v) => setF({ maxDebit: v })} />
+          <Single label="ROR ≥ %" value={f.minRor} scale={100} width={38} onChange={(v) => setF({ minRor: v })} />
+          <RangeField label="Width % spot" value={f.widthOfSpot} scale={100} width={36} onChange={(v) => setF({ widthOfSpot: v })} />
+          <Single label="Cr/width ≥ %" value={f.minCreditToWidth} scale={100} width={38} onChange={(v) => setF({ minCreditToWidth: v })} />
+          <Single label="Db/width ≤ %" value={f.maxDebitToWidth} scale={100} width={38} onChange={(v) => setF({ maxDebitToWidth: v })} />
+          <Single label="EV ≥ $" value={f.minEv} width={42} onChange={(v) => setF({ minEv: v })} />
+          <Single label="Leg B/A ≤ $" value={f.maxLegSpread} width={42} onChange={(v) => setF({ maxLegSpread: v })} />
+          <Single label="Leg B/A ≤ %" value={f.maxLegSpreadOfMid} scale={100} width={38} onChange={(v) => setF({ maxLegSpreadOfMid: v })} />
+          <Single label="OI ≥" value={f.minOi} width={46} onChange={(v) => setF({ minOi: v })} />
+          <Single label="Vol ≥" value={f.minVolume} width={46} onChange={(v) => setF({ minVolume: v })} />
+          <Single label="Age ≤ s" value={f.maxQuoteAgeSec} width={40} onChange={(v) => setF({ maxQuoteAgeSec: v })} />
+          <Single label="Exit ≤ % loss" value={f.maxExitCostOfMaxLoss} scale={100} width={38} onChange={(v) => setF({ maxExitCostOfMaxLoss: v })} />
+          <Single label="Top" value={form.top} width={42} onChange={(v) => onChange({ ...form, top: Math.min(1000, Math.max(1, Math.round(v ?? 100))) })} />
+          <Single label="Per symbol" value={form.topPerSymbol} width={42} onChange={(v) => onChange({ ...form, topPerSymbol: Math.min(500, Math.max(1, Math.round(v ?? 50))) })} />
+        </div>
+      ) : null}
+    </div>
+  );
+});
+
+/** Presets in the panel's title bar: choose one to load it, save the form under a name, delete the chosen one. */
+export function PresetBar({ presets, onLoad, onSave, onDelete }: { presets: readonly ScanPreset[]; onLoad(form: ScannerForm): void; onSave(name: string): void; onDelete(name: string): void }) {
+  const [preset, setPreset] = useState('');
+  const [naming, setNaming] = useState<string | null>(null);
+  return (
+    <div className="scan-presets">
+      <span className="label">Preset</span>
+      <select
+        className="scan-input"
+        aria-label="Preset"
+        data-testid="scan-preset"
+        value={preset}
+        onChange={(e) => {
+          setPreset(e.target.value);
+          const p = presets.find((x) => x.name === e.target.value);
+          if (p) onLoad({ symbols: p.symbols, filters: p.filters, scoring: p.scoring, topPerSymbol: p.topPerSymbol, top: p.top });
+        }}
+      >
+        <option value="">{presets.length ? 'Choose…' : 'None saved'}</option>
+        {presets.map((p) => (
+          <option key={p.name} value={p.name}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+      {naming === null ? (
+        <button type="button" className="btn btn-small" onClick={() => setNaming(preset || '')} data-testid="scan-preset-save">
+          Save as…
+        </button>
+      ) : (
+        <>
+          <input
+            className="scan-input"
+            autoFocus
+            aria-label="Preset name"
+            data-testid="scan-preset-name"
+            maxLength={40}
+            value={naming}
+            placeholder="Name"
+            onChange={(e) => setNaming(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && naming.trim()) {
+                onSave(naming.trim());
+                setPreset(naming.trim());
+                setNaming(null);
+              } else if (e.key === 'Escape') setNaming(null);
+            }}
+          />
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            disabled={!naming.trim()}
+            onClick={() => {
+              onSave(naming.trim());
+              setPreset(naming.trim());
+              setNaming(null);
+            }}
+          >
+            Save
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setNaming(null)}>
+            Cancel
+          </button>
+        </>
+      )}
+      {preset && naming === null ? (
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            onDelete(preset);
+            setPreset('');
+          }}
+        >
+          Delete
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+// The ranked results grid: one row per spread, identified by fingerprint so updates land in place without scrolling.
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import { AgGridReact } from 'ag-grid-react';
+import {
+  AllCommunityModule,
+  ModuleRegistry,
+  colorSchemeDark,
+  themeQuartz,
+  type CellFocusedEvent,
+  type CellKeyDownEvent,
+  type ColDef,
+  type ColumnState,
+  type GetRowIdParams,
+  type GridApi,
+  type GridReadyEvent,
+  type RowClassParams,
+} from 'ag-grid-community';
+import type { ScanRow, ScannerGridState } from '../../../core/contract';
+import { KIND_LABEL, ageLabel, expiryLabel, greek, money, netLabel, percent, signedMoney, strike } from './format';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
+  backgroundColor: '#11151d',
+  foregroundColor: '#d6dbe4',
+  headerBackgroundColor: '#171c26',
+  headerTextColor: '#8a93a3',
+  borderColor: '#232a36',
+  rowBorder: { color: '#1a202b' },
+  accentColor: '#4c8dff',
+  selectedRowBackgroundColor: 'rgba(76, 141, 255, 0.18)',
+  fontSize: 12,
+  headerFontSize: 11,
+  rowHeight: 22,
+  headerHeight: 24,
+  spacing: 3,
+  fontFamily: 'inherit',
+  cellHorizontalPadding: 6,
+});
+
+/** A row as the grid holds it: the scan row plus its rank in the scanner's order. */
+export interface GridRow extends ScanRow {
+  rank: number;
+}
+
+const num = (extra = ''): Partial<ColDef<GridRow>> => ({ type: 'rightAligned', cellClass: `num ${extra}`.trim(), filter: 'agNumberColumnFilter' });
+
+const COMPLETENESS: Record<ScanRow['completeness'], string> = { complete: 'ok', partial: 'partial', stale: 'stale' };
+
+const COLUMNS: ColDef<GridRow>[] = [
+  { field: 'rank', headerName: '#', width: 44, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
+  { field: 'symbol', headerName: 'Symbol', width: 66, pinned: 'left', filter: 'agTextColumnFilter' },
+  { field: 'kind', headerName: 'Kind', width: 78, valueFormatter: (p) => KIND_LABEL[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
+  { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num', filter: 'agTextColumnFilter' },
+  { field: 'dte', headerName: 'DTE', width: 50, ...num() },
+  { colId: 'strikes', headerName: 'Strikes', width: 84, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },
+  { field: 'width', headerName: 'Width', width: 56, valueFormatter: (p) => strike(p.value as number), ...num() },
+  { field: 'priceMid', headerName: 'Mid', width: 78, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
+  { field: 'priceNatural', headerName: 'Natural', width: 78, headerTooltip: 'Net credit (cr) or debit (db) per share crossing both spreads', valueFormatter: (p) => (p.data ? netLabel(p.data.priceNatural, p.data.isCredit) : ''), ...num() },
+  { field: 'maxProfit', headerName: 'Max P', width: 72, headerTooltip: 'Max profit per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
+  { field: 'maxLoss', headerName: 'Max L', width: 72, headerTooltip: 'Max loss per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
+  { field: 'ror', headerName: 'ROR', width: 62, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
+  { field: 'pop', headerName: 'POP', width: 60, headerTooltip: 'Probability of profit at expiry (lognormal at the implied volatility)', valueFormatter: (p) => percent(p.value as number | null), ...num() },
+  { field: 'ev', headerName: 'EV', width: 70, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
+  { field: 'shortDelta', headerName: 'Δ short', width: 64, valueFormatter: (p) => greek(p.value as number | null), ...num() },
+  { field: 'shortIv', headerName: 'IV', width: 58, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), ...num() },
+  { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
+  { field: 'minOi', headerName: 'Min OI', width: 64, headerTooltip: 'Smaller open interest of the two legs (— when the broker sent none: snapshots carry no OI)', valueFormatter: (p) => ((p.value as number | null) === null ? '—' : String(p.value)), ...num() },
+  { field: 'quoteAgeMs', headerName: 'Age', width: 52, headerTooltip: 'Age of the older leg quote when ranked', valueFormatter: (p) => ageLabel(p.value as number | null), ...num() },
+  {
+    field: 'completeness',
+    headerName: 'Data',
+    width: 62,
+    headerTooltip: 'ok: quotes, IV and delta known and fresh · partial: IV or delta missing (no POP/EV) · stale: a quote older than a minute',
+    cellRenderer: (p: { value: ScanRow['completeness'] }) => <span className={`scan-badge scan-badge-${p.value}`}>{COMPLETENESS[p.value]}</span>,
+    filter: 'agTextColumnFilter',
+  },
+  { field: 'edge', headerName: 'Edge', width: 64, hide: true, headerTooltip: 'Model value − price, per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), ...num() },
+  { field: 'evPerRisk', headerName: 'EV/risk', width: 64, hide: true, valueFormatter: (p) => percent(p.value as number | null), ...num() },
+  { field: 'breakeven', headerName: 'BE', width: 66, hide: true, valueFormatter: (p) => (p.value as number).toFixed(2), ...num() },
+];
+
+export interface ResultsGridHandle {
+  /** Puts keyboard focus on the first row (from the watchlist box, ArrowDown). */
+  focusFirstRow(): void;
+}
+
+export interface ResultsGridProps {
+  rows: readonly ScanRow[];
+  selected: string | null;
+  initialState: ScannerGridState | undefined;
+  onSelect(row: ScanRow): void;
+  onOpen(row: ScanRow): void;
+  onStateChange(state: ScannerGridState): void;
+}
+
+function toState(api: GridApi<GridRow>): ScannerGridState {
+  const columns = api.getColumnState().map((c: ColumnState) => {
+    const out: ScannerGridState['columns'][number] = { colId: c.colId };
+    if (typeof c.width === 'number') out.width = Math.round(c.width);
+    if (c.hide !== undefined && c.hide !== null) out.hide = c.hide;
+    if (c.sort !== undefined) out.sort = c.sort ?? null;
+    if (c.sortIndex !== undefined) out.sortIndex = c.sortIndex ?? null;
+    if (c.pinned === 'left' || c.pinned === 'right' || c.pinned === null) out.pinned = c.pinned;
+    return out;
+  });
+  return { columns, filterModel: api.getFilterModel() as Record<string, unknown> };
+}
+
+export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, selected, initialState, onSelect, onOpen, onStateChange }, ref) {
+  const api = useRef<GridApi<GridRow> | null>(null);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const restoring = useRef(false);
+  const data = useMemo<GridRow[]>(() => rows.map((r, i) => ({ ...r, rank: i + 1 })), [rows]);
+
+  useImperativeHandle(ref, () => ({
+    focusFirstRow() {
+      const g = api.current;
+      if (!g || g.getDisplayedRowCount() === 0) return;
+      g.ensureIndexVisible(0);
+      g.setFocusedCell(0, 'symbol');
+    },
+  }));
+
+  const save = useCallback(() => {
+    if (restoring.current || !api.current) return;
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => {
+      saveTimer.current = null;
+      const g = api.current;
+      if (g && !g.isDestroyed()) onStateChange(toState(g));
+    }, 600);
+  }, [onStateChange]);
+
+  // The grid goes away when a new scan clears the rows: a pending save must not touch the destroyed API.
+  useEffect(
+    () => () => {
+      if (saveTimer.current) clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+      api.current = null;
+    },
+    [],
+  );
+
+  const onGridReady = (e: GridReadyEvent<GridRow>) => {
+    api.current = e.api;
+    if (initialState) {
+      restoring.current = true;
+      e.api.applyColumnState({ state: initialState.columns as ColumnState[], applyOrder: true });
+      e.api.setFilterModel(initialState.filterModel);
+      restoring.current = false;
+    }
+  };
+
+  return (
+    <div className="scan-grid" data-testid="scan-grid">
+      <AgGridReact<GridRow>
+        theme={gridTheme}
+        rowData={data}
+        columnDefs={COLUMNS}
+        defaultColDef={{ sortable: true, resizable: true, filter: true, suppressHeaderMenuButton: false }}
+        getRowId={(p: GetRowIdParams<GridRow>) => p.data.fingerprint}
+        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+        rowClassRules={{ 'scan-row-stale': (p: RowClassParams<GridRow>) => p.data?.completeness === 'stale', 'scan-row-selected': (p: RowClassParams<GridRow>) => p.data?.fingerprint === selected }}
+        onGridReady={onGridReady}
+        onRowClicked={(e) => e.data && onSelect(e.data)}
+        onCellFocused={(e: CellFocusedEvent<GridRow>) => {
+          if (e.rowIndex === null || e.rowIndex === undefined || !api.current) return;
+          const node = api.current.getDisplayedRowAtIndex(e.rowIndex);
+          if (node?.data && node.data.fingerprint !== selected) {
+            node.setSelected(true);
+            onSelect(node.data);
+          }
+        }}
+        onCellKeyDown={(e: CellKeyDownEvent<GridRow>) => {
+          if ((e.event as KeyboardEvent | undefined)?.key === 'Enter' && e.data) onOpen(e.data);
+        }}
+        onRowDoubleClicked={(e) => e.data && onOpen(e.data)}
+        onSortChanged={save}
+        onFilterChanged={save}
+        onColumnResized={(e) => e.finished && save()}
+        onColumnMoved={(e) => e.finished && save()}
+        onColumnVisible={save}
+        onColumnPinned={save}
+        suppressCellFocus={false}
+        animateRows={false}
+        suppressScrollOnNewData
+        tooltipShowDelay={400}
+        overlayNoRowsTemplate="<span class='scan-grid-empty'>No rows yet</span>"
+      />
+    </div>
+  );
+});

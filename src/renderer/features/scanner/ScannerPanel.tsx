@@ -1,0 +1,237 @@
+// The Scanner panel: watchlist and filters, Scan/Stop with progress and ETA, the ranked grid and the selected payoff.
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
+import type { ScanPreset, ScanProgress, ScanRow, ScannerForm, ScannerGridState } from '../../../core/contract';
+import { EmptyState, Panel } from '../../components/Panel';
+import { useClient } from '../../platform/context';
+import { reportError, useAppStore } from '../../stores/app-store';
+import { useSelectionStore } from '../../stores/selection-store';
+import { FilterForm, PresetBar } from './FilterForm';
+import { PayoffChart } from './PayoffChart';
+import { ResultsGrid, type ResultsGridHandle } from './ResultsGrid';
+import { KIND_LABEL, etaLabel, expiryLabel, money, netLabel, percent, signedMoney, strike } from './format';
+import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
+import './scanner.css';
+
+function ProgressBar({ progress, evaluated, passed, rows }: { progress: ScanProgress | null; evaluated: number; passed: number; rows: number }) {
+  if (!progress) {
+    return (
+      <div className="scan-progress scan-progress-idle" data-testid="scan-progress">
+        <span className="scan-progress-text">Ready. Press Scan (or Enter in the watchlist).</span>
+      </div>
+    );
+  }
+  const pct = progress.planned > 0 ? Math.min(100, (progress.quoted / progress.planned) * 100) : progress.state === 'complete' ? 100 : 0;
+  const errors = progress.symbols.filter((s) => s.error);
+  const label = { planning: 'Planning', quoting: 'Quoting', complete: 'Complete', stopped: 'Stopped', failed: 'Failed' }[progress.state];
+  return (
+    <div className={`scan-progress scan-progress-${progress.state}`} data-testid="scan-progress" data-state={progress.state}>
+      <div className="scan-bar" role="progressbar" aria-label="Scan progress" aria-valuemin={0} aria-valuemax={progress.planned} aria-valuenow={progress.quoted}>
+        <div className="scan-bar-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <span className="scan-progress-state">{label}</span>
+      <span className="scan-progress-text mono" data-testid="scan-progress-count">
+        {progress.quoted.toLocaleString('en-US')}/{progress.planned.toLocaleString('en-US')} quotes
+      </span>
+      <span className="scan-progress-text mono" data-testid="scan-eta">
+        {isRunning(progress) ? etaLabel(progress.etaMs) : `${(progress.elapsedMs / 1000).toFixed(1)} s`}
+      </span>
+      <span className="scan-progress-text mono" title="Candidates evaluated / passing every filter in the latest ranking">
+        {passed.toLocaleString('en-US')} of {evaluated.toLocaleString('en-US')} pass · {rows} shown
+      </span>
+      {progress.simulated ? <span className="tag tag-sim" title="Quotes from the local simulated exchange">SIM</span> : null}
+      {progress.delayed ? <span className="tag scan-tag-delayed" title="Delayed market data">D</span> : null}
+      {errors.length ? (
+        <span className="scan-progress-warn" title={errors.map((e) => e.error).join('\n')} data-testid="scan-symbol-errors">
+          ⚠ {errors.map((e) => e.symbol).join(', ')}
+        </span>
+      ) : null}
+      {progress.message ? <span className="scan-progress-msg" title={progress.message}>{progress.message}</span> : null}
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="scan-fact">
+      <span className="label">{label}</span>
+      <span className="num">{children}</span>
+    </div>
+  );
+}
+
+function Details({ row, onOpen }: { row: ScanRow | null; onOpen(row: ScanRow): void }) {
+  if (!row) {
+    return (
+      <aside className="scan-details scan-details-empty" data-testid="scan-details">
+        <p>Select a row to see its payoff. ↑/↓ move, Enter opens it in the Ticket.</p>
+      </aside>
+    );
+  }
+  return (
+    <aside className="scan-details" data-testid="scan-details">
+      <header className="scan-details-title">
+        <strong>{row.symbol}</strong> {KIND_LABEL[row.kind]} {strike(row.shortStrike)}/{strike(row.longStrike)}
+        <span className="scan-details-sub mono">
+          {expiryLabel(row.expiry)} · {row.dte} DTE
+        </span>
+      </header>
+      <PayoffChart row={row} />
+      <div className="scan-facts">
+        <Fact label="Mid">{netLabel(row.priceMid, row.isCredit)}</Fact>
+        <Fact label="Natural">{netLabel(row.priceNatural, row.isCredit)}</Fact>
+        <Fact label="Max P">{money(row.maxProfit)}</Fact>
+        <Fact label="Max L">{money(row.maxLoss)}</Fact>
+        <Fact label="BE">{row.breakeven.toFixed(2)}</Fact>
+        <Fact label="Spot">{row.spot.toFixed(2)}</Fact>
+        <Fact label="POP">{percent(row.pop)}</Fact>
+        <Fact label="EV">{signedMoney(row.ev)}</Fact>
+      </div>
+      <button type="button" className="btn btn-primary scan-open" onClick={() => onOpen(row)} data-testid="scan-open-ticket" title="Open in the Ticket (Enter)">
+        Open in Ticket ⏎
+      </button>
+    </aside>
+  );
+}
+
+export function ScannerPanel() {
+  const client = useClient();
+  const settings = useAppStore((s) => s.settings);
+  const connection = useAppStore((s) => s.connection);
+  const { form, formLoaded, progress, rows, evaluated, passed, starting, scanId } = useScannerStore();
+  const selected = useSelectionStore((s) => s.selected);
+  const symbolsRef = useRef<HTMLInputElement>(null);
+  const gridRef = useRef<ResultsGridHandle>(null);
+  const connected = connection?.state === 'connected';
+  const running = isRunning(progress) || starting;
+  const presets: ScanPreset[] = settings?.ui.scannerPresets ?? [];
+
+  useEffect(() => bindScannerStore(client), [client]);
+  useEffect(() => {
+    if (settings) useScannerStore.getState().loadForm(settings.ui.scannerForm);
+  }, [settings]);
+
+  // `/` focuses the watchlist from anywhere but a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      e.preventDefault();
+      symbolsRef.current?.focus();
+      symbolsRef.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const saveUi = useCallback(
+    (patch: { scannerForm?: ScannerForm; scannerGrid?: ScannerGridState }, what: string) => {
+      void client.invoke('settings.update', { patch: { ui: patch } }).then((r) => {
+        if (r.ok) useAppStore.setState({ settings: r.value });
+        else reportError(r.error, what);
+      });
+    },
+    [client],
+  );
+
+  const scan = useCallback(() => {
+    const { form: f } = useScannerStore.getState();
+    if (f.symbols.length === 0) {
+      symbolsRef.current?.focus();
+      return;
+    }
+    useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null });
+    useSelectionStore.getState().select(null);
+    saveUi({ scannerForm: f }, 'Saving the scanner form');
+    void client.invoke('scan.start', { symbols: f.symbols, filters: f.filters, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol }).then((r) => {
+      if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
+      else {
+        useScannerStore.setState({ starting: false });
+        reportError(r.error, 'Scan');
+      }
+    });
+  }, [client, saveUi]);
+
+  const stop = useCallback(() => {
+    void client.invoke('scan.stop', { scanId: scanId ?? undefined }).then((r) => {
+      if (!r.ok) reportError(r.error, 'Stopping the scan');
+    });
+  }, [client, scanId]);
+
+  const savePreset = (name: string) => {
+    const f = useScannerStore.getState().form;
+    void client.invoke('scan.savePreset', { preset: { name, ...f } }).then((r) => {
+      if (!r.ok) reportError(r.error, 'Saving the preset');
+    });
+  };
+  const deletePreset = (name: string) => {
+    void client.invoke('scan.deletePreset', { name }).then((r) => {
+      if (!r.ok) reportError(r.error, 'Deleting the preset');
+    });
+  };
+
+  const openInTicket = useCallback((row: ScanRow) => {
+    useSelectionStore.getState().openInTicket(row);
+    useAppStore.getState().addLog({ level: 'info', message: `Sent ${row.symbol} ${KIND_LABEL[row.kind]} ${strike(row.shortStrike)}/${strike(row.longStrike)} ${expiryLabel(row.expiry)} to the Ticket.`, at: Date.now() }, false);
+  }, []);
+
+  const actions = (
+    <>
+      <PresetBar presets={presets} onLoad={(f) => useScannerStore.getState().setForm(f)} onSave={savePreset} onDelete={deletePreset} />
+      {running ? (
+        <button type="button" className="btn btn-small scan-stop" onClick={stop} data-testid="scan-stop" title="Stop the scan; rows so far stay">
+          Stop
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          onClick={scan}
+          disabled={!connected || !formLoaded}
+          data-testid="scan-start"
+          title={connected ? 'Scan the watchlist (Enter in the watchlist box)' : 'Connect to a profile first'}
+        >
+          Scan
+        </button>
+      )}
+    </>
+  );
+
+  let body: ReactNode;
+  if (rows.length === 0 && !running) {
+    body = !connected ? (
+      <EmptyState title="Connect to a profile to scan">Local paper needs no account: connect from the Diagnostics tab, then add symbols and press Scan.</EmptyState>
+    ) : progress && (progress.state === 'complete' || progress.state === 'stopped' || progress.state === 'failed') ? (
+      <EmptyState title="No spread passed the filters">Widen the delta band or the widths, lower the minimums, or add symbols, then scan again.</EmptyState>
+    ) : (
+      <EmptyState title="Add symbols and press Scan">
+        The scanner ranks bull call, bear put, bull put and bear call spreads across your watchlist by return on risk, POP, EV or model edge.
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <div className="scan-body">
+        <ResultsGrid
+          ref={gridRef}
+          rows={rows}
+          selected={selected?.fingerprint ?? null}
+          initialState={settings?.ui.scannerGrid}
+          onSelect={(r) => useSelectionStore.getState().select(r)}
+          onOpen={openInTicket}
+          onStateChange={(s) => saveUi({ scannerGrid: s }, 'Saving the grid layout')}
+        />
+        <Details row={selected} onOpen={openInTicket} />
+      </div>
+    );
+  }
+
+  return (
+    <Panel title="Scanner" testId="panel-scanner" actions={actions}>
+      <div className="scanner" data-testid="scanner">
+        <FilterForm ref={symbolsRef} form={form} onChange={(f) => useScannerStore.getState().setForm(f)} onScan={() => !running && connected && scan()} onSymbolsArrowDown={() => gridRef.current?.focusFirstRow()} />
+        <ProgressBar progress={progress} evaluated={evaluated} passed={passed} rows={rows.length} />
+        {body}
+      </div>
+    </Panel>
+  );
+}

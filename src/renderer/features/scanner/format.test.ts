@@ -1,0 +1,44 @@
+// Scanner formats: labelled net prices, true minus signs, payoff curve extremes equal max profit and max loss.
+import { describe, expect, it } from 'vitest';
+import type { ScanRow } from '../../../core/contract';
+import { ageLabel, etaLabel, greek, money, netLabel, payoffAt, payoffCurve, percent, signedMoney } from './format';
+
+const leg = (strike: number, side: 1 | -1) => ({ conId: 1, strike, right: 'P' as const, side, bid: 1, ask: 1.1, iv: 0.2, delta: -0.2, openInterest: null, volume: 10, quoteTime: 0 });
+const row: ScanRow = {
+  fingerprint: 'SPY:bull-put:20261204:580/575', symbol: 'SPY', kind: 'bull-put', isCredit: true, expiry: '20261204', dte: 11,
+  shortStrike: 580, longStrike: 575, width: 5, multiplier: 100, spot: 590, basis: 'mid', priceMid: 1.25, priceNatural: 1.1,
+  maxProfit: 125, maxLoss: 375, breakeven: 578.75, ror: 1 / 3, pop: 0.7, ev: -3, evPerRisk: -0.008, edge: 1, score: 1 / 3,
+  shortDelta: -0.22, shortIv: 0.18, worstLegSpreadOfMid: 0.09, minOi: null, minVolume: 10, quoteAgeMs: 2000, completeness: 'complete',
+  short: leg(580, -1), long: leg(575, 1),
+};
+
+describe('scanner formats', () => {
+  it('labels credits and debits, never a bare signed price', () => {
+    expect(netLabel(1.25, true)).toBe('1.25 cr');
+    expect(netLabel(0.8, false)).toBe('0.80 db');
+    expect(netLabel(-0.05, true)).toBe('0.05 db');
+    expect(netLabel(NaN, true)).toBe('—');
+  });
+
+  it('money, signs, percents, greeks, ages', () => {
+    expect(money(1234.5)).toBe('1,234.50');
+    expect(signedMoney(1234.5)).toBe('+1,234.50');
+    expect(signedMoney(-87)).toBe('\u221287.00');
+    expect(percent(0.7123)).toBe('71.2%');
+    expect(greek(-0.2234)).toBe('\u22120.22');
+    expect(ageLabel(61_000)).toBe('1m');
+    expect(etaLabel(75_000)).toBe('ETA 1m 15s');
+    expect(etaLabel(0)).toBe('done');
+  });
+
+  it('the payoff curve reaches max profit above the short strike and max loss below the long one', () => {
+    expect(payoffAt(row, 600)).toBeCloseTo(125, 9);
+    expect(payoffAt(row, 560)).toBeCloseTo(-375, 9);
+    expect(payoffAt(row, 578.75)).toBeCloseTo(0, 9);
+    const curve = payoffCurve(row);
+    expect(curve.map((p) => p.x)).toEqual([...curve.map((p) => p.x)].sort((a, b) => a - b));
+    expect(new Set(curve.map((p) => p.x)).size).toBe(curve.length);
+    expect(Math.max(...curve.map((p) => p.y))).toBeCloseTo(row.maxProfit, 9);
+    expect(Math.min(...curve.map((p) => p.y))).toBeCloseTo(-row.maxLoss, 9);
+  });
+});

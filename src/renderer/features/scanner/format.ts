@@ -1,0 +1,93 @@
+// Scanner number formats: labelled credits/debits, money with separators, percents, greeks, ages, payoff curves.
+import type { ScanRow, SpreadKind } from '../../../core/contract';
+
+export const KIND_LABEL: Record<SpreadKind, string> = {
+  'bull-put': 'Bull put',
+  'bear-call': 'Bear call',
+  'bull-call': 'Bull call',
+  'bear-put': 'Bear put',
+};
+
+const MINUS = '\u2212';
+const money2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * A net price per share with its label, never a bare signed number: a credit spread's `1.25 cr`, a debit
+ * spread's `0.80 db`. A negative amount (a credit spread that would cost money at natural) flips the label.
+ */
+export function netLabel(amount: number, isCredit: boolean): string {
+  if (!Number.isFinite(amount)) return '—';
+  const credit = amount >= 0 ? isCredit : !isCredit;
+  return `${Math.abs(amount).toFixed(2)} ${credit ? 'cr' : 'db'}`;
+}
+
+/** Money with thousands separators and 2 decimals (no sign: max profit, max loss). */
+export function money(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : money2.format(v);
+}
+
+/** P&L-like money: always signed, with a true minus. */
+export function signedMoney(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  const s = money2.format(Math.abs(v));
+  return v > 0 ? `+${s}` : v < 0 ? `${MINUS}${s}` : s;
+}
+
+/** A fraction as a percent with 1 decimal. */
+export function percent(v: number | null, digits = 1): string {
+  return v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
+}
+
+/** A delta with 2 decimals and a true minus. */
+export function greek(v: number | null, digits = 2): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  const s = Math.abs(v).toFixed(digits);
+  return v < 0 ? `${MINUS}${s}` : s;
+}
+
+export function strike(k: number): string {
+  return Number.isInteger(k) ? String(k) : k.toFixed(2).replace(/0$/, '');
+}
+
+/** YYYYMMDD → 2026-12-04. */
+export function expiryLabel(e: string): string {
+  return /^\d{8}$/.test(e) ? `${e.slice(0, 4)}-${e.slice(4, 6)}-${e.slice(6)}` : e;
+}
+
+/** Age of a quote: 12s, 3m, 2h. */
+export function ageLabel(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
+}
+
+export function etaLabel(ms: number | null): string {
+  if (ms === null) return 'ETA —';
+  if (ms <= 0) return 'done';
+  const s = Math.ceil(ms / 1000);
+  return s < 60 ? `ETA ${s}s` : `ETA ${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** Payoff at expiry of one spread in $, at the row's scoring basis, for an underlying price at expiry. */
+export function payoffAt(row: ScanRow, price: number): number {
+  const intrinsic = (k: number) => (row.short.right === 'C' ? Math.max(price - k, 0) : Math.max(k - price, 0));
+  const basisPrice = row.basis === 'mid' ? row.priceMid : row.priceNatural;
+  const net = row.isCredit ? basisPrice : -basisPrice;
+  return (intrinsic(row.longStrike) - intrinsic(row.shortStrike) + net) * row.multiplier;
+}
+
+/** Points of the payoff curve around the strikes, the kinks and the breakeven included exactly, ascending. */
+export function payoffCurve(row: ScanRow, points = 80): Array<{ x: number; y: number }> {
+  const lo = Math.min(row.shortStrike, row.longStrike);
+  const hi = Math.max(row.shortStrike, row.longStrike);
+  const pad = Math.max(row.width * 1.5, row.spot * 0.02);
+  const from = Math.max(0.01, Math.min(lo, row.spot) - pad);
+  const to = Math.max(hi, row.spot) + pad;
+  const xs = new Set<number>([lo, hi, row.breakeven, row.spot]);
+  for (let i = 0; i <= points; i++) xs.add(from + ((to - from) * i) / points);
+  return [...xs]
+    .map((x) => Math.round(x * 100) / 100)
+    .filter((x, i, all) => all.indexOf(x) === i)
+    .sort((a, b) => a - b)
+    .map((x) => ({ x, y: payoffAt(row, x) }));
+}

@@ -1,0 +1,119 @@
+// E2E: run a scan in the Scanner panel against Local paper — progress mid-scan, ranked rows, keyboard, payoff, Ticket.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchBrowser } from '../support/browser';
+import { startHeadless, type HeadlessApp } from '../support/headless';
+
+describe('scanner panel (headless, Local paper, Chromium)', () => {
+  let app: HeadlessApp;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startHeadless();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(`${String(e)} ${e.stack ?? ''}`));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('runs a scan: progress with ETA mid-scan, rows that update in place, a complete state at the end', async () => {
+    await page.goto(app.url);
+    await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 20_000 }).toMatch(/^● connected/);
+    const panel = page.getByTestId('panel-scanner');
+    await expect.poll(() => page.getByTestId('scan-start').isEnabled()).toBe(true);
+
+    // `/` focuses the watchlist; type it, set the DTE range, press Enter to scan.
+    await page.locator('body').click({ position: { x: 700, y: 880 } });
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('scan-symbols');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('SPY, QQQ, AAPL');
+    await page.getByTestId('scan-dte-max').fill('21');
+    await page.getByTestId('scan-symbols').press('Enter');
+
+    // Mid-scan: the progress strip counts quotes and shows an ETA, and ranked rows are already in.
+    await expect.poll(() => page.getByTestId('scan-progress').getAttribute('data-state'), { timeout: 10_000 }).toBe('quoting');
+    await expect.poll(() => page.locator('.scan-grid .ag-row[row-id]').evaluateAll((els) => new Set(els.map((e) => e.getAttribute('row-id'))).size), { timeout: 10_000 }).toBeGreaterThan(5);
+    expect(await page.getByTestId('scan-eta').textContent()).toMatch(/^ETA \d/);
+    expect(await page.getByTestId('scan-progress-count').textContent()).toMatch(/^[\d,]+\/[\d,]+ quotes$/);
+    expect(await page.getByTestId('scan-stop').isVisible()).toBe(true);
+    await page.screenshot({ path: artifactPath('scanner-mid-scan-1440x900.png') });
+    await panel.screenshot({ path: artifactPath('scanner-panel-mid-scan.png') });
+
+    // A row keeps its DOM identity (row id = fingerprint) while the scan re-ranks around it.
+    const firstId = await page.locator('.scan-grid .ag-row[row-id]').first().getAttribute('row-id');
+    expect(firstId).toMatch(/^(SPY|QQQ|AAPL):(bull-put|bear-call):\d{8}:[\d.]+\/[\d.]+$/);
+
+    await expect.poll(() => page.getByTestId('scan-progress').getAttribute('data-state'), { timeout: 90_000, interval: 500 }).toBe('complete');
+    const count = await page.getByTestId('scan-progress-count').textContent();
+    const [quoted, planned] = (count ?? '').replace(/,/g, '').split(' ')[0]!.split('/').map(Number);
+    expect(quoted).toBe(planned);
+    expect(await page.getByTestId('scan-start').isVisible()).toBe(true);
+    const ids = await page.locator('.scan-grid .ag-row[row-id]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('row-id')))]);
+    expect(ids.length).toBeGreaterThan(10);
+    // Credits are labelled, never bare signed numbers.
+    const mids = await page.locator('.scan-grid .ag-row [col-id="priceMid"]').allTextContents();
+    expect(mids.length).toBeGreaterThan(0);
+    for (const m of mids) expect(m).toMatch(/^\d+\.\d{2} (cr|db)$/);
+  }, 150_000);
+
+  it('keyboard: arrows select rows and draw the payoff, Enter sends the spread to the Ticket', async () => {
+    await page.getByTestId('scan-symbols').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByTestId('scan-details').textContent()).toMatch(/Open in Ticket/);
+    const first = await page.getByTestId('scan-details').locator('.scan-details-title').textContent();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByTestId('scan-details').locator('.scan-details-title').textContent()).not.toBe(first);
+    expect(await page.getByTestId('scan-payoff').locator('canvas').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('status-bar').textContent()).toMatch(/to the Ticket/);
+    await page.screenshot({ path: artifactPath('scanner-complete-1440x900.png') });
+    await page.getByTestId('panel-scanner').screenshot({ path: artifactPath('scanner-panel-complete.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: artifactPath('scanner-complete-1280x720.png') });
+    // Nothing in the panel overflows its box at the smaller size.
+    const overflow = await page.getByTestId('panel-scanner').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return [...el.querySelectorAll('.scan-form *, .scan-progress *, .scan-details *')].filter((c) => {
+        const r = c.getBoundingClientRect();
+        return r.width > 0 && (r.right > box.right + 1 || r.bottom > box.bottom + 1);
+      }).length;
+    });
+    expect(overflow).toBe(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }, 60_000);
+
+  it('sorts by a column, and the grid layout survives a reload', async () => {
+    await page.locator('.scan-grid .ag-header-cell[col-id="pop"]').click();
+    await page.waitForTimeout(1_000);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 20_000 }).toMatch(/^● connected/);
+    await expect.poll(() => page.locator('.scan-grid .ag-row[row-id]').evaluateAll((els) => new Set(els.map((e) => e.getAttribute('row-id'))).size), { timeout: 10_000 }).toBeGreaterThan(5);
+    expect(await page.locator('.scan-grid .ag-header-cell[col-id="pop"]').getAttribute('aria-sort')).toBe('ascending');
+    // The form came back too.
+    expect(await page.getByTestId('scan-symbols').inputValue()).toBe('SPY, QQQ, AAPL');
+    expect(await page.getByTestId('scan-dte-max').inputValue()).toBe('21');
+  }, 60_000);
+
+  it('saves a preset, and Stop ends a running scan', async () => {
+    await page.getByTestId('scan-preset-save').click();
+    await page.getByTestId('scan-preset-name').fill('Weekly credit');
+    await page.getByTestId('scan-preset-name').press('Enter');
+    await expect.poll(() => page.getByTestId('scan-preset').locator('option').allTextContents()).toContain('Weekly credit');
+    await page.getByTestId('scan-start').click();
+    await expect.poll(() => page.getByTestId('scan-progress').getAttribute('data-state'), { timeout: 10_000 }).toBe('quoting');
+    await page.getByTestId('scan-stop').click();
+    await expect.poll(() => page.getByTestId('scan-progress').getAttribute('data-state'), { timeout: 10_000 }).toBe('stopped');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: artifactPath('scanner-stopped-1280x720.png') });
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+});
