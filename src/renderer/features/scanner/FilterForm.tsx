@@ -91,9 +91,11 @@ export interface FilterFormProps {
   onChange(form: ScannerForm): void;
   onScan(): void;
   onSymbolsArrowDown(): void;
+  autoRefreshSec: number | null;
+  onAutoRefresh(sec: number | null): void;
 }
 
-export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function FilterForm({ form, onChange, onScan, onSymbolsArrowDown }, symbolsRef) {
+export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function FilterForm({ form, onChange, onScan, onSymbolsArrowDown, autoRefreshSec, onAutoRefresh }, symbolsRef) {
   const [symbolsText, setSymbolsText] = useState(form.symbols.join(', '));
   const [more, setMore] = useState(false);
   useEffect(() => setSymbolsText(form.symbols.join(', ')), [form.symbols]);
@@ -189,6 +191,15 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
           <Single label="Exit ≤ % loss" value={f.maxExitCostOfMaxLoss} scale={100} width={38} onChange={(v) => setF({ maxExitCostOfMaxLoss: v })} />
           <Single label="Top" value={form.top} width={42} onChange={(v) => onChange({ ...form, top: Math.min(1000, Math.max(1, Math.round(v ?? 100))) })} />
           <Single label="Per symbol" value={form.topPerSymbol} width={42} onChange={(v) => onChange({ ...form, topPerSymbol: Math.min(500, Math.max(1, Math.round(v ?? 50))) })} />
+          <label className="scan-field">
+            <span className="label" title="After the scan completes, re-quote the rows on screen and re-rank">Refresh rows</span>
+            <select className="scan-input" aria-label="Auto-refresh" data-testid="scan-refresh" value={autoRefreshSec ?? ''} onChange={(e) => onAutoRefresh(e.target.value === '' ? null : Number(e.target.value))}>
+              <option value="">off</option>
+              <option value="15">every 15 s</option>
+              <option value="30">every 30 s</option>
+              <option value="60">every 60 s</option>
+            </select>
+          </label>
         </div>
       ) : null}
     </div>

@@ -97,7 +97,7 @@ export function ScannerPanel() {
   const client = useClient();
   const settings = useAppStore((s) => s.settings);
   const connection = useAppStore((s) => s.connection);
-  const { form, formLoaded, progress, rows, evaluated, passed, starting, scanId } = useScannerStore();
+  const { form, formLoaded, progress, rows, evaluated, passed, starting, scanId, autoRefreshSec, refreshing } = useScannerStore();
   const selected = useSelectionStore((s) => s.selected);
   const symbolsRef = useRef<HTMLInputElement>(null);
   const gridRef = useRef<ResultsGridHandle>(null);
@@ -135,15 +135,15 @@ export function ScannerPanel() {
   );
 
   const scan = useCallback(() => {
-    const { form: f } = useScannerStore.getState();
+    const { form: f, autoRefreshSec: refresh } = useScannerStore.getState();
     if (f.symbols.length === 0) {
       symbolsRef.current?.focus();
       return;
     }
-    useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null });
+    useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null, refreshing: refresh !== null });
     useSelectionStore.getState().select(null);
     saveUi({ scannerForm: f }, 'Saving the scanner form');
-    void client.invoke('scan.start', { symbols: f.symbols, filters: f.filters, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol }).then((r) => {
+    void client.invoke('scan.start', { symbols: f.symbols, filters: f.filters, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
       if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
       else {
         useScannerStore.setState({ starting: false });
@@ -153,6 +153,7 @@ export function ScannerPanel() {
   }, [client, saveUi]);
 
   const stop = useCallback(() => {
+    useScannerStore.setState({ refreshing: false });
     void client.invoke('scan.stop', { scanId: scanId ?? undefined }).then((r) => {
       if (!r.ok) reportError(r.error, 'Stopping the scan');
     });
@@ -182,7 +183,12 @@ export function ScannerPanel() {
         <button type="button" className="btn btn-small scan-stop" onClick={stop} data-testid="scan-stop" title="Stop the scan; rows so far stay">
           Stop
         </button>
-      ) : (
+      ) : refreshing && progress?.state === 'complete' ? (
+        <button type="button" className="btn btn-small scan-stop" onClick={stop} data-testid="scan-stop-refresh" title={`Rows are re-quoted every ${autoRefreshSec ?? ''} s; stop that`}>
+          Stop refresh
+        </button>
+      ) : null}
+      {running ? null : (
         <button
           type="button"
           className="btn btn-small btn-primary"
@@ -228,7 +234,7 @@ export function ScannerPanel() {
   return (
     <Panel title="Scanner" testId="panel-scanner" actions={actions}>
       <div className="scanner" data-testid="scanner">
-        <FilterForm ref={symbolsRef} form={form} onChange={(f) => useScannerStore.getState().setForm(f)} onScan={() => !running && connected && scan()} onSymbolsArrowDown={() => gridRef.current?.focusFirstRow()} />
+        <FilterForm ref={symbolsRef} form={form} onChange={(f) => useScannerStore.getState().setForm(f)} onScan={() => !running && connected && scan()} onSymbolsArrowDown={() => gridRef.current?.focusFirstRow()} autoRefreshSec={autoRefreshSec} onAutoRefresh={(sec) => useScannerStore.setState({ autoRefreshSec: sec })} />
         <ProgressBar progress={progress} evaluated={evaluated} passed={passed} rows={rows.length} />
         {body}
       </div>

@@ -27,6 +27,10 @@ export interface ScannerState {
   passed: number;
   final: boolean;
   resultsAt: number | null;
+  /** Re-quote the rows on screen every N seconds after a scan completes; null = off. */
+  autoRefreshSec: number | null;
+  /** The last scan was started with auto-refresh and has not been stopped. */
+  refreshing: boolean;
   setForm(form: ScannerForm): void;
   loadForm(form: ScannerForm | undefined): void;
 }
@@ -42,6 +46,8 @@ export const useScannerStore = create<ScannerState>((set, get) => ({
   passed: 0,
   final: false,
   resultsAt: null,
+  autoRefreshSec: null,
+  refreshing: false,
   setForm(form) {
     set({ form });
   },
