@@ -29,6 +29,8 @@ describe('terminal shell (headless, Chromium)', () => {
     for (const tab of ['positions', 'orders', 'executions', 'pnl', 'journal', 'diagnostics']) expect(await page.getByTestId(`tab-${tab}`).isVisible()).toBe(true);
     expect(await page.getByTestId('header-connection').textContent()).toContain('disconnected');
     expect(await page.getByTestId('header-profile').textContent()).toContain('Local paper');
+    expect(await page.getByTestId('status-trading').textContent()).toBe('trading HALTED');
+    expect(await page.getByTestId('status-trading').getAttribute('title')).toBe('Not connected to the broker.');
     // The frame border carries the mode colour (violet for simulated).
     const border = await page.getByTestId('app-frame').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor);
     expect(border).toBe('rgb(139, 92, 246)');
@@ -93,6 +95,8 @@ describe('start-up connection', () => {
       await expect
         .poll(async () => (await callMain(app, 'connection.get')).value as { state: string; isSimulated: boolean; accounts: string[] }, { timeout: 20_000 })
         .toMatchObject({ state: 'connected', isSimulated: true, accounts: [expect.stringMatching(/^DU/)] });
+      // Trading opens only after the journal is reconciled with the exchange.
+      await expect.poll(async () => (await callMain(app, 'trading.get')).value, { timeout: 20_000 }).toMatchObject({ state: 'ACTIVE' });
     } finally {
       await app.stop();
     }

@@ -7,11 +7,13 @@ import { connectionEvents, connectionMethods } from './connection';
 import { diagnosticsEvents, diagnosticsMethods } from './diagnostics';
 import { journalEvents, journalMethods } from './journal';
 import { settingsEvents, settingsMethods } from './settings';
+import { tradingEvents, tradingMethods } from './trading';
 
 export * from './define';
 export * from './app';
 export * from './scanner';
 export * from './settings';
+export * from './trading';
 export * from './connection';
 export * from './broker';
 export * from './diagnostics';
@@ -19,6 +21,7 @@ export * from './journal';
 export * from './settings-defaults';
 
 export const methods = {
+  ...tradingMethods,
   ...appMethods,
   ...scannerMethods,
   ...settingsMethods,
@@ -29,6 +32,7 @@ export const methods = {
 } as const;
 
 export const events = {
+  ...tradingEvents,
   ...appEvents,
   ...scannerEvents,
   ...settingsEvents,

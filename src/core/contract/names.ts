@@ -9,6 +9,7 @@ export const METHOD_NAMES = [
   'scan.savePreset',
   'scan.deletePreset',
   'settings.get',
+  'trading.get',
   'settings.update',
   'connection.get',
   'connection.connect',
@@ -32,6 +33,7 @@ export const EVENT_NAMES = [
   'scan.progress',
   'scan.results',
   'settings.changed',
+  'trading.status',
   'connection.status',
   'journal.updated',
 ] as const;

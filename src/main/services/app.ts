@@ -13,6 +13,7 @@ import { journalHandlers } from './journal/handlers';
 import { createJournalService, type JournalService } from './journal/service';
 import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
+import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -34,6 +35,7 @@ export interface Services {
   settings: SettingsStore;
   broker: BrokerService;
   journal: JournalService;
+  trading: TradingGate;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const diagnostics = createDiagnostics({ broker, logger: log });
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
+  const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -64,6 +67,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...diagnosticsHandlers(diagnostics),
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
+    ...tradingHandlers(trading),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -79,7 +83,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     settings,
     broker,
     journal,
+    trading,
     async close() {
+      trading.close();
       await scanner.close();
       await diagnostics.close();
       await broker.close();

@@ -23,7 +23,8 @@ export function StatusBar() {
   const lines = connection?.lines;
   const pacer = connection?.pacer;
   const retryIn = state === 'reconnecting' && connection?.nextRetryAt ? Math.max(0, Math.ceil((connection.nextRetryAt - now) / 1000)) : null;
-  const tradingActive = state === 'connected' && !linkLost;
+  const trading = useAppStore((s) => s.trading);
+  const tradingState = trading?.state ?? 'HALTED';
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className={`status-item conn-${state}${linkLost ? ' warn' : ''}`} title={connection?.message ?? 'Broker connection'} data-testid="status-connection">
@@ -47,8 +48,8 @@ export function StatusBar() {
       <span className={`status-item mono${pacer && pacer.depth > 0 ? ' warn' : ''}`} title={pacer ? `Pacer: ${pacer.depth} queued, ${pacer.sentPerSecond.toFixed(1)} of ${pacer.ratePerSecond} messages/s${pacer.waitP99Ms !== null ? `, wait p99 ${Math.round(pacer.waitP99Ms)} ms` : ''}` : 'Pacer queue'} data-testid="status-pacer">
         pacer {pacer ? `${pacer.depth}q ${pacer.sentPerSecond.toFixed(0)}/${pacer.ratePerSecond}/s` : '—'}
       </span>
-      <span className={`status-item trading-${tradingActive ? 'active' : 'halted'}`} title={linkLost ? 'New orders are paused while TWS has lost its link to IBKR' : 'Trading state'}>
-        trading {tradingActive ? 'ACTIVE' : 'HALTED'}
+      <span className={`status-item trading-${tradingState.toLowerCase()}`} title={trading?.reason ?? 'Trading state'} data-testid="status-trading">
+        trading {tradingState}
       </span>
       <span className="status-item last-msg" title={last?.message}>
         {last ? `${last.code !== undefined ? `[${last.code}] ` : ''}${last.message}` : 'No broker messages yet'}

@@ -1,6 +1,6 @@
 // The app store: what main told us (app info, settings, connection) plus the message log, fed by events.
 import { create } from 'zustand';
-import type { AppInfo, ConnectionStatus, ContractError, Settings } from '../../core/contract';
+import type { AppInfo, ConnectionStatus, ContractError, Settings, TradingStatus } from '../../core/contract';
 import type { PlatformClient, TransportState } from '../platform/client';
 
 export interface LogEntry {
@@ -15,6 +15,7 @@ export interface AppState {
   info: AppInfo | null;
   settings: Settings | null;
   connection: ConnectionStatus | null;
+  trading: TradingStatus | null;
   transport: TransportState;
   log: LogEntry[];
   toasts: LogEntry[];
@@ -30,6 +31,7 @@ export const useAppStore = create<AppState>((set) => ({
   info: null,
   settings: null,
   connection: null,
+  trading: null,
   transport: 'connecting',
   log: [],
   toasts: [],
@@ -55,6 +57,7 @@ export function bindAppStore(client: PlatformClient): () => void {
   const offs = [
     client.on('settings.changed', (settings) => useAppStore.setState({ settings })),
     client.on('connection.status', (connection) => useAppStore.setState({ connection })),
+    client.on('trading.status', (trading) => useAppStore.setState({ trading })),
     client.on('app.logged', (e) => useAppStore.getState().addLog({ level: e.level, message: e.message, at: e.at, ...(e.code !== undefined ? { code: e.code } : {}) })),
     client.onTransport((transport) => {
       useAppStore.setState({ transport });
@@ -65,7 +68,14 @@ export function bindAppStore(client: PlatformClient): () => void {
 }
 
 async function loadInitial(client: PlatformClient): Promise<void> {
-  const [info, settings, connection] = await Promise.all([client.invoke('app.info', {}), client.invoke('settings.get', {}), client.invoke('connection.get', {})]);
+  const [info, settings, connection, trading] = await Promise.all([
+    client.invoke('app.info', {}),
+    client.invoke('settings.get', {}),
+    client.invoke('connection.get', {}),
+    client.invoke('trading.get', {}),
+  ]);
+  if (trading.ok) useAppStore.setState({ trading: trading.value });
+  else reportError(trading.error, 'Loading trading state');
   if (info.ok) useAppStore.setState({ info: info.value });
   else reportError(info.error, 'Loading app info');
   if (settings.ok) useAppStore.setState({ settings: settings.value });

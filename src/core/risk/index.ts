@@ -1,0 +1,2 @@
+// Risk: the trading state gate (pre-trade checks and breakers build on it).
+export * from './trading-state';
