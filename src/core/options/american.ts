@@ -3,15 +3,23 @@
 // Which pricer is used (optionPrice / optionGreeks):
 //   • European exercise (cash-settled index options: SPX, SPXW, XSP, NDX, RUT … — see market.exerciseStyle)
 //     → Black–Scholes–Merton (bsm.ts).
-//   • American exercise (equity and ETF options) → Bjerksund–Stensland 2002, except where early exercise is
-//     never optimal and the American value equals the European one exactly: calls with q ≤ 0 (cost of carry
-//     b = r − q ≥ r) and puts with r ≤ 0. The result is floored at max(European value, intrinsic value),
-//     because the approximation is a lower bound that can dip below either in extreme inputs.
+//   • American exercise where early exercise is never optimal — calls with q ≤ 0 (cost of carry b = r − q ≥ r)
+//     and puts with r ≤ 0 — → BSM too: the American value equals the European one exactly.
+//   • Other American options (equity and ETF options) → Bjerksund–Stensland 2002 (americanPrice, ~15 µs) for
+//     everything computed in bulk (chains, scanner, marks, greeks); with `precise` (order ticket, single-contract
+//     preview) → a 201-step Leisen–Reimer tree (americanPriceTree, ~70 µs, within ~0.1%). Both are floored
+//     at max(European value, intrinsic value).
 //   • Zero time or (near-)zero volatility → the deterministic value (exercise now or on the forward path).
 // Greeks of American options are central finite differences of the BS2002 value (bumps listed at americanGreeks).
 //
 // Units as in bsm.ts: $ per share, T in years, r/q/sigma annual decimals; theta per day, vega per vol point,
 // rho per 1%.
+//
+// Accuracy of BS2002 (a lower bound), measured against 600–4000-step binomial trees on K/S 0.8–1.2, T ≤ 1 y,
+// σ ≤ 60%, r ≤ 6%, q ≤ 4%: low by at most 1.3% of the value or 5 cents per $100 of underlying, whichever is
+// larger; the worst cases are 1-year puts near the money at r = 6% (5.727 vs 5.799 at S = K = 100, σ = 20%).
+// It grows for long-dated high-volatility options (≈ 2% for a 2-year 80%-vol deep-ITM put). Use the tree when
+// that matters.
 //
 // Reference: P. Bjerksund and G. Stensland, "Closed Form Valuation of American Options", NHH discussion paper
 // (2002); formulas as printed in E. G. Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed. (2007), §3.1.4.
@@ -35,9 +43,66 @@ export function americanPrice(right: OptionRight, S: number, K: number, T: numbe
   return Number.isFinite(v) && v > floor ? v : floor;
 }
 
-/** Value per share ($) under the given exercise style: BSM for European, {@link americanPrice} for American. */
-export function optionPrice(style: ExerciseStyle, right: OptionRight, S: number, K: number, T: number, r: number, q: number, sigma: number): number {
-  return style === 'european' ? bsmPriceFast(right === 'C', S, K, T, r, q, sigma) : americanPrice(right, S, K, T, r, q, sigma);
+/**
+ * American option value per share ($) on a Leisen–Reimer binomial tree (D. Leisen and M. Reimer, "Binomial
+ * models for option valuation — examining and improving convergence", Applied Mathematical Finance 3 (1996);
+ * Peizer–Pratt method-2 inversion). An odd number of steps is used (steps + 1 when even). With 201 steps
+ * (~70 µs) it is within 0.1% of the value, and 0.8 cents per $100 of underlying, of a 3000-step CRR tree on
+ * K/S 0.8–1.2, T ≤ 1 y, σ ≤ 60%. For single-contract previews where BS2002's ~1% error matters; T years,
+ * r/q/sigma annual decimals.
+ */
+export function americanPriceTree(right: OptionRight, S: number, K: number, T: number, r: number, q: number, sigma: number, steps = 201): number {
+  const isCall = right === 'C';
+  const intrinsic = isCall ? S - K : K - S;
+  if (!(T > 0)) return intrinsic > 0 ? intrinsic : 0;
+  if (!(sigma * Math.sqrt(T) > 1e-7)) return americanPrice(right, S, K, T, r, q, sigma);
+  const n = Math.max(3, Math.trunc(steps) | 1);
+  const dt = T / n;
+  const sd = sigma * Math.sqrt(T);
+  const d1 = (Math.log(S / K) + (r - q + 0.5 * sigma * sigma) * T) / sd;
+  const p = peizerPratt(d1 - sd, n);
+  const pStar = peizerPratt(d1, n);
+  const growth = Math.exp((r - q) * dt);
+  const u = (growth * pStar) / p;
+  const d = (growth - p * u) / (1 - p);
+  const disc = Math.exp(-r * dt);
+  const ratio = d / u;
+  const v = new Float64Array(n + 1);
+  let node = S * Math.pow(u, n);
+  for (let i = 0; i <= n; i++, node *= ratio) {
+    const x = isCall ? node - K : K - node;
+    v[i] = x > 0 ? x : 0;
+  }
+  const pu = disc * p, pd = disc * (1 - p);
+  for (let j = n - 1; j >= 0; j--) {
+    node = S * Math.pow(u, j);
+    for (let i = 0; i <= j; i++, node *= ratio) {
+      const cont = pu * (v[i] as number) + pd * (v[i + 1] as number);
+      const x = isCall ? node - K : K - node;
+      v[i] = x > cont ? x : cont;
+    }
+  }
+  return v[0] as number;
+}
+
+// Peizer–Pratt method-2 inversion: the binomial probability that matches N(z) on an n-step tree (n odd).
+function peizerPratt(z: number, n: number): number {
+  const t = z / (n + 1 / 3 + 0.1 / (n + 1));
+  return 0.5 + Math.sign(z) * 0.5 * Math.sqrt(1 - Math.exp(-t * t * (n + 1 / 6)));
+}
+
+/**
+ * Value per share ($) under the given exercise style, by the rule in the module header: BSM for European;
+ * for American, {@link americanPrice} (BS2002), or {@link americanPriceTree} when `precise` is true.
+ */
+export function optionPrice(
+  style: ExerciseStyle, right: OptionRight, S: number, K: number, T: number, r: number, q: number, sigma: number, precise = false,
+): number {
+  if (style === 'european' || isEuropeanEquivalent(right, r, q)) return bsmPriceFast(right === 'C', S, K, T, r, q, sigma);
+  if (!precise) return americanPrice(right, S, K, T, r, q, sigma);
+  const tree = americanPriceTree(right, S, K, T, r, q, sigma);
+  const european = bsmPriceFast(right === 'C', S, K, T, r, q, sigma);
+  return tree > european ? tree : european;
 }
 
 /**

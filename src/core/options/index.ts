@@ -7,14 +7,16 @@
 //   Pricing     bsmPrice(right, S, K, T, r, q, σ) · bsmGreeks(...) → Greeks
 //               bsmPriceFast(isCall, ...) · bsmGreeksInto(out: Float64Array, offset, isCall, ...)   (no allocation)
 //               bsmPriceDiscounted(isCall, S·e^{−qT}, K·e^{−rT}, σ√T)                                 (shared discounting)
-//               americanPrice / americanGreeks (Bjerksund–Stensland 2002) · optionPrice/optionGreeks(style, ...)
-//               — rule: European style → BSM; American → BS2002 unless early exercise is never optimal
-//                 (call with q ≤ 0, put with r ≤ 0) where it equals BSM; see american.ts.
+//               americanPrice / americanGreeks (Bjerksund–Stensland 2002) · americanPriceTree (Leisen–Reimer)
+//               optionPrice(style, right, S, K, T, r, q, σ, precise?) · optionGreeks(style, ...)
+//               — rule: European style → BSM; American → BS2002 (bulk) or the LR tree (precise previews),
+//                 except where early exercise never pays (call q ≤ 0, put r ≤ 0) → BSM; see american.ts.
 //   Implied vol impliedVol(right, price, S, K, T, r, q) → {ok, vol} | {ok:false, reason}
 //               impliedVolFast(isCall, ...) → σ or negative IV_* code (no allocation) · impliedVolAmerican(...)
 //   Probability probAbove/probBelow(S, H, T, σ, μ) · probTouch(S, H, T, σ, μ) · riskNeutralDrift(r, q)
 //               verticalOutcome(bullish, isCredit, kLow, kHigh, cash, S, T, σ, μ) → POP, P(max profit),
 //               P(max loss), EV, breakeven · verticalOutcomeInto(out, offset, ...)                     (no allocation)
+//               lognormalView + strikeTailsInto + verticalOutcomeFromTailsInto   (a whole chain: tails once per strike)
 //   Simulation  simulateExitPlan(spec, rng) → P(target), P(stop), P(time stop), mean P&L (seeded)
 //   Numerics    normCdf (Cody, rel. err 1.4e-15) · normPdf · normInv · logNormCdf · bivariateNormCdf (Genz)
 //               createRng(seed) → Rng (xoshiro128**, polar normals) · brentRoot

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bsmPrice } from './bsm';
 import { simulateExitPlan } from './montecarlo';
-import { lognormalDensity, probAbove, probBelow, probTouch, verticalOutcome } from './probability';
+import {
+  VO_STRIDE, lognormalDensity, lognormalView, probAbove, probBelow, probTouch, strikeTailsInto, verticalOutcome,
+  verticalOutcomeFromTailsInto, verticalOutcomeInto,
+} from './probability';
 import { createRng } from './rng';
 
 const inputs = fc.record({
@@ -149,6 +152,20 @@ describe('vertical outcome at expiry', () => {
     expect(o.pop).toBeCloseTo(probAbove(100, 98.5, 30 / 365, 0.2, 0), 13);
     expect(o.pMaxProfit).toBeCloseTo(probAbove(100, 100, 30 / 365, 0.2, 0), 13);
     expect(o.pMaxLoss).toBeCloseTo(probBelow(100, 95, 30 / 365, 0.2, 0), 13);
+  });
+
+  it('the chain-prepared path (strike tails + breakeven) gives the same numbers', () => {
+    const a = new Float64Array(VO_STRIDE), b = new Float64Array(VO_STRIDE), p = new Float64Array(2), q = new Float64Array(2);
+    fc.assert(fc.property(spread, fc.boolean(), (x, degenerate) => {
+      const kLow = x.S * x.lowM, kHigh = kLow * (1 + x.widthM);
+      const cash = (x.isCredit ? 1 : -1) * x.priceFrac * (kHigh - kLow);
+      const T = degenerate ? 0 : x.T;
+      verticalOutcomeInto(a, 0, x.bullish, x.isCredit, kLow, kHigh, cash, x.S, T, x.sigma, x.mu);
+      const view = lognormalView(x.S, T, x.sigma, x.mu);
+      strikeTailsInto(view, [kLow, kHigh], p, q);
+      verticalOutcomeFromTailsInto(b, 0, x.bullish, x.isCredit, kLow, kHigh, cash, p[0] as number, q[0] as number, p[1] as number, q[1] as number, view);
+      expect([...b]).toEqual([...a]);
+    }));
   });
 
   it('the density integrates to 1', () => {

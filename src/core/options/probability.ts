@@ -83,40 +83,52 @@ export function verticalOutcomeInto(
   bullish: boolean, isCredit: boolean, kLow: number, kHigh: number, cash: number,
   S: number, T: number, sigma: number, mu: number,
 ): void {
+  const sd = sigma * Math.sqrt(T);
+  const fwd = S * Math.exp(mu * T);
+  if (!(sd > 0)) {
+    // No uncertainty left: the price ends at its forward.
+    const pLow = fwd > kLow ? 1 : 0, pHigh = fwd > kHigh ? 1 : 0;
+    writeOutcome(out, offset, bullish, isCredit, kLow, kHigh, cash, pLow, pLow, pHigh, pHigh, S, fwd, 0, 0);
+    return;
+  }
+  const m = (mu - 0.5 * sigma * sigma) * T;
+  const invSd = 1 / sd;
+  const invF = 1 / fwd;
+  const dLow = (Math.log(S / kLow) + m) * invSd; // d2 at kLow
+  const dHigh = (Math.log(S / kHigh) + m) * invSd;
+  // Shared exponentials: φ(d1) = φ(d2)·K/F, so each strike needs one exp for both of its CDFs.
+  const eLow = Math.exp(-0.5 * dLow * dLow);
+  const eHigh = Math.exp(-0.5 * dHigh * dHigh);
+  writeOutcome(
+    out, offset, bullish, isCredit, kLow, kHigh, cash,
+    normCdfWithExp(dLow, eLow), d1Cdf(dLow + sd, eLow, kLow * invF),
+    normCdfWithExp(dHigh, eHigh), d1Cdf(dHigh + sd, eHigh, kHigh * invF),
+    S, fwd, m, sd,
+  );
+}
+
+// Φ(d1) given e2 = exp(−d2²/2) and K/F, using φ(d1) = φ(d2)·K/F (falls back to exp when e2 underflowed).
+function d1Cdf(d1: number, e2: number, kOverF: number): number {
+  return normCdfWithExp(d1, e2 > 1e-290 ? e2 * kOverF : Math.exp(-0.5 * d1 * d1));
+}
+
+// Shared tail: P&L(S_T) = c0 + clamp(±(S_T − K), 0, width). A debit spread holds the payoff outright; a credit
+// spread's payoff is the debit one minus the width (bull put = bull call − width). pX = P(S_T > kX) = Φ(d2),
+// qX = Φ(d1) at kX. sd = 0 means no uncertainty (the price ends at its forward).
+function writeOutcome(
+  out: Float64Array, offset: number, bullish: boolean, isCredit: boolean, kLow: number, kHigh: number, cash: number,
+  pLow: number, qLow: number, pHigh: number, qHigh: number, S: number, fwd: number, m: number, sd: number,
+): void {
   const width = kHigh - kLow;
-  // P&L(S_T) = c0 + clamp(±(S_T − K), 0, width): a debit spread holds the long-biased payoff outright; a credit
-  // spread's payoff is the debit one minus the width (e.g. bull put = bull call − width).
   const c0 = isCredit ? cash - width : cash;
   const maxProfit = c0 + width;
   const maxLoss = -c0;
   const breakeven = bullish ? kLow - c0 : kHigh + c0;
-  const sd = sigma * Math.sqrt(T);
-  const fwd = S * Math.exp(mu * T);
-  let pLow: number, pHigh: number, pBe: number, ev: number; // pLow = P(S_T > kLow), pHigh = P(S_T > kHigh)
-  if (sd > 0) {
-    const lnS = Math.log(S);
-    const m = (mu - 0.5 * sigma * sigma) * T;
-    const dLow = (lnS - Math.log(kLow) + m) / sd; // d2 at kLow
-    const dHigh = (lnS - Math.log(kHigh) + m) / sd;
-    // Shared exponentials: φ(d1) = φ(d2)·K/F, so each strike needs one exp for both CDFs.
-    const eLow = Math.exp(-0.5 * dLow * dLow);
-    const eHigh = Math.exp(-0.5 * dHigh * dHigh);
-    pLow = normCdfWithExp(dLow, eLow);
-    pHigh = normCdfWithExp(dHigh, eHigh);
-    const qLow = normCdfWithExp(dLow + sd, eLow > 1e-290 ? eLow * (kLow / fwd) : Math.exp(-0.5 * (dLow + sd) * (dLow + sd)));
-    const qHigh = normCdfWithExp(dHigh + sd, eHigh > 1e-290 ? eHigh * (kHigh / fwd) : Math.exp(-0.5 * (dHigh + sd) * (dHigh + sd)));
-    // E[clamp(S_T − kLow, 0, w)] = C(kLow) − C(kHigh) with undiscounted calls C(K) = F·Φ(d1) − K·Φ(d2).
-    const callSpread = fwd * (qLow - qHigh) - kLow * pLow + kHigh * pHigh;
-    ev = c0 + (bullish ? callSpread : width - callSpread);
-    pBe = breakeven > kLow && breakeven < kHigh ? normCdf((lnS - Math.log(breakeven) + m) / sd) : breakeven <= kLow ? pLow : pHigh;
-  } else {
-    // No uncertainty left: the price ends at its forward.
-    pLow = fwd > kLow ? 1 : 0;
-    pHigh = fwd > kHigh ? 1 : 0;
-    const v = fwd <= kLow ? 0 : fwd >= kHigh ? width : fwd - kLow;
-    ev = c0 + (bullish ? v : width - v);
-    pBe = fwd > breakeven ? 1 : 0;
-  }
+  // E[clamp(S_T − kLow, 0, w)] = C(kLow) − C(kHigh) with undiscounted calls C(K) = F·Φ(d1) − K·Φ(d2).
+  const callSpread = fwd * (qLow - qHigh) - kLow * pLow + kHigh * pHigh;
+  let pBe: number;
+  if (breakeven > kLow && breakeven < kHigh) pBe = sd > 0 ? normCdf((Math.log(S / breakeven) + m) / sd) : fwd > breakeven ? 1 : 0;
+  else pBe = breakeven <= kLow ? pLow : pHigh;
   let pop: number;
   if (maxProfit <= 0) pop = 0;
   else if (maxLoss < 0) pop = 1;
@@ -125,10 +137,58 @@ export function verticalOutcomeInto(
   out[offset + VO_POP] = pop;
   out[offset + VO_P_MAX_PROFIT] = bullish ? pHigh : 1 - pLow;
   out[offset + VO_P_MAX_LOSS] = bullish ? 1 - pLow : pHigh;
-  out[offset + VO_EV] = ev;
+  out[offset + VO_EV] = c0 + (bullish ? callSpread : width - callSpread);
   out[offset + VO_BREAKEVEN] = breakeven;
   out[offset + VO_MAX_PROFIT] = maxProfit;
   out[offset + VO_MAX_LOSS] = maxLoss;
+}
+
+/**
+ * The lognormal of one underlying and expiry, prepared once for a whole chain: S ($), forward F = S·e^{μT} ($),
+ * m = (μ − σ²/2)·T and sd = σ√T (dimensionless). Make it with {@link lognormalView}.
+ */
+export interface LognormalView {
+  readonly S: number;
+  readonly fwd: number;
+  readonly m: number;
+  readonly sd: number;
+}
+
+/** Prepares the lognormal for S ($), T (years), sigma and mu (annual decimals). */
+export function lognormalView(S: number, T: number, sigma: number, mu: number): LognormalView {
+  const sd = sigma * Math.sqrt(T);
+  return { S, fwd: S * Math.exp(mu * T), m: sd > 0 ? (mu - 0.5 * sigma * sigma) * T : 0, sd: sd > 0 ? sd : 0 };
+}
+
+/**
+ * Per-strike tails for a chain: pAbove[i] = P(S_T > K_i) = Φ(d2) and qAbove[i] = Φ(d1) (the share-measure
+ * probability used by expected values). Computed once per strike, shared by every vertical that uses it.
+ */
+export function strikeTailsInto(view: LognormalView, strikes: ArrayLike<number>, pAbove: Float64Array, qAbove: Float64Array): void {
+  const { S, fwd, m, sd } = view;
+  for (let i = 0; i < strikes.length; i++) {
+    const K = strikes[i] as number;
+    if (!(sd > 0)) {
+      pAbove[i] = qAbove[i] = fwd > K ? 1 : 0;
+      continue;
+    }
+    // Same arithmetic as verticalOutcomeInto, so both paths give identical numbers.
+    const d2 = (Math.log(S / K) + m) * (1 / sd);
+    const e2 = Math.exp(-0.5 * d2 * d2);
+    pAbove[i] = normCdfWithExp(d2, e2);
+    qAbove[i] = d1Cdf(d2 + sd, e2, K * (1 / fwd));
+  }
+}
+
+/**
+ * {@link verticalOutcomeInto} from precomputed strike tails (see strikeTailsInto): only the breakeven needs a
+ * CDF, which makes ranking every vertical of a chain several times faster. Same outputs and units.
+ */
+export function verticalOutcomeFromTailsInto(
+  out: Float64Array, offset: number, bullish: boolean, isCredit: boolean, kLow: number, kHigh: number, cash: number,
+  pLow: number, qLow: number, pHigh: number, qHigh: number, view: LognormalView,
+): void {
+  writeOutcome(out, offset, bullish, isCredit, kLow, kHigh, cash, pLow, qLow, pHigh, qHigh, view.S, view.fwd, view.m, view.sd);
 }
 
 const scratch = new Float64Array(VO_STRIDE);
