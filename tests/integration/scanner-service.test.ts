@@ -9,6 +9,16 @@ import { createScannerService, type ScannerService } from '../../src/main/servic
 import { startPaperWorker, type PaperWorker } from '../../src/main/services/scanner/testing';
 
 const CLIENT = 41;
+
+/** The exchange's count of lines in use once it stops changing (or reaches 0), polled for up to 3 s. */
+async function exchangeLinesSettle(ex: PaperWorker): Promise<number> {
+  let n = (await ex.stats()).stats.linesInUse;
+  for (let i = 0; i < 30 && n !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    n = (await ex.stats()).stats.linesInUse;
+  }
+  return n;
+}
 const CREDIT: ScanRequest = {
   symbols: ['SPY', 'AAPL'],
   filters: { kinds: ['bull-put', 'bear-call'], dte: { min: 0, max: 7 }, shortDelta: { min: 0.15, max: 0.3 }, width: { min: 1, max: 5 } },
@@ -80,7 +90,8 @@ describe('scanner service (paper exchange, real sockets)', () => {
     expect(broker.diagnostics().errorsByCode['100']).toBeUndefined();
     expect(broker.diagnostics().errorsByCode['101']).toBeUndefined();
     await waitFor(() => broker.diagnostics().lines.held === 0, 2_000, 'broker lines released');
-    expect((await ex.stats()).stats.linesInUse).toBe(0);
+    // The app counts a line free once its cancel is written; the exchange once it has read it.
+    expect(await exchangeLinesSettle(ex)).toBe(0);
     // Progress ends at 100 % with ETA 0.
     const last = progress.filter((p) => p.scanId === handle.scanId).at(-1)!;
     expect(last).toMatchObject({ state: 'complete', etaMs: 0 });
@@ -97,9 +108,9 @@ describe('scanner service (paper exchange, real sockets)', () => {
     expect(out.results.final).toBe(true);
     expect(out.progress.quoted).toBeLessThan(planned / 2);
     await waitFor(() => broker.diagnostics().lines.held === 0, 3_000, 'broker lines released');
+    expect(await exchangeLinesSettle(ex)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     const a = (await ex.client(CLIENT))!.totalIn;
-    expect((await ex.stats()).stats.linesInUse).toBe(0);
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await ex.client(CLIENT))!.totalIn).toBe(a);
     expect(await svc.stop(handle.scanId)).toBe(false);
