@@ -4,7 +4,9 @@
 // March at 02:00 local standard time (07:00 UTC) to the first Sunday of November at 02:00 local daylight
 // time (06:00 UTC). 1987–2006: first Sunday of April to the last Sunday of October, same clock times.
 // Earlier years are not supported (they are treated with the 1987 rule).
-import { type EpochDay, type IsoDate, MS_PER_DAY, epochDayOf, fromEpochDay, lastWeekdayOfMonth, nthWeekdayOfMonth, toEpochDay } from './dates';
+import {
+  type EpochDay, type IsoDate, MS_PER_DAY, civilOf, epochDayOf, fromEpochDay, lastWeekdayOfMonth, nthWeekdayOfMonth, toEpochDay,
+} from './dates';
 
 /** Milliseconds since 1970-01-01T00:00:00Z (a UTC instant). */
 export type EpochMs = number;
@@ -28,15 +30,7 @@ export function dstIntervalUtc(year: number): [EpochMs, EpochMs] {
 
 // UTC calendar year of an instant, without Date.
 function utcYear(ms: EpochMs): number {
-  const day = Math.floor(ms / MS_PER_DAY);
-  // Fast civil year: shift to March-based years like Hinnant's algorithm.
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  return civilOf(Math.floor(ms / MS_PER_DAY))[0];
 }
 
 /** UTC offset of New York at an instant, in minutes: −240 (EDT) or −300 (EST). */

@@ -88,13 +88,13 @@ describe('American value properties', () => {
     }), { numRuns: 12 });
   });
 
-  it('BS2002 is within 1.5% of the value or 5 cents per $100 of the tree on typical equity inputs', () => {
+  it('BS2002 is within 2% of the value or 6 cents per $100 of the tree on typical equity inputs', () => {
     // Domain of `market`: T ≤ 1 y, σ ≤ 60%, K/S 0.8–1.2, r ≤ 6%, q ≤ 4% (accuracy notes in american.ts).
     fc.assert(fc.property(market, fc.boolean(), ({ S, m, T, r, q, sigma }, call) => {
       const K = S * m;
       const a = americanPrice(call ? 'C' : 'P', S, K, T, r, q, sigma);
       const tree = americanPriceTree(call ? 'C' : 'P', S, K, T, r, q, sigma);
-      expect(Math.abs(a - tree)).toBeLessThan(Math.max(0.015 * tree, 0.05 * (S / 100)));
+      expect(Math.abs(a - tree)).toBeLessThan(Math.max(0.02 * tree, 0.06 * (S / 100)));
       // precise = the tree floored at the European value, or exactly BSM where early exercise never pays.
       const euro = bsmPrice(call ? 'C' : 'P', S, K, T, r, q, sigma);
       const precise = optionPrice('american', call ? 'C' : 'P', S, K, T, r, q, sigma, true);

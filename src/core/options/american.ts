@@ -5,21 +5,21 @@
 //     → Black–Scholes–Merton (bsm.ts).
 //   • American exercise where early exercise is never optimal — calls with q ≤ 0 (cost of carry b = r − q ≥ r)
 //     and puts with r ≤ 0 — → BSM too: the American value equals the European one exactly.
-//   • Other American options (equity and ETF options) → Bjerksund–Stensland 2002 (americanPrice, ~15 µs) for
-//     everything computed in bulk (chains, scanner, marks, greeks); with `precise` (order ticket, single-contract
-//     preview) → a 201-step Leisen–Reimer tree (americanPriceTree, ~70 µs, within ~0.1%). Both are floored
-//     at max(European value, intrinsic value).
+//   • Other American options (equity and ETF options) → Bjerksund–Stensland 2002 (americanPrice, ~15 µs, low by
+//     up to ~2%, see Accuracy below) for everything computed in bulk (chains, scanner, marks, greeks); with
+//     `precise` (order ticket, single-contract preview) → a 201-step Leisen–Reimer tree (americanPriceTree,
+//     ~70 µs, within ~0.1%). Both are floored at max(European value, intrinsic value).
 //   • Zero time or (near-)zero volatility → the deterministic value (exercise now or on the forward path).
 // Greeks of American options are central finite differences of the BS2002 value (bumps listed at americanGreeks).
 //
 // Units as in bsm.ts: $ per share, T in years, r/q/sigma annual decimals; theta per day, vega per vol point,
 // rho per 1%.
 //
-// Accuracy of BS2002 (a lower bound), measured against 600–4000-step binomial trees on K/S 0.8–1.2, T ≤ 1 y,
-// σ ≤ 60%, r ≤ 6%, q ≤ 4%: low by at most 1.3% of the value or 5 cents per $100 of underlying, whichever is
-// larger; the worst cases are 1-year puts near the money at r = 6% (5.727 vs 5.799 at S = K = 100, σ = 20%).
-// It grows for long-dated high-volatility options (≈ 2% for a 2-year 80%-vol deep-ITM put). Use the tree when
-// that matters.
+// Accuracy of BS2002 (a lower bound), measured against binomial trees on K/S 0.8–1.2, T ≤ 1 y, σ 10–60%,
+// r ≤ 6%, q ≤ 4%: low by at most 2% of the value or 6 cents per $100 of underlying, whichever is larger. The
+// worst cases are 1-year puts at r = 6% (σ = 20%, K/S = 0.93: 3.071 vs 3.123, −1.7%; cheap OTM puts up to −2.5%
+// of a ~0.57 value). It grows for long-dated high-volatility options (≈ 2% for a 2-year 80%-vol deep-ITM put).
+// Use the tree when that matters.
 //
 // Reference: P. Bjerksund and G. Stensland, "Closed Form Valuation of American Options", NHH discussion paper
 // (2002); formulas as printed in E. G. Haug, "The Complete Guide to Option Pricing Formulas", 2nd ed. (2007), §3.1.4.

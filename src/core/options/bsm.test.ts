@@ -72,12 +72,14 @@ describe('BSM properties', () => {
       const right = call ? 'C' : 'P';
       const p = (s: number, t: number, rr: number, v: number): number => bsmPrice(right, s, K, t, rr, q, v);
       const g = bsmGreeks(right, S, K, T, r, q, sigma);
-      const h = 1e-4 * S;
+      const h = 1e-4 * S * Math.min(1, sigma * Math.sqrt(T)); // small against the curvature scale S·σ√T
       const scale = S; // absolute tolerances scale with the price level
       expect(Math.abs(g.delta - (p(S + h, T, r, sigma) - p(S - h, T, r, sigma)) / (2 * h))).toBeLessThan(1e-6);
-      const hg = 1e-3 * S;
+      // Gamma: the bump must be small against the scale of curvature, S·σ√T (tiny hours before expiry); the
+      // tolerance is truncation (relative) plus the rounding noise of a second difference, ~8ε·price/h².
+      const hg = 1e-3 * S * Math.min(1, sigma * Math.sqrt(T));
       const fdGamma = (p(S + hg, T, r, sigma) - 2 * p(S, T, r, sigma) + p(S - hg, T, r, sigma)) / (hg * hg);
-      expect(Math.abs(g.gamma - fdGamma)).toBeLessThan(1e-5 * Math.max(1, g.gamma * S) + 1e-9 * scale / (hg * hg));
+      expect(Math.abs(g.gamma - fdGamma)).toBeLessThan(1e-5 * g.gamma + (8 * Number.EPSILON * scale) / (hg * hg));
       const dv = 1e-5;
       expect(Math.abs(g.vega - ((p(S, T, r, sigma + dv) - p(S, T, r, sigma - dv)) / (2 * dv)) / 100)).toBeLessThan(1e-7 * scale);
       const dr = 1e-6;

@@ -57,9 +57,11 @@ export function bsmPriceDiscounted(isCall: boolean, sdq: number, kdr: number, sd
   // One exponential serves both CDFs: S·e^{−qT}·φ(d1) = K·e^{−rT}·φ(d2).
   const e1 = Math.exp(-0.5 * d1 * d1);
   const e2 = e1 > 1e-290 ? e1 * (sdq / kdr) : Math.exp(-0.5 * d2 * d2);
-  return isCall
+  const v = isCall
     ? sdq * normCdfWithExp(d1, e1) - kdr * normCdfWithExp(d2, e2)
     : kdr * normCdfWithExp(-d2, e2) - sdq * normCdfWithExp(-d1, e1);
+  // Far out of the money the difference of two tiny terms can round below zero; a price never is.
+  return v > 0 ? v : 0;
 }
 
 /**
@@ -103,7 +105,7 @@ export function bsmGreeksInto(
     theta = decay + r * kdr * n2 - q * sdq * n1;
     rho = -kdr * T * n2;
   }
-  out[offset] = price;
+  out[offset] = price > 0 ? price : 0; // rounding far out of the money can dip below zero
   out[offset + 1] = delta;
   out[offset + 2] = (dq * pdf) / (S * sd);
   out[offset + 3] = theta / DAYS_PER_YEAR;
