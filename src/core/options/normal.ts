@@ -50,7 +50,7 @@ export function normCdf(x: number): number {
  * transcendental call. Same accuracy as {@link normCdf} for |x| ≤ √32; hot paths (BSM, IV) use it.
  */
 export function normCdfWithExp(x: number, e: number): number {
-  const y = x < 0 ? -x : x;
+  const y = Math.abs(x);
   return y <= 0.67448975 ? centralCdf(x) : outerCdf(x, y, e);
 }
 

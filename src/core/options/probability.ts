@@ -127,7 +127,7 @@ function writeOutcome(
   // E[clamp(S_T − kLow, 0, w)] = C(kLow) − C(kHigh) with undiscounted calls C(K) = F·Φ(d1) − K·Φ(d2).
   const callSpread = fwd * (qLow - qHigh) - kLow * pLow + kHigh * pHigh;
   let pBe: number;
-  if (breakeven > kLow && breakeven < kHigh) pBe = sd > 0 ? normCdf((Math.log(S / breakeven) + m) / sd) : fwd > breakeven ? 1 : 0;
+  if (breakeven > kLow && breakeven < kHigh) pBe = sd > 0 ? normCdf((Math.log(S / breakeven) + m) * (1 / sd)) : fwd > breakeven ? 1 : 0;
   else pBe = breakeven <= kLow ? pLow : pHigh;
   let pop: number;
   if (maxProfit <= 0) pop = 0;
