@@ -207,7 +207,11 @@ export function ScannerPanel() {
   if (rows.length === 0 && !running) {
     body = !connected ? (
       <EmptyState title="Connect to a profile to scan">Local paper needs no account: connect from the Diagnostics tab, then add symbols and press Scan.</EmptyState>
-    ) : progress && (progress.state === 'complete' || progress.state === 'stopped' || progress.state === 'failed') ? (
+    ) : progress?.state === 'stopped' ? (
+      <EmptyState title="Scan stopped">No spread had passed the filters yet. Press Scan to run it again.</EmptyState>
+    ) : progress?.state === 'failed' ? (
+      <EmptyState title="The scan failed">{progress.message ?? 'See the message log for the broker’s answer.'}</EmptyState>
+    ) : progress?.state === 'complete' ? (
       <EmptyState title="No spread passed the filters">Widen the delta band or the widths, lower the minimums, or add symbols, then scan again.</EmptyState>
     ) : (
       <EmptyState title="Add symbols and press Scan">
