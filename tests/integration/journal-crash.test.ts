@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/core/journal/synthetic';
+import { seededRandom } from '../../src/core/options/rng';
 import { openJournal } from '../../src/main/services/journal';
 
 const TRIALS = Number(process.env.JOURNAL_CRASH_TRIALS ?? 40);

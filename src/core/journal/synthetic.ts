@@ -8,19 +8,8 @@ import type { TicketIntent } from './intent';
 import type { BrokerView } from './reconcile';
 import type { SpreadKind, TradeRecord } from './trades';
 import { SPREAD_KINDS } from './trades';
+import { seededRandom } from '../options/rng';
 import { MICRO, toMicros } from './units';
-
-/** Small fast seeded PRNG (mulberry32): the same seed gives the same history everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface OrderSpec {
   /** Placed outside the app (TWS window, phone): no ticket, client 0, order id 0. */

@@ -83,3 +83,9 @@ export class Xoshiro128 implements Rng {
 export function createRng(seed: number): Rng {
   return new Xoshiro128(seed);
 }
+
+/** A seeded uniform source in [0, 1) as a plain function (over `createRng`), for generators that only need uniforms. */
+export function seededRandom(seed: number): () => number {
+  const rng = createRng(seed);
+  return () => rng.nextFloat();
+}

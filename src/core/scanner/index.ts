@@ -8,5 +8,5 @@ export * from './merge';
 export * from './check';
 export { KIND_SPECS, buildRow, candidateMetrics, scoreOf, quoteValid, midOf, type KindSpec, type ModelContext, type CandidateMetrics } from './metrics';
 export { normCdf, probAbove, expectedCallPayoff, expectedPutPayoff, bsmPrice, bsmDelta } from './math';
-export { seededRandom, syntheticChain, type SyntheticChainSpec } from './synthetic';
+export { syntheticChain, type SyntheticChainSpec } from './synthetic';
 export * from './plan';

@@ -1,18 +1,7 @@
 // Synthetic option chains for tests and benchmarks: BSM-priced quotes with a volatility skew, seeded and reproducible.
 import { createChain, type ChainSnapshot } from './chain';
+import { seededRandom } from '../options/rng';
 import { bsmDelta, bsmPrice } from './math';
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticChainSpec {
   symbol?: string;
