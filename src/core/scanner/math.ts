@@ -1,44 +1,12 @@
-// Hot-path lognormal primitives for the scanner: Φ, digital probabilities, expected payoffs, BSM price and delta.
+// Hot-path lognormal primitives for the scanner: table-driven Φ and ln(1+u), digital probabilities, expected payoffs.
 // They live here (not in core/options) because the engine calls them per candidate and per strike and needs
 // them small enough for V8 to inline; the definitions are the textbook ones and are checked in math.test.ts.
+import { G_DELTA, GREEKS_STRIDE, bsmGreeksInto, bsmPriceFast } from '../options/bsm';
+import { normCdf } from '../options/normal';
 
-/**
- * Standard normal CDF Φ(x), absolute error < 1e-14, relative error < 1e-10 in the far tail (Hart 1968 double-precision rational approximation,
- * as given by G. West, "Better approximations to cumulative normal functions", Wilmott 2005).
- */
-export function normCdf(x: number): number {
-  const ax = x < 0 ? -x : x;
-  let c: number;
-  if (ax > 37) {
-    c = 0;
-  } else {
-    const e = Math.exp(-0.5 * ax * ax);
-    if (ax < 7.07106781186547) {
-      let n = 3.52624965998911e-2 * ax + 0.700383064443688;
-      n = n * ax + 6.37396220353165;
-      n = n * ax + 33.912866078383;
-      n = n * ax + 112.079291497871;
-      n = n * ax + 221.213596169931;
-      n = n * ax + 220.206867912376;
-      let d = 8.83883476483184e-2 * ax + 1.75566716318264;
-      d = d * ax + 16.064177579207;
-      d = d * ax + 86.7807322029461;
-      d = d * ax + 296.564248779674;
-      d = d * ax + 637.333633378831;
-      d = d * ax + 793.826512519948;
-      d = d * ax + 440.413735824752;
-      c = (e * n) / d;
-    } else {
-      let b = ax + 0.65;
-      b = ax + 4 / b;
-      b = ax + 3 / b;
-      b = ax + 2 / b;
-      b = ax + 1 / b;
-      c = e / b / 2.506628274631;
-    }
-  }
-  return x > 0 ? 1 - c : c;
-}
+// Φ is core/options' (Cody). The scanner keeps only what it needs in its own shape: the tables below and the
+// lognormal expectations; BSM price and delta at the end are adapters over core/options with the scanner's contract.
+export { normCdf };
 
 // ---- Table-driven Φ and ln for the per-candidate POP (one breakeven per candidate, so these run millions of
 // times per scan; Math.log plus a rational Φ cost several times more than the rest of a candidate).
@@ -153,18 +121,20 @@ export function expectedPutPayoff(spot: number, strike: number, sigma: number, m
   return strike * normCdf(sd - d1) - fwd * normCdf(-d1);
 }
 
-/** Black-Scholes-Merton price per share; r and q continuous, annualised; σ annualised; T years. NaN when σ unknown. */
+/**
+ * Black-Scholes-Merton price per share (core/options' bsmPriceFast, in the scanner's argument order: σ before T);
+ * r and q continuous, annualised; σ annualised; T years. NaN when σ is unknown or not positive, or T ≤ 0.
+ */
 export function bsmPrice(right: 'C' | 'P', spot: number, strike: number, sigma: number, r: number, q: number, t: number): number {
-  const df = Math.exp(-r * t);
-  const payoff = right === 'C' ? expectedCallPayoff(spot, strike, sigma, r - q, t) : expectedPutPayoff(spot, strike, sigma, r - q, t);
-  return df * payoff;
+  if (!(sigma > 0) || !(t > 0)) return NaN;
+  return bsmPriceFast(right === 'C', spot, strike, t, r, q, sigma);
 }
 
-/** Black-Scholes-Merton delta (per share, per $1 of underlying). */
+const greeks = new Float64Array(GREEKS_STRIDE);
+
+/** Black-Scholes-Merton delta (per share, per $1 of underlying), from core/options; NaN as for {@link bsmPrice}. */
 export function bsmDelta(right: 'C' | 'P', spot: number, strike: number, sigma: number, r: number, q: number, t: number): number {
   if (!(sigma > 0) || !(t > 0)) return NaN;
-  const sd = sigma * Math.sqrt(t);
-  const d1 = (Math.log(spot / strike) + (r - q) * t + 0.5 * sd * sd) / sd;
-  const dq = Math.exp(-q * t);
-  return right === 'C' ? dq * normCdf(d1) : -dq * normCdf(-d1);
+  bsmGreeksInto(greeks, 0, right === 'C', spot, strike, t, r, q, sigma);
+  return greeks[G_DELTA] as number;
 }
