@@ -1,29 +1,8 @@
 // E2E (acceptance 6.6): connected to the Local paper profile — the status bar's broker fields and the Diagnostics panel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { artifactPath, launchBrowser } from '../support/browser';
-import { startHeadless, type HeadlessApp } from '../support/headless';
-
-/** Calls one contract method over the headless app's WebSocket (a second client beside the page). */
-async function call(app: HeadlessApp, method: string, args: unknown): Promise<{ ok: boolean; error?: { message: string } }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws?token=${encodeURIComponent(app.token)}`);
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  try {
-    return await new Promise((resolve) => {
-      ws.on('message', (data) => {
-        const f = JSON.parse(String(data)) as { type: string; id?: number; result?: { ok: boolean; error?: { message: string } } };
-        if (f.type === 'result' && f.id === 1 && f.result) resolve(f.result);
-      });
-      ws.send(JSON.stringify({ type: 'call', id: 1, method, args }));
-    });
-  } finally {
-    ws.close();
-  }
-}
+import { callMain, startHeadless, type HeadlessApp } from '../support/headless';
 
 describe('diagnostics and status bar (headless, Chromium, Local paper)', () => {
   let app: HeadlessApp;
@@ -70,7 +49,7 @@ describe('diagnostics and status bar (headless, Chromium, Local paper)', () => {
     await expect.poll(() => page.getByTestId('diag-prometheus').textContent()).toBe('Metrics: on');
     // Traffic for the picture: a scan (the scanner's own service) pulls quotes through the pacer and the lines.
     // Best effort — the assertions above do not depend on it.
-    const scan = await call(app, 'scan.start', { symbols: ['SPY', 'QQQ', 'IWM'], filters: { kinds: ['bull-put', 'bear-call'], dte: { min: 0, max: 45 } }, scoring: { by: 'ror', basis: 'mid' } });
+    const scan = await callMain(app, 'scan.start', { symbols: ['SPY', 'QQQ', 'IWM'], filters: { kinds: ['bull-put', 'bear-call'], dte: { min: 0, max: 45 } }, scoring: { by: 'ror', basis: 'mid' } });
     if (scan.ok) await expect.poll(async () => Number((await page.getByTestId('diag-lines-held').textContent())?.split(' / ')[0] ?? 0), { timeout: 8_000 }).toBeGreaterThan(0).catch(() => undefined);
     else console.log(`[e2e] scan.start unavailable: ${scan.error?.message}`);
     // Let a couple of polls and status refreshes land so rates are populated for the screenshot.
@@ -79,7 +58,7 @@ describe('diagnostics and status bar (headless, Chromium, Local paper)', () => {
     await page.getByTestId('status-bar').screenshot({ path: artifactPath('status-bar-connected.png') });
     await panel.screenshot({ path: artifactPath('diagnostics-panel-connected.png') });
 
-    if (scan.ok) await call(app, 'scan.stop', {});
+    if (scan.ok) await callMain(app, 'scan.stop', {});
     await page.getByTestId('diag-disconnect').click();
     await expect.poll(() => page.getByTestId('status-connection').textContent()).toContain('disconnected');
     expect(await page.getByTestId('diag-connect').isVisible()).toBe(true);

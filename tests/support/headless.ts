@@ -64,8 +64,15 @@ export async function startHeadless(options: { dataDir?: string; extraArgs?: str
   };
 }
 
-/** One contract call over a fresh WebSocket, for tests that check main's state directly. */
-export async function callMain(app: HeadlessApp, method: string, args: unknown = {}): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+/** What one contract call returns over the wire: a value or an error, never a throw. */
+export interface MainCallResult {
+  ok: boolean;
+  value?: unknown;
+  error?: { code: string; message: string };
+}
+
+/** One contract call over a fresh WebSocket (a second client beside any page), for tests that check main's state directly. */
+export async function callMain(app: HeadlessApp, method: string, args: unknown = {}): Promise<MainCallResult> {
   const { default: WebSocket } = await import('ws');
   const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws?token=${encodeURIComponent(app.token)}`);
   try {
@@ -75,8 +82,8 @@ export async function callMain(app: HeadlessApp, method: string, args: unknown =
     });
     return await new Promise((res) => {
       ws.on('message', (d) => {
-        const f = JSON.parse(String(d)) as { type: string; id?: number; result?: { ok: boolean } };
-        if (f.type === 'result' && f.id === 1) res(f.result as never);
+        const f = JSON.parse(String(d)) as { type: string; id?: number; result?: MainCallResult };
+        if (f.type === 'result' && f.id === 1 && f.result) res(f.result);
       });
       ws.send(JSON.stringify({ type: 'call', id: 1, method, args }));
     });
