@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { driveClock, ioTurn, localTarget, newBroker } from '../../src/main/services/broker/testing';
+import { connectOnClock, deliveredTo, driveClock, localTarget, newBroker, runOnClock } from '../../src/main/services/broker/testing';
 import { ManualTimers } from '../../src/main/services/broker/timers';
 import type { QualifiedContract, QuoteSubscription } from '../../src/main/services/broker/types';
 
@@ -36,15 +36,13 @@ describe('market-data lines: 10 minutes of panel and scanner churn (virtual cloc
     const s = session();
     return s ? ex.exchange.marketData.linesOf(s) : 0;
   };
-  const delivered = () => (session()?.limiter.total ?? 0) >= broker.messageCounts().out - 1;
+  const delivered = () => deliveredTo(ex, broker, CLIENT)();
 
   beforeAll(async () => {
     ex = await startPaperExchange({ seed: 12, limiterClock: timers, lineBudget: BUDGET, publishIntervalMs: 250 });
     ex.faults.setSnapshotLatency(1, 4);
     broker = newBroker({ timers, lineBudget: BUDGET, snapshotTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
-    const connecting = broker.connect(localTarget(ex.port, CLIENT));
-    while (broker.status().state !== 'connected') await ioTurn();
-    await connecting;
+    await connectOnClock(broker, localTarget(ex.port, CLIENT));
   });
   afterAll(async () => {
     await broker?.close();
@@ -52,12 +50,7 @@ describe('market-data lines: 10 minutes of panel and scanner churn (virtual cloc
   });
 
   it('never holds more than the budget (app or exchange) and ends at zero lines', async () => {
-    const run = async <T,>(p: Promise<T>): Promise<T> => {
-      let settled = false;
-      void p.finally(() => (settled = true)).catch(() => undefined);
-      await driveClock(timers, { totalMs: 60_000, stepMs: 10, delivered, done: () => settled });
-      return p;
-    };
+    const run = <T,>(p: Promise<T>): Promise<T> => runOnClock(timers, p, { totalMs: 60_000, stepMs: 10, delivered });
     const underlyings: QualifiedContract[] = [];
     for (const symbol of ['SPY', 'QQQ', 'IWM', 'AAPL', 'MSFT']) underlyings.push(...(await run(broker.qualify({ secType: 'STK', symbol }))));
     const spy = underlyings[0] as QualifiedContract;

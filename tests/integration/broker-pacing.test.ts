@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { driveClock, ioTurn, localTarget, maxInWindow, newBroker } from '../../src/main/services/broker/testing';
+import { connectOnClock, deliveredTo, localTarget, maxInWindow, newBroker, runOnClock } from '../../src/main/services/broker/testing';
 import { ManualTimers } from '../../src/main/services/broker/timers';
 import type { QualifiedContract } from '../../src/main/services/broker/types';
 
@@ -22,17 +22,10 @@ describe('pacing: 5,000 queued requests against the exchange limiter (virtual cl
   let broker: IbBroker;
   const arrivals: number[] = [];
   const client = () => ex.clients().find((c) => c.clientId === CLIENT);
-  // Everything we wrote has been read by the exchange (our count includes the "API\0" hello, which it does not count).
-  const session = () => ex.exchange.sessionsList().find((x) => x.clientId === CLIENT);
-  const delivered = () => (session()?.limiter.total ?? 0) >= broker.messageCounts().out - 1;
-
+  // Everything we wrote has been read by the exchange.
+  const delivered = () => deliveredTo(ex, broker, CLIENT)();
   /** Runs a request to completion while driving the clock. */
-  async function run<T>(p: Promise<T>): Promise<T> {
-    let settled = false;
-    void p.finally(() => (settled = true)).catch(() => undefined);
-    await driveClock(timers, { totalMs: 600_000, stepMs: 10, delivered, done: () => settled });
-    return p;
-  }
+  const run = <T,>(p: Promise<T>): Promise<T> => runOnClock(timers, p, { totalMs: 600_000, stepMs: 10, delivered });
 
   beforeAll(async () => {
     ex = await startPaperExchange({ seed: 9, limiterClock: timers, publishIntervalMs: 250 });
@@ -45,9 +38,7 @@ describe('pacing: 5,000 queued requests against the exchange limiter (virtual cl
       onRequest(session, req);
     };
     broker = newBroker({ timers, pacerRate: RATE, snapshotTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
-    const connecting = broker.connect(localTarget(ex.port, CLIENT));
-    while (broker.status().state !== 'connected') await ioTurn();
-    await connecting;
+    await connectOnClock(broker, localTarget(ex.port, CLIENT));
   });
   afterAll(async () => {
     await broker?.close();

@@ -2,18 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Pacer, PacerDropped, type PacerPriority } from './pacer';
+import { maxInWindow } from './testing';
 import { ManualTimers } from './timers';
-
-/** Largest number of sends in any half-open window [t, t + windowMs). */
-function maxInWindow(times: number[], windowMs: number): number {
-  let max = 0;
-  let j = 0;
-  for (let i = 0; i < times.length; i++) {
-    while ((times[i] ?? 0) - (times[j] ?? 0) >= windowMs) j++;
-    max = Math.max(max, i - j + 1);
-  }
-  return max;
-}
 
 function drive(timers: ManualTimers, pacer: Pacer, untilMs: number, stepMs = 1): void {
   while (pacer.depth() > 0 && timers.now() < untilMs) timers.advance(stepMs);

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { PaperExchangeHandle } from '../../paper';
 import { IbBroker, type IbBrokerOptions } from './ib-broker';
 import type { ManualTimers, Timers } from './timers';
 import type { ConnectTarget } from './types';
@@ -84,4 +85,27 @@ export async function driveClock(timers: ManualTimers, options: { totalMs: numbe
       await ioTurn();
     }
   }
+}
+
+/** Connects `broker` on a standing manual clock: turns the event loop until the handshake is done. */
+export async function connectOnClock(broker: IbBroker, target: ConnectTarget): Promise<void> {
+  const connecting = broker.connect(target);
+  while (broker.status().state !== 'connected') await ioTurn();
+  await connecting;
+}
+
+/**
+ * For driveClock: true once the in-process exchange has read every message `broker` wrote as client `clientId`
+ * (the broker's count includes the "API\0" hello, which the exchange does not count).
+ */
+export function deliveredTo(ex: PaperExchangeHandle, broker: IbBroker, clientId: number): () => boolean {
+  return () => (ex.exchange.sessionsList().find((s) => s.clientId === clientId)?.limiter.total ?? 0) >= broker.messageCounts().out - 1;
+}
+
+/** Runs a request to completion while driving the manual clock (at most `totalMs` of virtual time), then returns its outcome. */
+export async function runOnClock<T>(timers: ManualTimers, p: Promise<T>, options: { totalMs: number; stepMs: number; delivered: () => boolean }): Promise<T> {
+  let settled = false;
+  void p.finally(() => (settled = true)).catch(() => undefined);
+  await driveClock(timers, { ...options, done: () => settled });
+  return p;
 }
