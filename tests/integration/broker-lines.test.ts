@@ -6,6 +6,7 @@
 // manual clock for the adapter and the exchange's limiter, moved in 200 ms steps, waiting for delivery after each),
 // so ten minutes run in seconds. After every step the exchange's count of our lines is checked against the budget.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/core/options/rng';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
 import { connectOnClock, deliveredTo, driveClock, localTarget, newBroker, runOnClock } from '../../src/main/services/broker/testing';
@@ -14,18 +15,6 @@ import type { QualifiedContract, QuoteSubscription } from '../../src/main/servic
 
 const BUDGET = 20;
 const CLIENT = 71;
-
-/** A small seeded generator so the churn is the same every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('market-data lines: 10 minutes of panel and scanner churn (virtual clock)', () => {
   const timers = new ManualTimers(Date.UTC(2025, 0, 6, 15, 0, 0));
@@ -59,7 +48,7 @@ describe('market-data lines: 10 minutes of panel and scanner churn (virtual cloc
     const pool = [...underlyings, ...options];
     expect(pool.length).toBe(45);
 
-    const random = rng(2025);
+    const random = seededRandom(2025); // seeded: the churn is the same every run
     const live = new Set<QuoteSubscription>();
     const snapshots: Array<Promise<unknown>> = [];
     let subscribes = 0;
