@@ -1,4 +1,5 @@
 // Market-data subscriptions: line budget, streaming diffs, snapshots, delayed data, generic ticks.
+import { comboNatural } from '../../core/sim/matching';
 import type { MarketModel, OptionQuote, UnderlyingQuote } from '../../core/sim/model';
 import { uniform } from '../../core/sim/rng';
 import { conIdOf, type Instrument, resolveContract, type Single } from './contracts';
@@ -320,28 +321,8 @@ export class MarketDataHub {
     tt: (n: number) => number,
     cache?: Map<string, UnderlyingQuote | OptionQuote>,
   ): void {
-    let bid = 0;
-    let ask = 0;
-    let bidSize = Infinity;
-    let askSize = Infinity;
-    for (const l of inst.legs) {
-      const q = this.quoteOf(l.inst, t, cache);
-      if (l.action === 'BUY') {
-        bid += l.ratio * q.bid;
-        ask += l.ratio * q.ask;
-        bidSize = Math.min(bidSize, Math.floor(q.bidSize / l.ratio));
-        askSize = Math.min(askSize, Math.floor(q.askSize / l.ratio));
-      } else {
-        bid -= l.ratio * q.ask;
-        ask -= l.ratio * q.bid;
-        bidSize = Math.min(bidSize, Math.floor(q.askSize / l.ratio));
-        askSize = Math.min(askSize, Math.floor(q.bidSize / l.ratio));
-      }
-    }
-    bid = Math.round(bid * 100) / 100;
-    ask = Math.round(ask * 100) / 100;
-    const bs = Number.isFinite(bidSize) ? bidSize : 0;
-    const as = Number.isFinite(askSize) ? askSize : 0;
+    // The combo's natural quote, as the order matcher computes it.
+    const { bid, ask, bidSize: bs, askSize: as } = comboNatural(inst.legs, inst.legs.map((l) => this.quoteOf(l.inst, t, cache)));
     const id = sub.reqId;
     put(1, `${bid}|${bs}`, () => enc.tickPrice(id, tt(T.BID), bid, bs, 1));
     put(1001, `${bs}`, () => enc.tickSize(id, tt(T.BID_SIZE), bs));
