@@ -1,32 +1,16 @@
 // New York wall-clock arithmetic for the journal: trade days, weekdays, DTE and TWS time strings.
 //
-// Pure arithmetic on US daylight-saving rules (in force since 2007: second Sunday of March to the
-// first Sunday of November, switching at 02:00 local) instead of Intl, because analytics calls it
-// for every one of 100k trades and Intl formatting is far too slow for that.
+// Pure arithmetic on US daylight-saving rules (core/market's nyOffsetMinutes) instead of Intl, because
+// analytics calls it for every one of 100k trades and Intl formatting is far too slow for that.
+import { nyOffsetMinutes } from '../market/timezone';
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-const dstWindowCache = new Map<number, readonly [number, number]>();
-
-/** UTC instants [start, end) of daylight time in New York for a calendar year. */
-function dstWindow(year: number): readonly [number, number] {
-  const cached = dstWindowCache.get(year);
-  if (cached) return cached;
-  const marchFirstWeekday = new Date(Date.UTC(year, 2, 1)).getUTCDay();
-  const secondSundayMarch = 1 + ((7 - marchFirstWeekday) % 7) + 7;
-  const novFirstWeekday = new Date(Date.UTC(year, 10, 1)).getUTCDay();
-  const firstSundayNov = 1 + ((7 - novFirstWeekday) % 7);
-  // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC.
-  const window = [Date.UTC(year, 2, secondSundayMarch, 7), Date.UTC(year, 10, firstSundayNov, 6)] as const;
-  dstWindowCache.set(year, window);
-  return window;
-}
-
-/** Offset of New York local time from UTC at instant t, in ms (−4 h or −5 h). */
+/** Offset of New York local time from UTC at instant t, in ms (−4 h or −5 h); the DST rule is core/market's. */
 export function nyOffsetMs(t: number): number {
-  const [start, end] = dstWindow(new Date(t).getUTCFullYear());
-  return t >= start && t < end ? -4 * HOUR : -5 * HOUR;
+  return nyOffsetMinutes(t) * MINUTE;
 }
 
 export interface NyParts {
