@@ -1,5 +1,6 @@
 // The simulator's view of the NYSE calendar and Eastern time, on day numbers; the rules live in src/core/market.
 import {
+  civilOf,
   epochDayOf,
   fromEpochDay,
   fromNewYork,
@@ -10,6 +11,7 @@ import {
   parseIsoDate,
   holidayName,
   toEpochDay,
+  weekdayOfEpochDay,
   type Weekday,
 } from '../market';
 
@@ -24,8 +26,8 @@ export function dayFromYmd(y: number, m: number, d: number): DayNum {
 }
 
 export function ymdParts(day: DayNum): { y: number; m: number; d: number } {
-  const dt = new Date(day * DAY_MS);
-  return { y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() };
+  const [y, m, d] = civilOf(day);
+  return { y, m, d };
 }
 
 /** 'YYYYMMDD' for a day. */
@@ -40,9 +42,9 @@ export function parseYmd(s: string): DayNum | null {
   return iso === null ? null : toEpochDay(iso);
 }
 
-/** 0 = Sunday … 6 = Saturday. */
+/** 0 = Sunday … 6 = Saturday (core/market's weekdayOfEpochDay). */
 export function weekday(day: DayNum): number {
-  return (((day + 4) % 7) + 7) % 7;
+  return weekdayOfEpochDay(day);
 }
 
 const tradingCache = new Map<DayNum, boolean>();
