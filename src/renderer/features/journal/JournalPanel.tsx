@@ -1,8 +1,9 @@
 // The Journal panel: closed and open spreads in a grid, summary tiles, the equity curve, notes and tags, export and backup.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
-import { AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz, type ColDef, type GetRowIdParams, type ValueFormatterParams } from 'ag-grid-community';
+import type { ColDef, GetRowIdParams, ValueFormatterParams } from 'ag-grid-community';
 import type { JournalStatus, JournalSummary, JournalTrade, JournalTradeFilter } from '../../../core/contract';
+import { terminalGridTheme } from '../../components/grid-theme';
 import { EmptyState } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
@@ -11,24 +12,7 @@ import { TradeEditor } from './TradeEditor';
 import { KIND_LABEL, expiryLabel, holding, money, netPrice, nyDateTime, percent, ratio, signedMoney, tone } from './format';
 import './journal.css';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
-
-const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
-  backgroundColor: '#11151d',
-  foregroundColor: '#d6dbe4',
-  headerBackgroundColor: '#171c26',
-  headerTextColor: '#8a93a3',
-  borderColor: '#232a36',
-  rowBorder: { color: '#1a202b' },
-  accentColor: '#4c8dff',
-  fontSize: 12,
-  headerFontSize: 11,
-  rowHeight: 24,
-  headerHeight: 26,
-  spacing: 4,
-  fontFamily: 'inherit',
-  cellHorizontalPadding: 8,
-});
+const gridTheme = terminalGridTheme({ rowHeight: 24, headerHeight: 26, spacing: 4, cellHorizontalPadding: 8 });
 
 const RELOAD_DEBOUNCE_MS = 300;
 

@@ -2,10 +2,6 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
-  AllCommunityModule,
-  ModuleRegistry,
-  colorSchemeDark,
-  themeQuartz,
   type CellFocusedEvent,
   type CellKeyDownEvent,
   type ColDef,
@@ -16,27 +12,10 @@ import {
   type RowClassParams,
 } from 'ag-grid-community';
 import type { ScanRow, ScannerGridState } from '../../../core/contract';
+import { terminalGridTheme } from '../../components/grid-theme';
 import { KIND_LABEL, ageLabel, expiryLabel, greek, money, netLabel, percent, signedMoney, strike } from './format';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
-
-const gridTheme = themeQuartz.withPart(colorSchemeDark).withParams({
-  backgroundColor: '#11151d',
-  foregroundColor: '#d6dbe4',
-  headerBackgroundColor: '#171c26',
-  headerTextColor: '#8a93a3',
-  borderColor: '#232a36',
-  rowBorder: { color: '#1a202b' },
-  accentColor: '#4c8dff',
-  selectedRowBackgroundColor: 'rgba(76, 141, 255, 0.18)',
-  fontSize: 12,
-  headerFontSize: 11,
-  rowHeight: 22,
-  headerHeight: 24,
-  spacing: 3,
-  fontFamily: 'inherit',
-  cellHorizontalPadding: 6,
-});
+const gridTheme = terminalGridTheme({ rowHeight: 22, headerHeight: 24, spacing: 3, cellHorizontalPadding: 6 });
 
 /** A row as the grid holds it: the scan row plus its rank in the scanner's order. */
 export interface GridRow extends ScanRow {
