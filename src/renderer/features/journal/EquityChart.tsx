@@ -1,6 +1,7 @@
 // The equity curve: cumulative net P&L of closed trades, green above zero and red below (lightweight-charts).
 import { useEffect, useRef } from 'react';
-import { BaselineSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { BaselineSeries, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
+import { pnlBaselineColors, pnlChartChrome } from '../../components/pnl-chart';
 
 export interface EquityPoint {
   t: number;
@@ -26,26 +27,14 @@ export function EquityChart({ points }: { points: readonly EquityPoint[] }) {
 
   useEffect(() => {
     if (!host.current) return;
-    const css = getComputedStyle(document.documentElement);
+    const chrome = pnlChartChrome(11);
     const c = createChart(host.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: css.getPropertyValue('--text-dim').trim() || '#8a93a3', fontSize: 11 },
-      grid: { vertLines: { visible: false }, horzLines: { color: '#1c222d' } },
+      ...chrome,
       rightPriceScale: { borderVisible: false },
       timeScale: { borderVisible: false, timeVisible: true, secondsVisible: false },
-      crosshair: { horzLine: { labelBackgroundColor: '#232a36' }, vertLine: { labelBackgroundColor: '#232a36' } },
-      handleScale: false,
-      handleScroll: false,
     });
     series.current = c.addSeries(BaselineSeries, {
-      baseValue: { type: 'price', price: 0 },
-      topLineColor: css.getPropertyValue('--gain').trim() || '#2fbf71',
-      topFillColor1: 'rgba(47,191,113,0.25)',
-      topFillColor2: 'rgba(47,191,113,0.02)',
-      bottomLineColor: css.getPropertyValue('--loss').trim() || '#ef5350',
-      bottomFillColor1: 'rgba(239,83,80,0.02)',
-      bottomFillColor2: 'rgba(239,83,80,0.25)',
-      lineWidth: 2,
+      ...pnlBaselineColors(0.25, 0.02),
       priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
     });
     chart.current = c;

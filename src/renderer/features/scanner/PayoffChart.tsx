@@ -1,7 +1,8 @@
 // The selected spread's payoff at expiry: $ per spread against the underlying price (lightweight-charts options chart).
 import { useEffect, useRef } from 'react';
-import { BaselineSeries, ColorType, LineStyle, createOptionsChart, createSeriesMarkers, type IChartApiBase, type ISeriesApi, type ISeriesMarkersPluginApi } from 'lightweight-charts';
+import { BaselineSeries, LineStyle, createOptionsChart, createSeriesMarkers, type IChartApiBase, type ISeriesApi, type ISeriesMarkersPluginApi } from 'lightweight-charts';
 import type { ScanRow } from '../../../core/contract';
+import { pnlBaselineColors, pnlChartChrome } from '../../components/pnl-chart';
 import { payoffCurve } from './format';
 
 export function PayoffChart({ row }: { row: ScanRow }) {
@@ -12,26 +13,15 @@ export function PayoffChart({ row }: { row: ScanRow }) {
 
   useEffect(() => {
     if (!host.current) return;
-    const css = getComputedStyle(document.documentElement);
+    const chrome = pnlChartChrome(10);
     const c = createOptionsChart(host.current, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: css.getPropertyValue('--text-dim').trim() || '#8a93a3', fontSize: 10, attributionLogo: false },
-      grid: { vertLines: { visible: false }, horzLines: { color: '#1c222d' } },
+      ...chrome,
+      layout: { ...chrome.layout, attributionLogo: false },
       rightPriceScale: { borderVisible: false, scaleMargins: { top: 0.12, bottom: 0.12 } },
       timeScale: { borderVisible: false, fixLeftEdge: true, fixRightEdge: true },
-      crosshair: { horzLine: { labelBackgroundColor: '#232a36' }, vertLine: { labelBackgroundColor: '#232a36' } },
-      handleScale: false,
-      handleScroll: false,
     });
     series.current = c.addSeries(BaselineSeries, {
-      baseValue: { type: 'price', price: 0 },
-      topLineColor: css.getPropertyValue('--gain').trim() || '#2fbf71',
-      topFillColor1: 'rgba(47,191,113,0.28)',
-      topFillColor2: 'rgba(47,191,113,0.04)',
-      bottomLineColor: css.getPropertyValue('--loss').trim() || '#ef5350',
-      bottomFillColor1: 'rgba(239,83,80,0.04)',
-      bottomFillColor2: 'rgba(239,83,80,0.28)',
-      lineWidth: 2,
+      ...pnlBaselineColors(0.28, 0.04),
       priceFormat: { type: 'price', precision: 0, minMove: 1 },
       lastValueVisible: false,
       priceLineVisible: false,
