@@ -1,23 +1,21 @@
 // E2E (acceptance 6.6): connected to the Local paper profile — the status bar's broker fields and the Diagnostics panel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchBrowser } from '../support/browser';
-import { callMain, startHeadless, type HeadlessApp } from '../support/headless';
+import type { Page } from 'playwright-core';
+import { artifactPath, openTerminal, type TerminalSession } from '../support/browser';
+import { callMain, type HeadlessApp } from '../support/headless';
 
 describe('diagnostics and status bar (headless, Chromium, Local paper)', () => {
+  let session: TerminalSession;
   let app: HeadlessApp;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     // Starts without connecting so the test can connect from the panel.
-    app = await startHeadless({ extraArgs: ['--no-connect'] });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    session = await openTerminal({ connect: false });
+    ({ app, page } = session);
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await session?.close();
   });
 
   it('connects to Local paper from the Diagnostics panel and shows connection, account, lines and pacing', async () => {

@@ -1,23 +1,21 @@
 // E2E: the headless UI in Chromium — layout, SIMULATED badge, Settings validation and persistence.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchBrowser } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { artifactPath, openTerminal, type TerminalSession } from '../support/browser';
 import { callMain, startHeadless, type HeadlessApp } from '../support/headless';
 
 describe('terminal shell (headless, Chromium)', () => {
+  let session: TerminalSession;
   let app: HeadlessApp;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     // This suite checks the shell before any connection, so it starts without connecting.
-    app = await startHeadless({ extraArgs: ['--no-connect'] });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    session = await openTerminal({ connect: false });
+    ({ app, page } = session);
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await session?.close();
   });
 
   it('shows the layout and the SIMULATED badge for the default Local paper profile', async () => {

@@ -1,8 +1,8 @@
 // Test support: Debian's Chromium driven by playwright-core, with the flags this closed network needs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { ROOT } from './headless';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, startHeadless, type HeadlessApp } from './headless';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = join(ROOT, 'test-results');
@@ -28,4 +28,27 @@ export async function launchBrowser(): Promise<Browser> {
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return join(ARTIFACTS_DIR, name);
+}
+
+/** A headless app with a Chromium page on it, for one e2e suite; `close()` ends both. */
+export interface TerminalSession {
+  app: HeadlessApp;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openTerminal(options: { connect: boolean }): Promise<TerminalSession> {
+  const app = await startHeadless(options.connect ? {} : { extraArgs: ['--no-connect'] });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  return {
+    app,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await app.stop();
+    },
+  };
 }
