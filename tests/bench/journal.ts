@@ -132,7 +132,7 @@ export default async function journalBench(argv: string[]): Promise<void> {
       const j2 = openIn(loadDir);
       const fill = j2.db.transaction((n: number) => {
         const spread = j2.db.prepare(`INSERT INTO spread_positions (underlying, kind, right, expiry, long_strike_u, short_strike_u, multiplier, long_con_id, short_con_id, created_at, status, opened_at, closed_at)
-          VALUES (?, 'bull_call', 'C', '20250321', 400000000, 405000000, 100, 1, 2, ?, 'closed', ?, ?)`);
+          VALUES (?, 'bull-call', 'C', '20250321', 400000000, 405000000, 100, 1, 2, ?, 'closed', ?, ?)`);
         const ticket = j2.db.prepare(`INSERT INTO tickets (id, spread_id, purpose, created_at, created_by, action, quantity, limit_u, mid_u, pricing_policy, preview, pop_at_entry, max_loss_u, risk_verdict, risk_reasons)
           VALUES (?, ?, ?, ?, 'bench', ?, 1, 1500000, 1450000, '{}', '{}', 0.4, 150000000, 'allow', '[]')`);
         const exec = j2.db.prepare(`INSERT INTO executions (exec_id, exec_base, revision, order_id, client_id, perm_id, account, con_id, symbol, sec_type, multiplier, side, shares_u, price_u, exec_time, at, received_at)

@@ -5,14 +5,14 @@
 // (credit/debit) instead of a sign, as the UI shows them.
 import { z } from 'zod';
 import { method } from './define';
+import { SpreadKind } from './scanner';
 
-export const JournalSpreadKind = z.enum(['bull_call', 'bear_put', 'bull_put', 'bear_call']);
 export const JournalTradeStatus = z.enum(['pending', 'open', 'closed', 'broken']);
 
 export const JournalTradeFilter = z
   .object({
     underlying: z.string().trim().toUpperCase().max(16).optional(),
-    kind: JournalSpreadKind.optional(),
+    kind: SpreadKind.optional(),
     status: JournalTradeStatus.optional(),
     tag: z.string().trim().min(1).max(40).optional(),
     /** Entry on or after / before, epoch ms. */
@@ -25,7 +25,7 @@ export type JournalTradeFilter = z.infer<typeof JournalTradeFilter>;
 export const JournalTrade = z.object({
   id: z.number().int(),
   underlying: z.string(),
-  kind: JournalSpreadKind,
+  kind: SpreadKind,
   expiry: z.string(),
   status: JournalTradeStatus,
   openedAt: z.number().nullable(),

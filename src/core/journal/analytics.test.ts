@@ -7,7 +7,7 @@ const M = 1_000_000;
 const spread: SpreadRow = {
   id: 1,
   underlying: 'SPY',
-  kind: 'bull_call',
+  kind: 'bull-call',
   right: 'C',
   expiry: '20250321',
   longStrikeU: 500 * M,
@@ -65,7 +65,7 @@ describe('trade records', () => {
   });
 
   it('derives the risk of a credit spread from width and credit when the ticket has none', () => {
-    const credit: SpreadRow = { ...spread, kind: 'bull_put', right: 'P', openTicket: null };
+    const credit: SpreadRow = { ...spread, kind: 'bull-put', right: 'P', openTicket: null };
     const t = buildTrade(credit, [fill('open', 'long', 'BOT', 1.0, opened), fill('open', 'short', 'SLD', 2.2, opened)]);
     expect(t.entryCashU).toBe(240 * M);
     expect(t.maxRiskU).toBe(5 * 100 * 2 * M - 240 * M);
@@ -80,7 +80,7 @@ describe('trade records', () => {
 
 function closedTrade(id: number, pnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord {
   return {
-    id, underlying: 'SPY', kind: 'bull_call', expiry: '20250321', multiplier: 100, status: 'closed', openedAt: closedAt - 1000, closedAt, quantity: 1, openQuantity: 0,
+    id, underlying: 'SPY', kind: 'bull-call', expiry: '20250321', multiplier: 100, status: 'closed', openedAt: closedAt - 1000, closedAt, quantity: 1, openQuantity: 0,
     entryCashU: 0, exitCashU: 0, grossPnlU: pnl, commissionsU: 0, netPnlU: pnl, maxRiskU: 100 * M, returnOnRisk: pnl / (100 * M), holdingMs: 1000,
     slippageU: 0, priceSteps: 0, popAtEntry: 0.55, dteAtEntry: 10, weekday: 2, note: '', tags: [], ...extra,
   };

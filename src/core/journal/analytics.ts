@@ -3,7 +3,8 @@
 // One sort by close time and one pass: every group (overall, underlying, kind, DTE bucket, weekday)
 // keeps its own running equity, so drawdown per group comes out of the same loop. Money stays in
 // integer micro-units until an average is taken.
-import type { SpreadKind, TradeRecord } from './trades';
+import type { TradeRecord } from './trades';
+import type { SpreadKind } from '../contract/scanner';
 
 export interface Aggregate {
   trades: number;

@@ -1,8 +1,6 @@
 // A ticket's intent as the journal records it before the order may leave the process.
 import { z } from 'zod';
-import { SPREAD_KINDS, type SpreadKind } from './trades';
-
-export const SpreadKindSchema = z.enum(SPREAD_KINDS as [SpreadKind, ...SpreadKind[]]);
+import { SpreadKind } from '../contract/scanner';
 
 export const IntentLeg = z.object({
   conId: z.number().int().positive().nullable(),
@@ -30,7 +28,7 @@ export const TicketIntent = z
     purpose: z.enum(['open', 'close']),
     spreadId: z.number().int().positive().optional(),
     underlying: z.string().min(1).max(16),
-    kind: SpreadKindSchema,
+    kind: SpreadKind,
     right: z.enum(['C', 'P']),
     expiry: z.string().regex(/^\d{8}$/, 'Expiry is YYYYMMDD'),
     longStrike: z.number().positive(),

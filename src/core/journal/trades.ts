@@ -5,10 +5,8 @@
 // converted with `comboCash` and nowhere else.
 import { daysToExpiry, nyParts } from './nyTime';
 import { MICRO, fillCashMicros } from './units';
-
-export type SpreadKind = 'bull_call' | 'bear_put' | 'bull_put' | 'bear_call';
-export const SPREAD_KINDS: readonly SpreadKind[] = ['bull_call', 'bear_put', 'bull_put', 'bear_call'];
-export const isCreditKind = (kind: SpreadKind): boolean => kind === 'bull_put' || kind === 'bear_call';
+import type { SpreadKind } from '../contract/scanner';
+import { isCreditKind } from '../spreads/vertical';
 
 /** IBKR combo price (BUY pays a positive price, SELL receives it) as trader cash per unit. */
 export function comboCash(action: 'BUY' | 'SELL', priceU: number): number {

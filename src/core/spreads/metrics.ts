@@ -54,10 +54,10 @@ export function verticalMetrics(spread: VerticalSpread, entry: NetPrice): Valida
   const maxProfit = spread.isCredit ? price : subMicros(w, price);
   let breakeven: Micros;
   switch (spread.kind) {
-    case 'BULL_CALL_DEBIT': breakeven = addMicros(spread.lowStrike, price); break;
-    case 'BEAR_PUT_DEBIT': breakeven = subMicros(spread.highStrike, price); break;
-    case 'BULL_PUT_CREDIT': breakeven = subMicros(spread.highStrike, price); break;
-    case 'BEAR_CALL_CREDIT': breakeven = addMicros(spread.lowStrike, price); break;
+    case 'bull-call': breakeven = addMicros(spread.lowStrike, price); break;
+    case 'bear-put': breakeven = subMicros(spread.highStrike, price); break;
+    case 'bull-put': breakeven = subMicros(spread.highStrike, price); break;
+    case 'bear-call': breakeven = addMicros(spread.lowStrike, price); break;
   }
   const units = spread.multiplier * spread.quantity;
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { SpreadKind } from '../contract/scanner';
 import type { IsoDate } from '../market';
 import { createRng, verticalOutcome } from '../options';
 import { spreadOutcome, simulateSpreadExitPlan } from './analytics';
@@ -11,7 +12,7 @@ import { type Micros, cents, toMicros } from './money';
 import { payoffAtExpiry, payoffBeforeExpiry, payoffGrid, pnlAtExpiry, valueAtExpiry } from './payoff';
 import { closeNet, legMark, naturalPrices, openNet, spreadQuote } from './pricing';
 import { TICKS_COMBO, roundLimitPrice } from './ticks';
-import { type OptionLeg, type VerticalKind, type VerticalSpread, buildVertical, validateVertical } from './vertical';
+import { type OptionLeg, type VerticalSpread, buildVertical, validateVertical } from './vertical';
 
 const EXP = '2025-06-20' as IsoDate;
 const $ = (x: number): Micros => toMicros(x);
@@ -20,7 +21,7 @@ function leg(over: Partial<OptionLeg>): OptionLeg {
   return { underlying: 'SPY', expiry: EXP, right: 'P', strike: $(590), multiplier: 100, side: 'long', quantity: 1, ...over };
 }
 
-function vertical(kind: VerticalKind, low: number, high: number, quantity = 1): VerticalSpread {
+function vertical(kind: SpreadKind, low: number, high: number, quantity = 1): VerticalSpread {
   const v = buildVertical({ kind, underlying: 'SPY', expiry: EXP, lowStrike: $(low), highStrike: $(high), quantity });
   if (!v.ok) throw new Error(v.issues.map((i) => i.message).join(' '));
   return v.value;
@@ -28,14 +29,14 @@ function vertical(kind: VerticalKind, low: number, high: number, quantity = 1): 
 
 describe('validateVertical', () => {
   it('names the four kinds from the legs', () => {
-    const kind = (right: 'C' | 'P', longStrike: number, shortStrike: number): VerticalKind | undefined => {
+    const kind = (right: 'C' | 'P', longStrike: number, shortStrike: number): SpreadKind | undefined => {
       const v = validateVertical([leg({ right, strike: $(longStrike) }), leg({ right, strike: $(shortStrike), side: 'short' })]);
       return v.ok ? v.value.kind : undefined;
     };
-    expect(kind('C', 100, 105)).toBe('BULL_CALL_DEBIT');
-    expect(kind('C', 105, 100)).toBe('BEAR_CALL_CREDIT');
-    expect(kind('P', 105, 100)).toBe('BEAR_PUT_DEBIT');
-    expect(kind('P', 100, 105)).toBe('BULL_PUT_CREDIT');
+    expect(kind('C', 100, 105)).toBe('bull-call');
+    expect(kind('C', 105, 100)).toBe('bear-call');
+    expect(kind('P', 105, 100)).toBe('bear-put');
+    expect(kind('P', 100, 105)).toBe('bull-put');
   });
 
   it('reports every problem with a code and a sentence', () => {
@@ -54,16 +55,16 @@ describe('validateVertical', () => {
     const bad = validateVertical([leg({ quantity: 0 }), leg({ quantity: 1.5, side: 'short', strike: $(585) })]);
     expect(!bad.ok && bad.issues.map((i) => i.code)).toEqual(expect.arrayContaining(['NON_POSITIVE_QUANTITY', 'NON_INTEGER_QUANTITY']));
     expect(validateVertical([leg({})])).toMatchObject({ ok: false, issues: [{ code: 'LEG_COUNT' }] });
-    expect(buildVertical({ kind: 'BULL_PUT_CREDIT', underlying: 'SPY', expiry: EXP, lowStrike: $(600), highStrike: $(590) })).toMatchObject({ ok: false, issues: [{ code: 'STRIKE_ORDER' }] });
+    expect(buildVertical({ kind: 'bull-put', underlying: 'SPY', expiry: EXP, lowStrike: $(600), highStrike: $(590) })).toMatchObject({ ok: false, issues: [{ code: 'STRIKE_ORDER' }] });
   });
 
   it('buildVertical places the long and short legs per kind', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590);
+    const bp = vertical('bull-put', 585, 590);
     expect([bp.longLeg.strike, bp.shortLeg.strike]).toEqual([$(585), $(590)]);
-    const bc = vertical('BEAR_CALL_CREDIT', 600, 605);
+    const bc = vertical('bear-call', 600, 605);
     expect([bc.longLeg.strike, bc.shortLeg.strike]).toEqual([$(605), $(600)]);
     expect(bc.isCredit && !bc.bullish).toBe(true);
-    expect(vertical('BEAR_PUT_DEBIT', 585, 590).longLeg.strike).toBe($(590));
+    expect(vertical('bear-put', 585, 590).longLeg.strike).toBe($(590));
     expect(bp.width).toBe($(5));
   });
 });
@@ -99,7 +100,7 @@ describe('BAG sign convention', () => {
   });
 
   it('writes the combo legs as held: BUY the long leg, SELL the short leg', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590);
+    const bp = vertical('bull-put', 585, 590);
     expect(bagLegs(bp)).toEqual([
       { action: 'BUY', ratio: 1, right: 'P', strike: $(585) },
       { action: 'SELL', ratio: 1, right: 'P', strike: $(590) },
@@ -124,7 +125,7 @@ describe('prices from leg quotes', () => {
 
 describe('metrics, payoff, margin', () => {
   it('bull put 585/590 for 1.50 credit, 3 spreads', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590, 3);
+    const bp = vertical('bull-put', 585, 590, 3);
     const m = verticalMetrics(bp, credit($(1.5)));
     expect(m.ok).toBe(true);
     if (!m.ok) return;
@@ -140,7 +141,7 @@ describe('metrics, payoff, margin', () => {
   });
 
   it('bull call 600/605 for 2.10 debit', () => {
-    const bc = vertical('BULL_CALL_DEBIT', 600, 605);
+    const bc = vertical('bull-call', 600, 605);
     const m = verticalMetrics(bc, debit($(2.1)));
     expect(m.ok && [m.value.maxProfit, m.value.maxLoss, m.value.breakeven, m.value.creditToWidth]).toEqual([$(2.9), $(2.1), $(602.1), null]);
     expect(regTMargin(bc, debit($(2.1))).buyingPowerEffect).toBe($(210));
@@ -148,7 +149,7 @@ describe('metrics, payoff, margin', () => {
     expect(verticalMetrics(bc, debit($(5.1)))).toMatchObject({ ok: false, issues: [{ code: 'PRICE_EXCEEDS_WIDTH' }] });
   });
 
-  const kinds: VerticalKind[] = ['BULL_CALL_DEBIT', 'BEAR_PUT_DEBIT', 'BULL_PUT_CREDIT', 'BEAR_CALL_CREDIT'];
+  const kinds: SpreadKind[] = ['bull-call', 'bear-put', 'bull-put', 'bear-call'];
   const specArb = fc.record({
     kind: fc.constantFrom(...kinds),
     low: fc.integer({ min: 1, max: 2000 }).map((x) => x * 0.5),
@@ -183,13 +184,13 @@ describe('metrics, payoff, margin', () => {
   });
 
   it('valueAtExpiry is the held value between 0 and ±width', () => {
-    const bc = vertical('BEAR_CALL_CREDIT', 600, 605);
+    const bc = vertical('bear-call', 600, 605);
     expect(valueAtExpiry(bc, $(590))).toBe(0);
     expect(valueAtExpiry(bc, $(610))).toBe($(-5));
   });
 
   it('payoff before expiry tends to the expiry payoff and the grid includes the kinks', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590);
+    const bp = vertical('bull-put', 585, 590);
     const grid = payoffGrid(bp, 570, 610, 9, $(588.5));
     expect([...grid]).toEqual(expect.arrayContaining([585, 588.5, 590]));
     const late = payoffBeforeExpiry(bp, credit($(1.5)), grid, { S: 595, T: 1e-12, r: 0.04, q: 0.01, ivLong: 0.2, ivShort: 0.18 });
@@ -204,8 +205,8 @@ describe('metrics, payoff, margin', () => {
     expect(orderCommission(1)).toBe($(1));
     expect(orderCommission(2)).toBe($(1.3));
     expect(orderCommission(0)).toBe(0);
-    expect(spreadCommission(vertical('BULL_PUT_CREDIT', 585, 590, 10))).toBe($(13));
-    expect(roundTripCommission(vertical('BULL_PUT_CREDIT', 585, 590, 10))).toBe($(26));
+    expect(spreadCommission(vertical('bull-put', 585, 590, 10))).toBe($(13));
+    expect(roundTripCommission(vertical('bull-put', 585, 590, 10))).toBe($(26));
   });
 });
 
@@ -213,7 +214,7 @@ describe('greeks and odds of a spread', () => {
   const market = { S: 595, T: 30 / 365, r: 0.04, q: 0.012, ivLong: 0.2, ivShort: 0.18 };
 
   it('per-position greeks are per-spread × multiplier × quantity; bull spreads are long delta', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590, 4);
+    const bp = vertical('bull-put', 585, 590, 4);
     const g = spreadGreeks(bp, { ...market, style: 'european' });
     expect(g.perSpread.delta).toBeGreaterThan(0);
     // At one volatility the short (nearer) strike decays faster: a credit spread collects theta.
@@ -221,12 +222,12 @@ describe('greeks and odds of a spread', () => {
     expect(g.perPosition.delta).toBeCloseTo(g.perSpread.delta * 400, 12);
     expect(g.perPosition.vega).toBeCloseTo(g.perSpread.vega * 400, 12);
     expect(g.value).toBeLessThan(0);
-    const bear = spreadGreeks(vertical('BEAR_CALL_CREDIT', 600, 605), market);
+    const bear = spreadGreeks(vertical('bear-call', 600, 605), market);
     expect(bear.perSpread.delta).toBeLessThan(0);
   });
 
   it('spreadOutcome matches the options-level closed form and is consistent', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590, 2);
+    const bp = vertical('bull-put', 585, 590, 2);
     const o = spreadOutcome(bp, credit($(1.5)), { ...market, sigma: 0.19 });
     const ref = verticalOutcome(true, true, 585, 590, 1.5, 595, 30 / 365, 0.19, 0.04 - 0.012);
     expect(o.pop).toBe(ref.pop);
@@ -238,7 +239,7 @@ describe('greeks and odds of a spread', () => {
   });
 
   it('exit-plan Monte-Carlo is seeded and complete', () => {
-    const bp = vertical('BULL_PUT_CREDIT', 585, 590);
+    const bp = vertical('bull-put', 585, 590);
     const plan = { profitTarget: 0.5, stopLoss: 1, timeStopYears: 7 / 365, paths: 2000 };
     const a = simulateSpreadExitPlan(bp, credit($(1.5)), market, plan, createRng(9));
     const b = simulateSpreadExitPlan(bp, credit($(1.5)), market, plan, createRng(9));

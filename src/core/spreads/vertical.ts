@@ -1,4 +1,5 @@
 // The vertical spread: two option legs on one underlying and expiry, one long and one short, named from its legs.
+import type { SpreadKind } from '../contract/scanner';
 import type { IsoDate, OptionRight } from '../market';
 import { type Micros, subMicros } from './money';
 
@@ -21,20 +22,17 @@ export interface OptionLeg {
   readonly conId?: number;
 }
 
-/** The four verticals, named by direction and by whether they are opened for a debit or a credit. */
-export type VerticalKind = 'BULL_CALL_DEBIT' | 'BEAR_PUT_DEBIT' | 'BULL_PUT_CREDIT' | 'BEAR_CALL_CREDIT';
-
-/** Human names of the kinds. */
-export const VERTICAL_KIND_NAMES: Readonly<Record<VerticalKind, string>> = {
-  BULL_CALL_DEBIT: 'Bull call spread (debit)',
-  BEAR_PUT_DEBIT: 'Bear put spread (debit)',
-  BULL_PUT_CREDIT: 'Bull put spread (credit)',
-  BEAR_CALL_CREDIT: 'Bear call spread (credit)',
+/** Human names of the four verticals (the contract's SpreadKind), with whether they open for a debit or a credit. */
+export const SPREAD_KIND_NAMES: Readonly<Record<SpreadKind, string>> = {
+  'bull-call': 'Bull call spread (debit)',
+  'bear-put': 'Bear put spread (debit)',
+  'bull-put': 'Bull put spread (credit)',
+  'bear-call': 'Bear call spread (credit)',
 };
 
 /** A validated vertical spread. quantity = number of spreads (contracts per leg). */
 export interface VerticalSpread {
-  readonly kind: VerticalKind;
+  readonly kind: SpreadKind;
   readonly underlying: string;
   readonly tradingClass?: string;
   readonly expiry: IsoDate;
@@ -69,24 +67,24 @@ export interface SpreadIssue {
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly SpreadIssue[] };
 
 /** Kind of a vertical from its right and which strike is long. */
-export function verticalKindOf(right: OptionRight, longStrike: Micros, shortStrike: Micros): VerticalKind {
-  if (right === 'C') return longStrike < shortStrike ? 'BULL_CALL_DEBIT' : 'BEAR_CALL_CREDIT';
-  return longStrike > shortStrike ? 'BEAR_PUT_DEBIT' : 'BULL_PUT_CREDIT';
+export function spreadKindOf(right: OptionRight, longStrike: Micros, shortStrike: Micros): SpreadKind {
+  if (right === 'C') return longStrike < shortStrike ? 'bull-call' : 'bear-call';
+  return longStrike > shortStrike ? 'bear-put' : 'bull-put';
 }
 
 /** True for bull call and bull put spreads. */
-export function isBullish(kind: VerticalKind): boolean {
-  return kind === 'BULL_CALL_DEBIT' || kind === 'BULL_PUT_CREDIT';
+export function isBullish(kind: SpreadKind): boolean {
+  return kind === 'bull-call' || kind === 'bull-put';
 }
 
 /** True for the credit kinds (bull put, bear call). */
-export function isCreditKind(kind: VerticalKind): boolean {
-  return kind === 'BULL_PUT_CREDIT' || kind === 'BEAR_CALL_CREDIT';
+export function isCreditKind(kind: SpreadKind): boolean {
+  return kind === 'bull-put' || kind === 'bear-call';
 }
 
 /** The option right of a kind. */
-export function rightOfKind(kind: VerticalKind): OptionRight {
-  return kind === 'BULL_CALL_DEBIT' || kind === 'BEAR_CALL_CREDIT' ? 'C' : 'P';
+export function rightOfKind(kind: SpreadKind): OptionRight {
+  return kind === 'bull-call' || kind === 'bear-call' ? 'C' : 'P';
 }
 
 /** Validates two legs as a vertical spread; every failure is reported with a code and a sentence. */
@@ -122,7 +120,7 @@ export function validateVertical(legs: readonly OptionLeg[]): Validated<Vertical
 
   const longLeg = a.side === 'long' ? a : b;
   const shortLeg = a.side === 'long' ? b : a;
-  const kind = verticalKindOf(a.right, longLeg.strike, shortLeg.strike);
+  const kind = spreadKindOf(a.right, longLeg.strike, shortLeg.strike);
   const lowStrike = a.strike < b.strike ? a.strike : b.strike;
   const highStrike = a.strike < b.strike ? b.strike : a.strike;
   const spread: VerticalSpread = {
@@ -146,7 +144,7 @@ export function validateVertical(legs: readonly OptionLeg[]): Validated<Vertical
 
 /** What is needed to build a vertical of a given kind. */
 export interface VerticalSpec {
-  readonly kind: VerticalKind;
+  readonly kind: SpreadKind;
   readonly underlying: string;
   readonly expiry: IsoDate;
   readonly lowStrike: Micros;

@@ -7,10 +7,10 @@ import type {
   JournalPosition,
   JournalView,
   SpreadFillRow,
-  SpreadKind,
   SpreadRow,
   TradeRecord,
 } from '../../../core/journal';
+import type { SpreadKind } from '../../../core/contract';
 import { buildTrades, parseExecId } from '../../../core/journal';
 import type { OrderRow } from './ingest';
 

@@ -57,10 +57,10 @@ export function expiryLabel(expiry: string): string {
 }
 
 export const KIND_LABEL: Record<string, string> = {
-  bull_call: 'Bull call',
-  bear_put: 'Bear put',
-  bull_put: 'Bull put',
-  bear_call: 'Bear call',
+  'bull-call': 'Bull call',
+  'bear-put': 'Bear put',
+  'bull-put': 'Bull put',
+  'bear-call': 'Bear call',
 };
 
 /** Direction colour class for a P&L figure (colour means direction only). */
