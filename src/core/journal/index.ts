@@ -1,6 +1,5 @@
 // The journal's pure domain: broker events, order-state rules, reconciliation, trade records, analytics and CSV.
 export * from './units';
-export * from './nyTime';
 export * from './events';
 export * from './orderState';
 export * from './model';

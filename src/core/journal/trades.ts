@@ -3,10 +3,16 @@
 // Sign convention, written once: cash is from the trader's side — money received is positive
 // (selling, a credit), money paid is negative (buying, a debit). IBKR's combo limit price is
 // converted with `comboCash` and nowhere else.
-import { daysToExpiry, nyParts } from './nyTime';
+import { daysToExpiry, nyParts, parseIsoDate } from '../market';
 import { MICRO, fillCashMicros } from './units';
 import type { SpreadKind } from '../contract/scanner';
 import { isCreditKind } from '../spreads/vertical';
+
+/** Days to expiry at an instant for the journal's YYYYMMDD expiry (null if the stored text is not a date). */
+function dteOf(at: number, expiry: string): number | null {
+  const date = parseIsoDate(expiry);
+  return date === null ? null : daysToExpiry(at, date);
+}
 
 /** IBKR combo price (BUY pays a positive price, SELL receives it) as trader cash per unit. */
 export function comboCash(action: 'BUY' | 'SELL', priceU: number): number {
@@ -154,7 +160,7 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
     slippageU,
     priceSteps: t?.priceSteps ?? 0,
     popAtEntry: t?.popAtEntry ?? null,
-    dteAtEntry: openedAt !== null ? daysToExpiry(spread.expiry, entryAt) : null,
+    dteAtEntry: openedAt !== null ? dteOf(entryAt, spread.expiry) : null,
     weekday: openedAt !== null ? nyParts(openedAt).weekday : null,
     note: spread.note,
     tags: spread.tags,

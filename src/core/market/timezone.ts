@@ -1,11 +1,13 @@
 // America/New_York wall-clock time by rule (US DST law), with no dependence on the host's time-zone database.
+// The app's one New York clock: the journal, the scanner, the broker and the simulator all read time here.
 //
 // Rules: EST = UTC−5, EDT = UTC−4. Since 2007 (Energy Policy Act of 2005) DST runs from the second Sunday of
 // March at 02:00 local standard time (07:00 UTC) to the first Sunday of November at 02:00 local daylight
 // time (06:00 UTC). 1987–2006: first Sunday of April to the last Sunday of October, same clock times.
 // Earlier years are not supported (they are treated with the 1987 rule).
 import {
-  type EpochDay, type IsoDate, MS_PER_DAY, civilOf, epochDayOf, fromEpochDay, lastWeekdayOfMonth, nthWeekdayOfMonth, toEpochDay,
+  type EpochDay, type IsoDate, MS_PER_DAY, civilOf, epochDayOf, fromEpochDay, lastWeekdayOfMonth, nthWeekdayOfMonth, parseIsoDate,
+  toEpochDay, weekdayOfEpochDay,
 } from './dates';
 
 /** Milliseconds since 1970-01-01T00:00:00Z (a UTC instant). */
@@ -100,4 +102,57 @@ export function nyInstant(date: IsoDate, hour: number, minute = 0): EpochMs {
 /** UTC instant of 00:00 UTC on a calendar date (for tests and date-only arithmetic). */
 export function utcMidnight(y: number, m: number, d: number): EpochMs {
   return epochDayOf(y, m, d) * MS_PER_DAY;
+}
+
+/** New York wall-clock fields as numbers (the journal groups 100k trades by these; pure arithmetic, no Intl). */
+export interface NyParts {
+  readonly year: number;
+  /** 1–12 */
+  readonly month: number;
+  readonly day: number;
+  /** 0 = Sunday … 6 = Saturday */
+  readonly weekday: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** New York calendar and clock fields of an instant. */
+export function nyParts(ms: EpochMs): NyParts {
+  const local = ms + nyOffsetMinutes(ms) * MS_PER_MINUTE;
+  const day = Math.floor(local / MS_PER_DAY);
+  const [year, month, dayOfMonth] = civilOf(day);
+  const secondOfDay = Math.floor((local - day * MS_PER_DAY) / 1000);
+  return {
+    year, month, day: dayOfMonth, weekday: weekdayOfEpochDay(day),
+    hour: Math.floor(secondOfDay / 3600), minute: Math.floor((secondOfDay % 3600) / 60), second: secondOfDay % 60,
+  };
+}
+
+// Zone names TWS prints for New York (case-insensitive), long forms included.
+const NEW_YORK_ZONES = new Set(['us/eastern', 'america/new_york', 'est', 'edt', 'est5edt', 'et', 'eastern standard time', 'eastern daylight time']);
+
+/**
+ * The time strings TWS sends (execution times, the connection time) as a UTC instant. Forms seen:
+ * `20250102-14:30:00` (UTC), `20250102 09:30:00 US/Eastern` (or another New York zone name), `20250102 09:30:00 UTC`,
+ * and `20250102  09:30:00` (TWS local time, no zone; read as New York, the zone US option traders run TWS in).
+ * Other zones return null so the caller falls back to its own clock. New York wall times resolve like fromNewYork
+ * (the repeated November hour is the earlier, daylight instant), so every part of the app agrees on them.
+ */
+export function parseTwsTime(text: string): EpochMs | null {
+  const utc = /^(\d{4})(\d{2})(\d{2})-(\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (utc) {
+    const date = parseIsoDate(`${utc[1]}-${utc[2]}-${utc[3]}`);
+    return date === null ? null : toEpochDay(date) * MS_PER_DAY + ((Number(utc[4]) * 60 + Number(utc[5])) * 60 + Number(utc[6])) * 1000;
+  }
+  const local = /^(\d{4})(\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})\s*(.*)$/.exec(text.trim());
+  if (!local) return null;
+  const date = parseIsoDate(`${local[1]}-${local[2]}-${local[3]}`);
+  if (date === null) return null;
+  const minuteOfDay = Number(local[4]) * 60 + Number(local[5]);
+  const seconds = Number(local[6]) * 1000;
+  const zone = (local[7] ?? '').trim().toLowerCase();
+  if (zone === 'utc' || zone === 'gmt') return toEpochDay(date) * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE + seconds;
+  if (zone !== '' && !NEW_YORK_ZONES.has(zone)) return null;
+  return fromNewYork(date, minuteOfDay) + seconds;
 }

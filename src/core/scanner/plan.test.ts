@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ScanFilters } from '../contract/scanner';
 import { type ChainSnapshot, RIGHT_FIELDS } from './chain';
 import { ScanEngine } from './engine';
-import { parseTwsTime, planScan, requestOrder, type PlanInput } from './plan';
+import { parseTwsTime } from '../market';
+import { planScan, requestOrder, type PlanInput } from './plan';
 import { syntheticChain } from './synthetic';
 
 function planFor(chain: ChainSnapshot, filters: ScanFilters, atmIv: number | null = 0.18): ReturnType<typeof planScan> {

@@ -5,7 +5,6 @@
 // as long as quoted deltas are those of a lognormal model at 0.7–1.5× the ATM IV near the band; without a delta band,
 // legs with |delta| under 1 % or over 99 % at 0.7–3× ATM IV (far wings) are not quoted.
 import type { ScanFilters, SpreadKind } from '../contract/scanner';
-import { fromNewYork, parseIsoDate } from '../market';
 import { flattenFilters, widthWindow } from './filters';
 import { bsmDelta } from './math';
 import { KIND_SPECS } from './metrics';
@@ -164,18 +163,4 @@ export function requestOrder(plans: ReadonlyArray<{ symbol: string; plan: ScanPl
     }
   }
   return out;
-}
-
-/**
- * TWS's connection time ("20261123 10:00:00 US/Eastern") as epoch ms when its zone is New York's, else null.
- * The local paper exchange runs simulated time (nights and weekends skipped), so DTE must come from its clock.
- */
-export function parseTwsTime(text: string): number | null {
-  const m = /^(\d{4})(\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})\s*(.*)$/.exec(text.trim());
-  if (!m) return null;
-  const zone = (m[7] ?? '').trim().toLowerCase();
-  const eastern = ['us/eastern', 'america/new_york', 'est', 'edt', 'est5edt', 'eastern standard time', 'eastern daylight time', 'et'];
-  const date = parseIsoDate(`${m[1]}-${m[2]}-${m[3]}`);
-  if (!eastern.includes(zone) || date === null) return null;
-  return fromNewYork(date, Number(m[4]) * 60 + Number(m[5])) + Number(m[6]) * 1000;
 }

@@ -8,6 +8,7 @@
 // closes, the liveness probe and the reconnect timer.
 import { EventName, IBApi, type Contract, type ExecutionFilter, type Order } from '@stoqey/ib';
 import type { ConnectionStatus } from '../../../core/contract';
+import { toNewYork } from '../../../core/market';
 import { brokerEventKey, type AccountValueEvent, type BrokerEvent, type CommissionReportEvent, type ExecutionEvent, type OpenOrderEvent, type OrderStatusEvent, type PnlEvent, type PositionEvent } from '../../../core/journal/events';
 import type { Logger } from '../logging';
 import { Backoff, type BackoffOptions } from './backoff';
@@ -134,20 +135,13 @@ const DEFAULTS = {
   snapshotTimeoutMs: 15_000,
 };
 
-/** Minutes since midnight in New York for an epoch ms. */
-function nyMinutes(at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date(at));
-  const h = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) % 24;
-  const m = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-  return h * 60 + m;
-}
 
 export function inDailyRestartWindow(at: number, window: { startEt: string; minutes: number } | null): boolean {
   if (!window) return false;
   const match = /^(\d{1,2}):(\d{2})$/.exec(window.startEt);
   if (!match) return false;
   const start = Number(match[1]) * 60 + Number(match[2]);
-  const now = nyMinutes(at);
+  const now = toNewYork(at).minuteOfDay;
   const since = (now - start + 1440) % 1440;
   return since < window.minutes;
 }

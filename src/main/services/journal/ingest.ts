@@ -17,12 +17,11 @@ import {
   mergeOrderStatus,
   normaliseMultiplier,
   normaliseRight,
-  nyTradeDay,
-  parseTwsTime,
   statusUpdateOf,
   toMicros,
   toMicrosOrNull,
 } from '../../../core/journal';
+import { nyDate, parseTwsTime } from '../../../core/market';
 
 export type EventSource = 'live' | 'reconcile';
 export type IngestOutcome = 'stored' | 'duplicate';
@@ -162,11 +161,11 @@ export class Ingestor {
         return changes > 0 ? 'stored' : 'duplicate';
       }
       case 'accountValue': {
-        const changes = this.s.upsertAccountValue.run(e.account, nyTradeDay(e.receivedAt), e.key, e.currency, e.value, e.receivedAt).changes;
+        const changes = this.s.upsertAccountValue.run(e.account, nyDate(e.receivedAt), e.key, e.currency, e.value, e.receivedAt).changes;
         return changes > 0 ? 'stored' : 'duplicate';
       }
       case 'pnl': {
-        const changes = this.s.upsertPnl.run(e.account, nyTradeDay(e.receivedAt), toMicros(e.dailyPnL), toMicrosOrNull(e.unrealizedPnL), toMicrosOrNull(e.realizedPnL), e.receivedAt).changes;
+        const changes = this.s.upsertPnl.run(e.account, nyDate(e.receivedAt), toMicros(e.dailyPnL), toMicrosOrNull(e.unrealizedPnL), toMicrosOrNull(e.realizedPnL), e.receivedAt).changes;
         return changes > 0 ? 'stored' : 'duplicate';
       }
     }

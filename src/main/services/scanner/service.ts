@@ -19,14 +19,13 @@ import {
   type ScanResults,
   type ScanRow,
 } from '../../../core/contract';
-import { daysToExpiry, expiryInstantFor, parseIsoDate, yearsToExpiry } from '../../../core/market';
+import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
 import { impliedVolFast } from '../../../core/options';
 import {
   ScanEngine,
   bsmDelta,
   createChain,
   mergeTop,
-  parseTwsTime,
   planScan,
   type ChainSnapshot,
   type ExpirySlice,
