@@ -10,7 +10,7 @@ import type { TradeRecord } from './trades';
 import type { SpreadKind } from '../contract/scanner';
 import { isCreditKind } from '../spreads/vertical';
 import { seededRandom } from '../options/rng';
-import { MICRO, toMicros } from './units';
+import { MICROS_PER_DOLLAR, toMicros } from './units';
 
 export interface OrderSpec {
   /** Placed outside the app (TWS window, phone): no ticket, client 0, order id 0. */
@@ -189,7 +189,7 @@ export function buildWorld(specs: readonly OrderSpec[], startAt = Date.UTC(2025,
     }
     finalOrders.set(`p${permId}`, {
       status: ending === 'working' ? 'Submitted' : ending === 'filled' ? 'Filled' : 'Cancelled',
-      filledU: done * MICRO,
+      filledU: done * MICROS_PER_DOLLAR,
       working: ending === 'working',
       app,
       orderId,
@@ -203,7 +203,7 @@ export function buildWorld(specs: readonly OrderSpec[], startAt = Date.UTC(2025,
   for (const e of currentLegFills) positionsU.set(e.contract.conId, (positionsU.get(e.contract.conId) ?? 0) + (e.side === 'BOT' ? 1 : -1) * toMicros(e.shares));
   const positions: PositionEvent[] = [...positionsU.entries()]
     .filter(([, u]) => u !== 0)
-    .map(([conId, u]) => ({ type: 'position', receivedAt: clock, account: WORLD_ACCOUNT, contract: contract(conId, strikeOf(conId)), position: u / MICRO, avgCost: 150 }));
+    .map(([conId, u]) => ({ type: 'position', receivedAt: clock, account: WORLD_ACCOUNT, contract: contract(conId, strikeOf(conId)), position: u / MICROS_PER_DOLLAR, avgCost: 150 }));
 
   return { tickets, streams, broker: { openOrders, orderStatuses, executions, commissions, positions }, finalOrders };
 }
@@ -230,7 +230,7 @@ export function syntheticTrades(count: number, seed = 42, startAt = Date.UTC(202
     t += Math.floor(rnd() * 3_600_000 * 4);
     const kind = SYNTHETIC_KIND_ORDER[Math.floor(rnd() * 4)] as SpreadKind;
     const qty = 1 + Math.floor(rnd() * 5);
-    const widthU = (1 + Math.floor(rnd() * 5)) * MICRO;
+    const widthU = (1 + Math.floor(rnd() * 5)) * MICROS_PER_DOLLAR;
     const credit = isCreditKind(kind);
     const entryPerUnitU = Math.round((widthU * (0.2 + rnd() * 0.5)) / 10_000) * 10_000;
     const entryCashU = (credit ? 1 : -1) * entryPerUnitU * 100 * qty;

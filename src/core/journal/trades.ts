@@ -4,7 +4,7 @@
 // (selling, a credit), money paid is negative (buying, a debit). IBKR's combo limit price is
 // converted with `comboCash` and nowhere else.
 import { daysToExpiry, nyParts, parseIsoDate } from '../market';
-import { MICRO, fillCashMicros } from './units';
+import { MICROS_PER_DOLLAR, fillCashMicros } from './units';
 import type { SpreadKind } from '../contract/scanner';
 import { isCreditKind } from '../spreads/vertical';
 
@@ -117,8 +117,8 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
   }
   const legFills = fills.some((f) => f.leg !== 'bag');
   const status: TradeStatus = !legFills ? 'pending' : longNetU === 0 && shortNetU === 0 ? 'closed' : longNetU !== shortNetU ? 'broken' : 'open';
-  const quantity = Math.max(openedLongU, openedShortU) / MICRO;
-  const openQuantity = Math.max(Math.abs(longNetU), Math.abs(shortNetU)) / MICRO;
+  const quantity = Math.max(openedLongU, openedShortU) / MICROS_PER_DOLLAR;
+  const openQuantity = Math.max(Math.abs(longNetU), Math.abs(shortNetU)) / MICROS_PER_DOLLAR;
   // Realised so far: the exits plus the share of the entry they close out (all of it once closed).
   const closedU = Math.max(openedLongU, openedShortU) - Math.max(Math.abs(longNetU), Math.abs(shortNetU));
   const openedU = Math.max(openedLongU, openedShortU);

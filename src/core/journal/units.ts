@@ -6,40 +6,35 @@
 // places) and IBKR commissions (up to 4–6 places). Integers stay exact up to 2^53, i.e. about
 // nine billion dollars, far beyond any single account figure the journal sums.
 
-export const MICRO = 1_000_000;
+// The money unit itself (Micros, toMicros) is core/spreads/money.ts's; this module adds what the journal needs
+// on top of it: the broker's unset sentinels, exact fill cash and decimal text.
+import { MICROS_PER_DOLLAR, type Micros, toDollars, toMicros } from '../spreads/money';
+
+export { MICROS_PER_DOLLAR, type Micros, toMicros };
 
 /** IBKR's "unset" double (Double.MAX_VALUE) and friends: anything this large is no value at all. */
 export const UNSET_THRESHOLD = 1e300;
 
-/** A broker double as integer micro-units; rounds to the nearest millionth (1.15 → 1_150_000). */
-export function toMicros(value: number): number {
-  if (!Number.isFinite(value)) throw new RangeError(`Not a finite amount: ${value}`);
-  const micros = Math.round(value * MICRO);
-  if (!Number.isSafeInteger(micros)) throw new RangeError(`Amount out of exact range: ${value}`);
-  // Math.round(-0.5) is -0; keep zero plain so equality and JSON stay boring.
-  return micros === 0 ? 0 : micros;
-}
-
 /** Like toMicros, but the broker's "unset" sentinels and null/undefined become null. */
-export function toMicrosOrNull(value: number | null | undefined): number | null {
+export function toMicrosOrNull(value: number | null | undefined): Micros | null {
   if (value === null || value === undefined || !Number.isFinite(value) || Math.abs(value) >= UNSET_THRESHOLD) return null;
   return toMicros(value);
 }
 
-/** Micro-units back to a display number (never summed again). */
+/** Stored micro-units (plain integers read back from SQLite) as a display number (never summed again). */
 export function fromMicros(micros: number): number {
-  return micros / MICRO;
+  return toDollars(micros as Micros);
 }
 
 /** Exact cash of a fill: price × quantity × multiplier, all in micro-units of money. */
 export function fillCashMicros(priceU: number, sharesU: number, multiplier: number): number {
   // Whole contracts (the normal case) multiply exactly in doubles; fractional shares go through
   // BigInt so the product never loses a digit before the single final rounding.
-  if (sharesU % MICRO === 0) {
-    const cash = priceU * (sharesU / MICRO) * multiplier;
+  if (sharesU % MICROS_PER_DOLLAR === 0) {
+    const cash = priceU * (sharesU / MICROS_PER_DOLLAR) * multiplier;
     if (Number.isSafeInteger(cash)) return cash;
   }
-  const exact = (BigInt(priceU) * BigInt(sharesU) * BigInt(multiplier)) / BigInt(MICRO);
+  const exact = (BigInt(priceU) * BigInt(sharesU) * BigInt(multiplier)) / BigInt(MICROS_PER_DOLLAR);
   return Number(exact);
 }
 
@@ -47,8 +42,8 @@ export function fillCashMicros(priceU: number, sharesU: number, multiplier: numb
 export function microsToDecimalString(micros: number): string {
   const negative = micros < 0;
   const abs = Math.abs(micros);
-  const whole = Math.floor(abs / MICRO);
-  const frac = abs % MICRO;
+  const whole = Math.floor(abs / MICROS_PER_DOLLAR);
+  const frac = abs % MICROS_PER_DOLLAR;
   const fracText = frac === 0 ? '' : '.' + String(frac).padStart(6, '0').replace(/0+$/, '');
   return `${negative ? '-' : ''}${whole}${fracText}`;
 }
