@@ -1,5 +1,6 @@
 // Contract building blocks: a method is a pair of zod schemas (args, result); an event is one schema.
 import { z } from 'zod';
+import type { Result } from '../result';
 
 export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   readonly args: A;
@@ -33,10 +34,11 @@ export const ContractError = z.object({
 });
 export type ContractError = z.infer<typeof ContractError>;
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+/** What a method returns: the app's one Result shape (core/result.ts), carrying a ContractError. */
+export type { Result } from '../result';
+export { ok } from '../result';
 
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const err = (code: ErrorCode, message: string, details?: unknown): Result<never> => ({
+export const err = (code: ErrorCode, message: string, details?: unknown): Result<never, ContractError> => ({
   ok: false,
   error: details === undefined ? { code, message } : { code, message, details },
 });

@@ -8,7 +8,7 @@ describe('broker events', () => {
   it('validates at the boundary and names the bad field', () => {
     const bad = parseBrokerEvent({ type: 'execution', receivedAt: 1, orderId: 1 });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.message).toContain('execId');
+    if (!bad.ok) expect(bad.error.message).toContain('execId');
     const good = parseBrokerEvent({ type: 'commissionReport', receivedAt: 1, execId: 'a.01', commission: 0.65, currency: 'USD', realizedPNL: 1.7976931348623157e308 });
     expect(good.ok).toBe(true);
   });

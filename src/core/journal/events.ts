@@ -5,6 +5,7 @@
 // carries `receivedAt` (epoch ms, stamped by the adapter) because core never reads a clock.
 // Numbers arrive as the broker's doubles; the journal converts them to exact micro-units on write.
 import { z } from 'zod';
+import { type Failure, type Result, failure, ok } from '../result';
 
 const int = z.number().int();
 /** A broker double; TWS's "unset" sentinel (≈1.8e308) is accepted here and read as absent later. */
@@ -180,9 +181,9 @@ export type BrokerEvent = z.infer<typeof BrokerEvent>;
 export type BrokerEventType = BrokerEvent['type'];
 
 /** Validates an event at a trust boundary (adapter output, test fixture, replay file). */
-export function parseBrokerEvent(input: unknown): { ok: true; event: BrokerEvent } | { ok: false; message: string } {
+export function parseBrokerEvent(input: unknown): Result<BrokerEvent, Failure<'INVALID_EVENT'>> {
   const parsed = BrokerEvent.safeParse(input);
-  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return parsed.success ? ok(parsed.data) : failure('INVALID_EVENT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
 }
 
 /** Order states after which TWS sends nothing more for the order. */

@@ -77,10 +77,10 @@ describe('OCC symbols', () => {
   });
 
   it('rejects malformed symbols with a reason', () => {
-    expect(parseOcc('SPY 250117X00590000')).toMatchObject({ ok: false, reason: 'FORMAT' });
-    expect(parseOcc('SPY   250231C00590000')).toMatchObject({ ok: false, reason: 'DATE' });
-    expect(formatOcc({ root: 'TOOLONGX', expiry: d('2025-01-17'), right: 'C', strikeMicros: 1_000_000 })).toMatchObject({ ok: false, reason: 'ROOT' });
-    expect(formatOcc({ root: 'SPY', expiry: d('2025-01-17'), right: 'C', strikeMicros: 1 })).toMatchObject({ ok: false, reason: 'STRIKE' });
+    expect(parseOcc('SPY 250117X00590000')).toMatchObject({ ok: false, error: { code: 'FORMAT' } });
+    expect(parseOcc('SPY   250231C00590000')).toMatchObject({ ok: false, error: { code: 'DATE' } });
+    expect(formatOcc({ root: 'TOOLONGX', expiry: d('2025-01-17'), right: 'C', strikeMicros: 1_000_000 })).toMatchObject({ ok: false, error: { code: 'ROOT' } });
+    expect(formatOcc({ root: 'SPY', expiry: d('2025-01-17'), right: 'C', strikeMicros: 1 })).toMatchObject({ ok: false, error: { code: 'STRIKE' } });
   });
 });
 

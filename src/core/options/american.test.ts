@@ -138,12 +138,12 @@ describe('impliedVolAmerican', () => {
       fc.pre(price - lowerBound(call, S, K, T, r, q) > 1e-6 * S);
       const res = impliedVolAmerican(right, price, S, K, T, r, q);
       expect(res.ok).toBe(true);
-      if (res.ok) expect(Math.abs(americanPrice(right, S, K, T, r, q, res.vol) - price)).toBeLessThan(1e-8);
+      if (res.ok) expect(Math.abs(americanPrice(right, S, K, T, r, q, res.value) - price)).toBeLessThan(1e-8);
     }), { numRuns: 60 });
   });
 
   it('reports prices at or below intrinsic as no solution', () => {
-    expect(impliedVolAmerican('P', 10, 90, 100, 0.5, 0.05, 0)).toMatchObject({ ok: false, reason: 'BELOW_INTRINSIC' });
-    expect(impliedVolAmerican('C', 120, 110, 100, 0.5, 0.05, 0.02)).toMatchObject({ ok: false, reason: 'ABOVE_MAX' });
+    expect(impliedVolAmerican('P', 10, 90, 100, 0.5, 0.05, 0)).toMatchObject({ ok: false, error: { code: 'BELOW_INTRINSIC' } });
+    expect(impliedVolAmerican('C', 120, 110, 100, 0.5, 0.05, 0.02)).toMatchObject({ ok: false, error: { code: 'ABOVE_MAX' } });
   });
 });

@@ -152,7 +152,7 @@ export function impliedVolAmerican(right: OptionRight, price: number, S: number,
   if (!(S > 0 && K > 0 && T > 0 && price >= 0) || !Number.isFinite(price + S + K + T + r + q)) return ivFailure(IV_INVALID_INPUT);
   if (isEuropeanEquivalent(right, r, q)) {
     const v = impliedVolFast(right === 'C', price, S, K, T, r, q);
-    return v > 0 ? { ok: true, vol: v } : ivFailure(v);
+    return v > 0 ? { ok: true, value: v } : ivFailure(v);
   }
   const intrinsic = right === 'C' ? S - K : K - S;
   if (price <= intrinsic || price <= 0) return ivFailure(IV_BELOW_INTRINSIC);
@@ -167,7 +167,7 @@ export function impliedVolAmerican(right: OptionRight, price: number, S: number,
     hi *= 2;
   }
   const vol = brentRoot(f, lo, hi, 1e-10);
-  return vol > 0 ? { ok: true, vol } : ivFailure(-4);
+  return vol > 0 ? { ok: true, value: vol } : ivFailure(-4);
 }
 
 /**

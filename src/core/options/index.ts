@@ -11,7 +11,7 @@
 //               optionPrice(style, right, S, K, T, r, q, σ, precise?) · optionGreeks(style, ...)
 //               — rule: European style → BSM; American → BS2002 (bulk) or the LR tree (precise previews),
 //                 except where early exercise never pays (call q ≤ 0, put r ≤ 0) → BSM; see american.ts.
-//   Implied vol impliedVol(right, price, S, K, T, r, q) → {ok, vol} | {ok:false, reason}
+//   Implied vol impliedVol(right, price, S, K, T, r, q) → {ok, value} | {ok:false, error:{code, message}} (core/result)
 //               impliedVolFast(isCall, ...) → σ or negative IV_* code (no allocation) · impliedVolAmerican(...)
 //   Probability probAbove/probBelow(S, H, T, σ, μ) · probTouch(S, H, T, σ, μ) · riskNeutralDrift(r, q)
 //               verticalOutcome(bullish, isCredit, kLow, kHigh, cash, S, T, σ, μ) → POP, P(max profit),

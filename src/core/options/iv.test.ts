@@ -7,9 +7,9 @@ describe('impliedVol reference values', () => {
   it('recovers the volatility of published examples', () => {
     // Hull S=42, K=40, r=10%, T=0.5 at the published 4-decimal prices → σ ≈ 20% (to the price rounding).
     const c = impliedVol('C', 4.7594, 42, 40, 0.5, 0.1, 0);
-    expect(c.ok && Math.abs(c.vol - 0.2)).toBeLessThan(1e-4);
+    expect(c.ok && Math.abs(c.value - 0.2)).toBeLessThan(1e-4);
     const p = impliedVol('P', 2.4648, 100, 95, 0.5, 0.1, 0.05); // Haug Merton example
-    expect(p.ok && Math.abs(p.vol - 0.2)).toBeLessThan(1e-4);
+    expect(p.ok && Math.abs(p.value - 0.2)).toBeLessThan(1e-4);
   });
 
   it('is exact at the money (closed form start) and for ITM via parity', () => {
@@ -17,7 +17,7 @@ describe('impliedVol reference values', () => {
       for (const K of [60, 100, 150]) {
         const price = bsmPrice(right, 100, K, 0.25, 0.03, 0.01, 0.35);
         const res = impliedVol(right, price, 100, K, 0.25, 0.03, 0.01);
-        expect(res.ok && Math.abs(res.vol - 0.35)).toBeLessThan(1e-12);
+        expect(res.ok && Math.abs(res.value - 0.35)).toBeLessThan(1e-12);
       }
     }
   });
@@ -76,13 +76,13 @@ describe('impliedVol no-solution values', () => {
   it('reports prices outside the no-arbitrage bounds instead of a number', () => {
     const S = 100, K = 90, T = 0.5, r = 0.05, q = 0.02;
     const lower = S * Math.exp(-q * T) - K * Math.exp(-r * T);
-    expect(impliedVol('C', lower - 0.01, S, K, T, r, q)).toMatchObject({ ok: false, reason: 'BELOW_INTRINSIC' });
-    expect(impliedVol('C', lower, S, K, T, r, q)).toMatchObject({ ok: false, reason: 'BELOW_INTRINSIC' });
-    expect(impliedVol('C', S * Math.exp(-q * T), S, K, T, r, q)).toMatchObject({ ok: false, reason: 'ABOVE_MAX' });
-    expect(impliedVol('P', K * Math.exp(-r * T) + 1, S, K, T, r, q)).toMatchObject({ ok: false, reason: 'ABOVE_MAX' });
-    expect(impliedVol('P', 0, S, K, T, r, q)).toMatchObject({ ok: false, reason: 'BELOW_INTRINSIC' });
-    expect(impliedVol('C', 1, S, K, 0, r, q)).toMatchObject({ ok: false, reason: 'INVALID_INPUT' });
-    expect(impliedVol('C', Number.NaN, S, K, T, r, q)).toMatchObject({ ok: false, reason: 'INVALID_INPUT' });
+    expect(impliedVol('C', lower - 0.01, S, K, T, r, q)).toMatchObject({ ok: false, error: { code: 'BELOW_INTRINSIC' } });
+    expect(impliedVol('C', lower, S, K, T, r, q)).toMatchObject({ ok: false, error: { code: 'BELOW_INTRINSIC' } });
+    expect(impliedVol('C', S * Math.exp(-q * T), S, K, T, r, q)).toMatchObject({ ok: false, error: { code: 'ABOVE_MAX' } });
+    expect(impliedVol('P', K * Math.exp(-r * T) + 1, S, K, T, r, q)).toMatchObject({ ok: false, error: { code: 'ABOVE_MAX' } });
+    expect(impliedVol('P', 0, S, K, T, r, q)).toMatchObject({ ok: false, error: { code: 'BELOW_INTRINSIC' } });
+    expect(impliedVol('C', 1, S, K, 0, r, q)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(impliedVol('C', Number.NaN, S, K, T, r, q)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(impliedVolFast(true, -1, S, K, T, r, q)).toBe(IV_INVALID_INPUT);
     expect(impliedVolFast(true, 200, S, K, T, r, q)).toBe(IV_ABOVE_MAX);
   });
@@ -90,7 +90,7 @@ describe('impliedVol no-solution values', () => {
   it('every failure carries a sentence', () => {
     const res = impliedVol('C', 0, 100, 100, 1, 0, 0);
     expect(res.ok).toBe(false);
-    if (!res.ok) expect(res.message.length).toBeGreaterThan(10);
+    if (!res.ok) expect(res.error.message.length).toBeGreaterThan(10);
   });
 });
 

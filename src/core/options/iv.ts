@@ -11,14 +11,13 @@
 // implied volatility and are reported as such, never as a made-up number.
 import { INV_SQRT_2PI, normCdf, normCdfWithExp, normInvFast } from './normal';
 import type { OptionRight } from '../market/contracts';
+import { type Failure, type Result, failure } from '../result';
 
 /** Why no implied volatility exists (or was found) for a price. */
 export type IvFailure = 'BELOW_INTRINSIC' | 'ABOVE_MAX' | 'INVALID_INPUT' | 'NO_CONVERGENCE';
 
 /** Result of {@link impliedVol}: an annualised volatility, or the reason there is none. */
-export type IvResult =
-  | { readonly ok: true; readonly vol: number }
-  | { readonly ok: false; readonly reason: IvFailure; readonly message: string };
+export type IvResult = Result<number, Failure<IvFailure>>;
 
 /** Raw status codes returned by {@link impliedVolFast} instead of a volatility (all negative). */
 export const IV_BELOW_INTRINSIC = -1;
@@ -59,7 +58,7 @@ export function impliedVolFast(isCall: boolean, price: number, S: number, K: num
 /** Implied annualised volatility of a European option, or a typed reason when none exists. Units as {@link impliedVolFast}. */
 export function impliedVol(right: OptionRight, price: number, S: number, K: number, T: number, r: number, q: number): IvResult {
   const v = impliedVolFast(right === 'C', price, S, K, T, r, q);
-  if (v > 0) return { ok: true, vol: v };
+  if (v > 0) return { ok: true, value: v };
   return ivFailure(v);
 }
 
@@ -67,13 +66,13 @@ export function impliedVol(right: OptionRight, price: number, S: number, K: numb
 export function ivFailure(code: number): IvResult {
   switch (code) {
     case IV_BELOW_INTRINSIC:
-      return { ok: false, reason: 'BELOW_INTRINSIC', message: 'The price is at or below intrinsic value, so no volatility can produce it.' };
+      return failure('BELOW_INTRINSIC', 'The price is at or below intrinsic value, so no volatility can produce it.');
     case IV_ABOVE_MAX:
-      return { ok: false, reason: 'ABOVE_MAX', message: 'The price is at or above the no-arbitrage maximum (underlying or discounted strike).' };
+      return failure('ABOVE_MAX', 'The price is at or above the no-arbitrage maximum (underlying or discounted strike).');
     case IV_INVALID_INPUT:
-      return { ok: false, reason: 'INVALID_INPUT', message: 'Price, spot, strike or time to expiry is missing, negative or not finite.' };
+      return failure('INVALID_INPUT', 'Price, spot, strike or time to expiry is missing, negative or not finite.');
     default:
-      return { ok: false, reason: 'NO_CONVERGENCE', message: 'The volatility solver did not converge.' };
+      return failure('NO_CONVERGENCE', 'The volatility solver did not converge.');
   }
 }
 

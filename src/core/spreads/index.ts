@@ -11,7 +11,7 @@
 //               stepTicks · isOnTick · tickTableFromIncrements(IBKR market rule)
 //   Convention  NetPrice {amount, kind:'debit'|'credit'} · toBagOrder('open'|'close', net) → {action, lmtPrice}
 //               fromBagOrder · bagCashFlow · bagLegs(spread)   — the one place the IBKR BAG sign rule lives (bag.ts)
-//   Model       OptionLeg · SpreadKind (contract) · validateVertical(legs) → {ok, value} | {ok:false, issues:[{code, message}]}
+//   Model       OptionLeg · SpreadKind (contract) · validateVertical(legs) → {ok, value} | {ok:false, error:[{code, message}]} (core/result)
 //               buildVertical({kind, underlying, expiry, lowStrike, highStrike, quantity?, multiplier?})
 //   Prices      spreadQuote(longQuote, shortQuote) → {bid, ask, mid, mark} (BAG terms) · openNet/closeNet · legMark
 //   Metrics     verticalMetrics(spread, entry) → max profit/loss, breakeven, return on risk, credit ÷ width, totals

@@ -6,7 +6,8 @@
 //   breakeven: bull call K_low + D · bear put K_high − D · bull put K_high − C · bear call K_low + C
 import { type NetPrice, cashOf } from './bag';
 import { type Micros, addMicros, ratioMicros, subMicros, mulMicros } from './money';
-import type { SpreadIssue, Validated, VerticalSpread } from './vertical';
+import type { Result } from '../result';
+import type { SpreadIssue, VerticalSpread } from './vertical';
 
 /** Metrics of a vertical at an entry price. */
 export interface VerticalMetrics {
@@ -45,9 +46,9 @@ export function validateEntry(spread: VerticalSpread, entry: NetPrice): readonly
 }
 
 /** Metrics of a vertical opened at `entry` (per share and per position); issues when the price is not sane. */
-export function verticalMetrics(spread: VerticalSpread, entry: NetPrice): Validated<VerticalMetrics> {
+export function verticalMetrics(spread: VerticalSpread, entry: NetPrice): Result<VerticalMetrics, readonly SpreadIssue[]> {
   const issues = validateEntry(spread, entry);
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, error: issues };
   const w = spread.width;
   const price = entry.amount;
   const maxLoss = spread.isCredit ? subMicros(w, price) : price;

@@ -23,7 +23,7 @@ function leg(over: Partial<OptionLeg>): OptionLeg {
 
 function vertical(kind: SpreadKind, low: number, high: number, quantity = 1): VerticalSpread {
   const v = buildVertical({ kind, underlying: 'SPY', expiry: EXP, lowStrike: $(low), highStrike: $(high), quantity });
-  if (!v.ok) throw new Error(v.issues.map((i) => i.message).join(' '));
+  if (!v.ok) throw new Error(v.error.map((i) => i.message).join(' '));
   return v.value;
 }
 
@@ -46,16 +46,16 @@ describe('validateVertical', () => {
     ]);
     expect(res.ok).toBe(false);
     if (!res.ok) {
-      const codes = res.issues.map((i) => i.code);
+      const codes = res.error.map((i) => i.code);
       expect(codes).toEqual(expect.arrayContaining([
         'UNDERLYING_MISMATCH', 'EXPIRY_MISMATCH', 'RIGHT_MISMATCH', 'MULTIPLIER_MISMATCH', 'EQUAL_STRIKES', 'SAME_SIDE', 'QUANTITY_MISMATCH',
       ]));
-      for (const issue of res.issues) expect(issue.message).toMatch(/^[A-Z].+\.$/);
+      for (const issue of res.error) expect(issue.message).toMatch(/^[A-Z].+\.$/);
     }
     const bad = validateVertical([leg({ quantity: 0 }), leg({ quantity: 1.5, side: 'short', strike: $(585) })]);
-    expect(!bad.ok && bad.issues.map((i) => i.code)).toEqual(expect.arrayContaining(['NON_POSITIVE_QUANTITY', 'NON_INTEGER_QUANTITY']));
-    expect(validateVertical([leg({})])).toMatchObject({ ok: false, issues: [{ code: 'LEG_COUNT' }] });
-    expect(buildVertical({ kind: 'bull-put', underlying: 'SPY', expiry: EXP, lowStrike: $(600), highStrike: $(590) })).toMatchObject({ ok: false, issues: [{ code: 'STRIKE_ORDER' }] });
+    expect(!bad.ok && bad.error.map((i) => i.code)).toEqual(expect.arrayContaining(['NON_POSITIVE_QUANTITY', 'NON_INTEGER_QUANTITY']));
+    expect(validateVertical([leg({})])).toMatchObject({ ok: false, error: [{ code: 'LEG_COUNT' }] });
+    expect(buildVertical({ kind: 'bull-put', underlying: 'SPY', expiry: EXP, lowStrike: $(600), highStrike: $(590) })).toMatchObject({ ok: false, error: [{ code: 'STRIKE_ORDER' }] });
   });
 
   it('buildVertical places the long and short legs per kind', () => {
@@ -145,8 +145,8 @@ describe('metrics, payoff, margin', () => {
     const m = verticalMetrics(bc, debit($(2.1)));
     expect(m.ok && [m.value.maxProfit, m.value.maxLoss, m.value.breakeven, m.value.creditToWidth]).toEqual([$(2.9), $(2.1), $(602.1), null]);
     expect(regTMargin(bc, debit($(2.1))).buyingPowerEffect).toBe($(210));
-    expect(verticalMetrics(bc, credit($(1)))).toMatchObject({ ok: false, issues: [{ code: 'PRICE_KIND_MISMATCH' }] });
-    expect(verticalMetrics(bc, debit($(5.1)))).toMatchObject({ ok: false, issues: [{ code: 'PRICE_EXCEEDS_WIDTH' }] });
+    expect(verticalMetrics(bc, credit($(1)))).toMatchObject({ ok: false, error: [{ code: 'PRICE_KIND_MISMATCH' }] });
+    expect(verticalMetrics(bc, debit($(5.1)))).toMatchObject({ ok: false, error: [{ code: 'PRICE_EXCEEDS_WIDTH' }] });
   });
 
   const kinds: SpreadKind[] = ['bull-call', 'bear-put', 'bull-put', 'bear-call'];

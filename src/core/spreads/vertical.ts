@@ -1,5 +1,6 @@
 // The vertical spread: two option legs on one underlying and expiry, one long and one short, named from its legs.
 import type { SpreadKind } from '../contract/scanner';
+import type { Result } from '../result';
 import type { IsoDate, OptionRight } from '../market';
 import { type Micros, subMicros } from './money';
 
@@ -63,8 +64,6 @@ export interface SpreadIssue {
   readonly message: string;
 }
 
-/** A value, or every reason it could not be made. */
-export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly SpreadIssue[] };
 
 /** Kind of a vertical from its right and which strike is long. */
 export function spreadKindOf(right: OptionRight, longStrike: Micros, shortStrike: Micros): SpreadKind {
@@ -88,14 +87,14 @@ export function rightOfKind(kind: SpreadKind): OptionRight {
 }
 
 /** Validates two legs as a vertical spread; every failure is reported with a code and a sentence. */
-export function validateVertical(legs: readonly OptionLeg[]): Validated<VerticalSpread> {
+export function validateVertical(legs: readonly OptionLeg[]): Result<VerticalSpread, readonly SpreadIssue[]> {
   const issues: SpreadIssue[] = [];
   const add = (code: SpreadIssueCode, message: string): void => {
     issues.push({ code, message });
   };
   if (legs.length !== 2) {
     add('LEG_COUNT', `A vertical spread has exactly two legs; got ${legs.length}.`);
-    return { ok: false, issues };
+    return { ok: false, error: issues };
   }
   const [a, b] = legs as [OptionLeg, OptionLeg];
   for (const [leg, name] of [[a, 'first'], [b, 'second']] as const) {
@@ -116,7 +115,7 @@ export function validateVertical(legs: readonly OptionLeg[]): Validated<Vertical
   if (a.strike === b.strike) add('EQUAL_STRIKES', 'The two strikes are equal, so the spread has no width.');
   if (a.side === b.side) add('SAME_SIDE', `One leg must be bought and the other sold; both are ${a.side}.`);
   if (a.quantity !== b.quantity) add('QUANTITY_MISMATCH', `Both legs must have the same number of contracts; got ${a.quantity} and ${b.quantity}.`);
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0) return { ok: false, error: issues };
 
   const longLeg = a.side === 'long' ? a : b;
   const shortLeg = a.side === 'long' ? b : a;
@@ -160,7 +159,7 @@ export interface VerticalSpec {
  * Builds the legs of a kind (bull call: long low call / short high call; bear put: long high put / short low
  * put; bull put: short high put / long low put; bear call: short low call / long high call) and validates them.
  */
-export function buildVertical(spec: VerticalSpec): Validated<VerticalSpread> {
+export function buildVertical(spec: VerticalSpec): Result<VerticalSpread, readonly SpreadIssue[]> {
   const right = rightOfKind(spec.kind);
   const longLow = isBullish(spec.kind); // bull spreads own the low strike, bear spreads the high one
   const base = {
@@ -174,7 +173,7 @@ export function buildVertical(spec: VerticalSpec): Validated<VerticalSpread> {
   const low: OptionLeg = { ...base, strike: spec.lowStrike, side: longLow ? 'long' : 'short', ...(spec.lowConId !== undefined ? { conId: spec.lowConId } : {}) };
   const high: OptionLeg = { ...base, strike: spec.highStrike, side: longLow ? 'short' : 'long', ...(spec.highConId !== undefined ? { conId: spec.highConId } : {}) };
   if (spec.lowStrike > spec.highStrike) {
-    return { ok: false, issues: [{ code: 'STRIKE_ORDER', message: 'The low strike must be below the high strike.' }] };
+    return { ok: false, error: [{ code: 'STRIKE_ORDER', message: 'The low strike must be below the high strike.' }] };
   }
   return validateVertical([low, high]);
 }

@@ -19,7 +19,7 @@ export type HandlerMap = { [M in MethodName]: Handler<M> };
 export type PartialHandlerMap = Partial<HandlerMap>;
 
 export interface Dispatcher {
-  dispatch(method: unknown, args: unknown, ctx: CallContext): Promise<Result<unknown>>;
+  dispatch(method: unknown, args: unknown, ctx: CallContext): Promise<Result<unknown, ContractError>>;
 }
 
 function formatZodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {

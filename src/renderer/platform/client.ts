@@ -1,11 +1,11 @@
 // The platform client: the renderer's only door to main — the preload bridge in Electron, a WebSocket headless.
-import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult, Result } from '../../core/contract';
+import type { ContractError, EventName, EventPayload, MethodArgs, MethodName, MethodResult, Result } from '../../core/contract';
 
 export type TransportState = 'connecting' | 'open' | 'closed';
 
 export interface PlatformClient {
   readonly kind: 'electron' | 'ws';
-  invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>>;
+  invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>, ContractError>>;
   on<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
   onTransport(cb: (state: TransportState) => void): () => void;
 }
@@ -26,7 +26,7 @@ const CALL_TIMEOUT_MS = 30_000;
 function bridgeClient(bridge: Bridge): PlatformClient {
   return {
     kind: 'electron',
-    invoke: (method, args) => bridge.invoke(method, args) as Promise<Result<never>>,
+    invoke: (method, args) => bridge.invoke(method, args) as Promise<Result<never, ContractError>>,
     on: (event, cb) => bridge.on(event, cb as (p: unknown) => void),
     onTransport: (cb) => {
       cb('open');
@@ -40,7 +40,7 @@ function wsClient(url: string): PlatformClient {
   let ws: WebSocket | null = null;
   let nextId = 1;
   let backoff = 250;
-  const pending = new Map<number, { resolve: (r: Result<never>) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<number, { resolve: (r: Result<never, ContractError>) => void; timer: ReturnType<typeof setTimeout> }>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const transportListeners = new Set<(s: TransportState) => void>();
   const queue: string[] = [];
@@ -72,7 +72,7 @@ function wsClient(url: string): PlatformClient {
         if (p) {
           pending.delete(frame.id);
           clearTimeout(p.timer);
-          p.resolve(frame.result as Result<never>);
+          p.resolve(frame.result as Result<never, ContractError>);
         }
       } else if (frame.type === 'event' && typeof frame.name === 'string') {
         for (const l of listeners.get(frame.name) ?? []) l(frame.payload);

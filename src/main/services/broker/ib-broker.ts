@@ -9,6 +9,7 @@
 import { EventName, IBApi, type Contract, type ExecutionFilter, type Order } from '@stoqey/ib';
 import type { ConnectionStatus } from '../../../core/contract';
 import { toNewYork } from '../../../core/market';
+import { type Result, failed, ok } from '../../../core/result';
 import { brokerEventKey, type AccountValueEvent, type BrokerEvent, type CommissionReportEvent, type ExecutionEvent, type OpenOrderEvent, type OrderStatusEvent, type PnlEvent, type PositionEvent } from '../../../core/journal/events';
 import type { Logger } from '../logging';
 import { Backoff, type BackoffOptions } from './backoff';
@@ -302,10 +303,10 @@ export class IbBroker implements Broker {
     return this.factsValue;
   }
 
-  tradingAllowed(): { ok: true } | { ok: false; error: BrokerError } {
-    if (this.machine.state !== 'connected' || !this.session?.ready) return { ok: false, error: ours.notConnected('Orders need a broker connection; SpreadDesk is not connected.') };
-    if (this.linkLost) return { ok: false, error: ours.linkDown() };
-    return { ok: true };
+  tradingAllowed(): Result<void, BrokerError> {
+    if (this.machine.state !== 'connected' || !this.session?.ready) return failed(ours.notConnected('Orders need a broker connection; SpreadDesk is not connected.'));
+    if (this.linkLost) return failed(ours.linkDown());
+    return ok(undefined);
   }
 
   async connect(target: ConnectTarget): Promise<HandshakeFacts> {

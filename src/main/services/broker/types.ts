@@ -14,6 +14,7 @@ import type {
   PnlEvent,
   PositionEvent,
 } from '../../../core/journal/events';
+import type { Result } from '../../../core/result';
 import type { NetPrice, TickTable } from '../../../core/spreads';
 import type { BrokerError } from './errors';
 import type { LineStats, StreamStatus } from './lines';
@@ -402,7 +403,7 @@ export interface Broker {
   disconnect(): Promise<void>;
   facts(): HandshakeFacts | null;
   /** Whether a new order may be sent now (connected and TWS's link to IBKR is up), with the reason if not. */
-  tradingAllowed(): { ok: true } | { ok: false; error: BrokerError };
+  tradingAllowed(): Result<void, BrokerError>;
 
   // reference data
   /** Contract details matching the query; an unknown contract (TWS 200) gives an empty list. */

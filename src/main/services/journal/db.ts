@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type JournalResult, fail, ioFailure, ok } from './errors';
+import { type JournalError, type Result, fail, ioFailure, ok } from './errors';
 import { applyMigrations, checkOwnership, planMigrations, readApplied } from './migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -60,7 +60,7 @@ function moveAside(file: string, now: number): string {
   return target;
 }
 
-export function openJournalDb(opts: OpenDbOptions): JournalResult<OpenedDb> {
+export function openJournalDb(opts: OpenDbOptions): Result<OpenedDb, JournalError> {
   const busy = opts.busyTimeoutMs ?? 5000;
   const file = join(opts.dataDir, opts.fileName ?? JOURNAL_FILE);
   try {

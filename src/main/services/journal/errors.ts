@@ -1,4 +1,5 @@
 // Journal errors as values: every operation that can fail for a reason the user should hear returns one of these.
+import type { Failure } from '../../../core/result';
 
 export type JournalErrorCode =
   | 'NEWER_SCHEMA' // written by a newer SpreadDesk: refused, not modified
@@ -11,14 +12,11 @@ export type JournalErrorCode =
   | 'RISK_DENIED'
   | 'INTERNAL';
 
-export interface JournalError {
-  code: JournalErrorCode;
-  message: string;
-}
+/** A journal failure: the app's Failure shape with the journal's codes. */
+export type JournalError = Failure<JournalErrorCode>;
 
-export type JournalResult<T> = { ok: true; value: T } | { ok: false; error: JournalError };
-
-export const ok = <T>(value: T): JournalResult<T> => ({ ok: true, value });
+export type { Result } from '../../../core/result';
+export { ok } from '../../../core/result';
 export const fail = (code: JournalErrorCode, message: string): { ok: false; error: JournalError } => ({ ok: false, error: { code, message } });
 
 /** A SQLite or file-system exception as an error value, with a sentence a trader can act on. */

@@ -8,7 +8,7 @@ import {
 } from '../../../core/contract';
 import { type Aggregate, type TradeRecord, computeAnalytics, downsampleCurve, fromMicros } from '../../../core/journal';
 import type { HandlerMap } from '../../transport/dispatch';
-import type { JournalError, JournalResult } from './errors';
+import type { JournalError, Result } from './errors';
 import type { Journal } from './journal';
 import type { JournalService } from './service';
 
@@ -89,7 +89,7 @@ const mapRecord = (r: Record<string, Aggregate | undefined>): Record<string, Jou
   Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (v ? [[k, toJournalAggregate(v)]] : [])));
 
 /** Journal error values become contract error values (the dispatcher returns them as { ok: false }). */
-function unwrap<T>(r: JournalResult<T>): T {
+function unwrap<T>(r: Result<T, JournalError>): T {
   if (r.ok) return r.value;
   throw new ContractFailure(contractCode(r.error), r.error.message);
 }

@@ -1,6 +1,6 @@
 // The journal service's entry: open (or create, migrate, recover) the journal in a data directory.
 import { openJournalDb, openMemoryDb, type OpenStatus } from './db';
-import { type JournalResult, ok } from './errors';
+import { type JournalError, type Result, ok } from './errors';
 import { Journal, type JournalDeps } from './journal';
 
 export interface OpenJournalOptions extends JournalDeps {
@@ -23,7 +23,7 @@ export interface OpenedJournal {
  * Opens the journal. Errors are values: a journal from a newer version, another program's file or
  * an unwritable directory come back as `{ ok: false }` with a message to show; nothing is modified.
  */
-export function openJournal(opts: OpenJournalOptions): JournalResult<OpenedJournal> {
+export function openJournal(opts: OpenJournalOptions): Result<OpenedJournal, JournalError> {
   const clock = opts.clock ?? Date.now;
   const opened = openJournalDb({ dataDir: opts.dataDir, fileName: opts.fileName, now: clock(), busyTimeoutMs: opts.busyTimeoutMs });
   if (!opened.ok) return opened;
@@ -38,6 +38,6 @@ export function openMemoryJournal(deps: JournalDeps = {}): Journal {
 
 export { Journal } from './journal';
 export type { JournalDeps, SessionInfo, IntentRecorded, SubmissionInput, BatchOutcome, RiskEventInput, ReconciliationResult } from './journal';
-export type { JournalError, JournalErrorCode, JournalResult } from './errors';
+export type { JournalError, JournalErrorCode } from './errors';
 export type { OpenStatus } from './db';
 export { JOURNAL_FILE } from './db';

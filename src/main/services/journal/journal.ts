@@ -23,7 +23,7 @@ import {
   toMicros,
   toMicrosOrNull,
 } from '../../../core/journal';
-import { type JournalResult, fail, ioFailure, ok } from './errors';
+import { type JournalError, type Result, fail, ioFailure, ok } from './errors';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv, writeFileAtomic } from './export';
 import { type EventSource, type IngestOutcome, Ingestor } from './ingest';
 import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './reads';
@@ -187,7 +187,7 @@ export class Journal {
     return this.session;
   }
 
-  startSession(info: SessionInfo): JournalResult<number> {
+  startSession(info: SessionInfo): Result<number, JournalError> {
     try {
       const id = Number(this.s.insertSession.run(this.clock(), info.appVersion, info.profile, info.account ?? null, info.clientId ?? null, info.simulated ? 1 : 0).lastInsertRowid);
       this.session = id;
@@ -206,7 +206,7 @@ export class Journal {
    * The write-ahead rule: commits the ticket (and its first submission when the order id is
    * known) before returning. The order may be sent only after this returns ok.
    */
-  recordIntent(input: TicketIntent): JournalResult<IntentRecorded> {
+  recordIntent(input: TicketIntent): Result<IntentRecorded, JournalError> {
     const parsed = TicketIntentSchema.safeParse(input);
     if (!parsed.success) return fail('VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`).join('; '));
     const t = parsed.data;
@@ -258,7 +258,7 @@ export class Journal {
   }
 
   /** Write-ahead for each placeOrder of a ticket (the first, and every price step of a walk). */
-  recordSubmission(s: SubmissionInput): JournalResult<{ orderRow: number }> {
+  recordSubmission(s: SubmissionInput): Result<{ orderRow: number }, JournalError> {
     try {
       const orderRow = this.db.transaction(() => this.submissionInTx(s, this.clock()))();
       this.wrote();
@@ -291,7 +291,7 @@ export class Journal {
   }
 
   /** Folds one broker event in its own (durable) transaction. */
-  ingest(event: BrokerEvent, source: EventSource = 'live'): JournalResult<IngestOutcome> {
+  ingest(event: BrokerEvent, source: EventSource = 'live'): Result<IngestOutcome, JournalError> {
     try {
       const outcome = this.txIngest(event, source);
       this.wrote();
@@ -302,7 +302,7 @@ export class Journal {
   }
 
   /** Folds many events in one transaction: the fast path for replays and bursts. All or nothing. */
-  ingestBatch(events: readonly BrokerEvent[], source: EventSource = 'live'): JournalResult<BatchOutcome> {
+  ingestBatch(events: readonly BrokerEvent[], source: EventSource = 'live'): Result<BatchOutcome, JournalError> {
     try {
       const outcome = this.txBatch(events, source);
       this.wrote();
@@ -312,7 +312,7 @@ export class Journal {
     }
   }
 
-  recordRiskEvent(r: RiskEventInput): JournalResult<number> {
+  recordRiskEvent(r: RiskEventInput): Result<number, JournalError> {
     try {
       const id = this.s.insertRisk.run(r.at ?? this.clock(), this.session, r.ticketId ?? null, r.kind, r.code, r.message, JSON.stringify(r.details ?? {})).lastInsertRowid;
       return ok(Number(id));
@@ -321,10 +321,10 @@ export class Journal {
     }
   }
 
-  setNote(spreadId: number, body: string): JournalResult<null> {
+  setNote(spreadId: number, body: string): Result<null, JournalError> {
     const text = body.trim();
     try {
-      return this.db.transaction((): JournalResult<null> => {
+      return this.db.transaction((): Result<null, JournalError> => {
         if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
         if (text === '') this.s.deleteNote.run(spreadId);
         else this.s.upsertNote.run(spreadId, text, this.clock());
@@ -337,12 +337,12 @@ export class Journal {
   }
 
   /** Replaces a trade's tags (trimmed, de-duplicated, at most 40 characters each). */
-  setTags(spreadId: number, tags: readonly string[]): JournalResult<string[]> {
+  setTags(spreadId: number, tags: readonly string[]): Result<string[], JournalError> {
     const clean = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
     const tooLong = clean.find((t) => t.length > 40);
     if (tooLong) return fail('VALIDATION', `Tag "${tooLong.slice(0, 20)}…" is longer than 40 characters.`);
     try {
-      return this.db.transaction((): JournalResult<string[]> => {
+      return this.db.transaction((): Result<string[], JournalError> => {
         if (!this.s.spreadExists.get(spreadId)) return fail('NOT_FOUND', `No trade ${spreadId} in the journal.`);
         this.s.deleteTags.run(spreadId);
         for (const t of clean) this.s.insertTag.run(spreadId, t);
@@ -363,7 +363,7 @@ export class Journal {
    * Compares the journal with the broker's view, applies the repairs and records the run, all in
    * one transaction. Call with no order in flight (at startup, after a reconnect).
    */
-  reconcile(broker: BrokerView): JournalResult<ReconciliationResult> {
+  reconcile(broker: BrokerView): Result<ReconciliationResult, JournalError> {
     const at = this.clock();
     try {
       const result = this.db.transaction((): ReconciliationResult => {
@@ -442,7 +442,7 @@ export class Journal {
     return computeAnalytics(this.trades(filter));
   }
 
-  exportCsv(kind: 'trades' | 'executions', path: string): JournalResult<{ path: string; rows: number; bytes: number }> {
+  exportCsv(kind: 'trades' | 'executions', path: string): Result<{ path: string; rows: number; bytes: number }, JournalError> {
     try {
       if (kind === 'trades') {
         const trades = this.trades();
@@ -456,7 +456,7 @@ export class Journal {
   }
 
   /** Online backup to `path` (refuses to overwrite), checked before it is reported done. */
-  async backup(path: string): Promise<JournalResult<BackupInfo>> {
+  async backup(path: string): Promise<Result<BackupInfo, JournalError>> {
     if (existsSync(path)) return fail('CONFLICT', `${path} already exists; choose another name.`);
     try {
       return ok(await backupTo(this.db, path));
@@ -466,7 +466,7 @@ export class Journal {
   }
 
   /** PRAGMA quick_check on the open journal. */
-  integrity(): JournalResult<'ok'> {
+  integrity(): Result<'ok', JournalError> {
     const rows = this.db.pragma('quick_check') as { quick_check: string }[];
     const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
     return problems.length === 0 ? ok('ok') : fail('IO', `The journal failed its integrity check: ${problems.slice(0, 3).join('; ')}`);

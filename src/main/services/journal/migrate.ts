@@ -1,7 +1,7 @@
 // Forward-only migrations: the applied list must be a prefix of the known list, or the journal is refused untouched.
 import type Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations';
-import { type JournalResult, fail, ok } from './errors';
+import { type JournalError, type Result, fail, ok } from './errors';
 
 /** Marks the file as a SpreadDesk journal (PRAGMA application_id, "SDJ1"). */
 export const APPLICATION_ID = 0x53444a31;
@@ -21,7 +21,7 @@ export function readApplied(db: Database.Database): AppliedMigration[] {
 const label = (m: AppliedMigration): string => m.name;
 
 /** Decides what to apply; refuses when the database's history is not a prefix of `known`. */
-export function planMigrations(applied: readonly AppliedMigration[], known: readonly Migration[] = MIGRATIONS): JournalResult<Migration[]> {
+export function planMigrations(applied: readonly AppliedMigration[], known: readonly Migration[] = MIGRATIONS): Result<Migration[], JournalError> {
   for (let i = 0; i < applied.length; i++) {
     const a = applied[i]!;
     const k = known[i];
@@ -48,7 +48,7 @@ export function planMigrations(applied: readonly AppliedMigration[], known: read
  * Checks the file is ours (or empty) before anything is written: an application_id of another
  * program, or tables without our migration record, means some other database.
  */
-export function checkOwnership(db: Database.Database): JournalResult<'empty' | 'journal'> {
+export function checkOwnership(db: Database.Database): Result<'empty' | 'journal', JournalError> {
   const appId = db.pragma('application_id', { simple: true }) as number;
   const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n;
   if (appId !== 0 && appId !== APPLICATION_ID) {

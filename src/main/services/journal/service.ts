@@ -5,7 +5,7 @@ import type { JournalStatus } from '../../../core/contract';
 import type { BrokerEvent, BrokerView } from '../../../core/journal';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
-import { type JournalResult, fail, ok } from './errors';
+import { type JournalError, type Result, fail, ok } from './errors';
 import { type Journal, type ReconciliationResult, type SessionInfo, openJournal } from './index';
 
 export interface JournalServiceDeps {
@@ -24,11 +24,11 @@ export interface JournalService {
   /** Null when the journal could not be opened; status() says why. */
   readonly journal: Journal | null;
   status(): JournalStatus;
-  reconcile(): Promise<JournalResult<ReconciliationResult>>;
-  exportCsv(kind: 'trades' | 'executions', fileName?: string): JournalResult<{ path: string; rows: number; bytes: number }>;
-  backup(): Promise<JournalResult<{ path: string; bytes: number }>>;
+  reconcile(): Promise<Result<ReconciliationResult, JournalError>>;
+  exportCsv(kind: 'trades' | 'executions', fileName?: string): Result<{ path: string; rows: number; bytes: number }, JournalError>;
+  backup(): Promise<Result<{ path: string; bytes: number }, JournalError>>;
   /** Records a trading session (call after connecting: profile, account and client id are known then). */
-  startSession(info: SessionInfo): JournalResult<number>;
+  startSession(info: SessionInfo): Result<number, JournalError>;
   /** Writes buffered broker events now (also runs on every turn of the event loop). */
   flush(): void;
   close(): void;
