@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrokerEvent, computeAnalytics } from '../../src/core/journal';
+import { computeAnalytics } from '../../src/core/journal';
+import { type BrokerEvent } from '../../src/core/broker';
 import { syntheticTrades, worldIntent } from '../../src/core/journal/synthetic';
 import { type Journal, openJournal } from '../../src/main/services/journal';
 

@@ -1,7 +1,7 @@
 // Account requests against the paper exchange: summary, positions, P&L and P&L-single streams (restored after a
 // reconnect), and the broker view the journal reconciles with.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerEvent, PnlEvent } from '../../src/core/journal/events';
+import type { BrokerEvent, PnlEvent } from '../../src/core/broker/events';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
 import { localTarget, newBroker, waitFor } from '../../src/main/services/broker/testing';

@@ -1,7 +1,7 @@
 // Acceptance 6.4: place, modify, partial fill, fill, cancel and reject for single options and BAG combos; a
 // replayed execution after reconnect is not double-counted; order ids keep increasing across an app restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBrokerEvent, type BrokerEvent, type ExecutionEvent, type OrderStatusEvent } from '../../src/core/journal/events';
+import { parseBrokerEvent, type BrokerEvent, type ExecutionEvent, type OrderStatusEvent } from '../../src/core/broker/events';
 import { credit, toMicros } from '../../src/core/spreads';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import { OrderRejectedError } from '../../src/main/services/broker/errors';

@@ -53,3 +53,4 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export { METHOD_NAMES, EVENT_NAMES } from './names';
+export * from './handlers';

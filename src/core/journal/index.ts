@@ -1,6 +1,5 @@
-// The journal's pure domain: broker events, order-state rules, reconciliation, trade records, analytics and CSV.
+// The journal's pure domain (broker events themselves are core/broker's): order-state rules, reconciliation, trade records, analytics and CSV.
 export * from './units';
-export * from './events';
 export * from './orderState';
 export * from './model';
 export * from './reconcile';

@@ -10,7 +10,7 @@ import {
   type OrderStatusEvent,
   normaliseMultiplier,
   parseExecId,
-} from './events';
+} from '../broker/events';
 import { type OrderFillState, mergeOpenOrderStatus, mergeOrderStatus } from './orderState';
 import { toMicros, toMicrosOrNull } from './units';
 

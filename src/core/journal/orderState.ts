@@ -1,5 +1,5 @@
 // Order state merging: how the journal folds orderStatus/openOrder messages that may arrive late, twice or out of order.
-import { isTerminalStatus } from './events';
+import { isTerminalStatus } from '../broker/events';
 
 export interface OrderFillState {
   status: string;

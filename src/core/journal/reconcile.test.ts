@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BrokerEvent, ExecutionEvent } from './events';
-import { isTerminalStatus, orderKey } from './events';
+import type { BrokerEvent, ExecutionEvent } from '../broker/events';
+import { isTerminalStatus, orderKey } from '../broker/events';
 import { type JournalModel, applyEvent, applySubmission, emptyModel, findOrder, modelFromView, viewFromModel } from './model';
 import { applyRepairs, filledFromExecutions, reconcile } from './reconcile';
 import { type OrderSpec, type World, WORLD_ACCOUNT, buildWorld, interleave } from './synthetic';

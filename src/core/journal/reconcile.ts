@@ -13,7 +13,7 @@ import {
   isTerminalStatus,
   orderKey,
   parseExecId,
-} from './events';
+} from '../broker/events';
 import {
   type JournalExecution,
   type JournalModel,

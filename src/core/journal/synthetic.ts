@@ -3,7 +3,7 @@
 // A world is a handful of orders with their full broker event streams (statuses, leg and BAG
 // executions, corrections, commissions) plus the broker's view at the end: the truth that
 // reconciliation must reach from any interleaving and any crash point.
-import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OpenOrderEvent, OrderStatusEvent, PositionEvent } from './events';
+import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OpenOrderEvent, OrderStatusEvent, PositionEvent } from '../broker/events';
 import type { TicketIntent } from './intent';
 import type { BrokerView } from './reconcile';
 import type { TradeRecord } from './trades';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import pkg from '../../../package.json';
 import { createServices, type Services } from '../services/app';
 import { createLogger } from '../services/logging';
-import { writeFileAtomic } from '../services/settings/settings-store';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { contentSecurityPolicy } from '../transport/protocol';
 import { registerIpcTransport } from '../transport/ipc.electron';
 import { buildMenu } from './menu';

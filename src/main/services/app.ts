@@ -3,7 +3,8 @@
 // `handlers` below; the HandlerMap type makes a method declared in the contract but not implemented a compile error.
 import type { AppInfo } from '../../core/contract';
 import { startPaperExchange } from '../paper';
-import { createDispatcher, type Dispatcher, type HandlerMap } from '../transport/dispatch';
+import type { HandlerMap } from '../../core/contract';
+import { createDispatcher, type Dispatcher } from '../transport/dispatch';
 import { brokerHandlers, createBrokerService, type BrokerService } from './broker/service';
 import type { IbBrokerOptions } from './broker/ib-broker';
 import { createDiagnostics, diagnosticsHandlers } from './diagnostics';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractFailure, defaultSettings } from '../../core/contract';
-import { createDispatcher, type HandlerMap } from './dispatch';
+import type { HandlerMap } from '../../core/contract';
+import { createDispatcher } from './dispatch';
 
 const settings = defaultSettings();
 /** Only the methods these tests call; the rest are absent on purpose (see the UNAVAILABLE test). */

@@ -1,22 +1,17 @@
 // The dispatcher: one loop for every transport — validate args, run the handler, return a result value.
 import {
   ContractFailure,
+  type CallContext,
+  type Handler,
+  type HandlerMap,
   methods,
   type ContractError,
   type MethodName,
-  type MethodParsedArgs,
-  type MethodResult,
   type Result,
 } from '../../core/contract';
 
-export interface CallContext {
-  /** Which transport delivered the call, for logs. */
-  transport: 'electron' | 'ws' | 'direct';
-}
-
-export type Handler<M extends MethodName> = (args: MethodParsedArgs<M>, ctx: CallContext) => Promise<MethodResult<M>> | MethodResult<M>;
-export type HandlerMap = { [M in MethodName]: Handler<M> };
-export type PartialHandlerMap = Partial<HandlerMap>;
+/** @deprecated Import HandlerMap, Handler and CallContext from core/contract; kept so branches written before the move still build. */
+export type { CallContext, Handler, HandlerMap, PartialHandlerMap } from '../../core/contract';
 
 export interface Dispatcher {
   dispatch(method: unknown, args: unknown, ctx: CallContext): Promise<Result<unknown, ContractError>>;

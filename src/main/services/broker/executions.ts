@@ -4,7 +4,7 @@
 // does not exist. An execId is "<base>.<revision>": the same base with a higher revision is a correction of
 // the same fill and replaces it; the same or a lower revision is a replay. Commission reports follow their
 // execId and are de-duplicated the same way.
-import { parseExecId } from '../../../core/journal/events';
+import { parseExecId } from '../../../core/broker/events';
 
 export type ExecutionVerdict = 'new' | 'correction' | 'replay' | 'stale';
 

@@ -10,7 +10,7 @@ import { EventName, IBApi, type Contract, type ExecutionFilter, type Order } fro
 import type { ConnectionStatus } from '../../../core/contract';
 import { toNewYork } from '../../../core/market';
 import { type Result, failed, ok } from '../../../core/result';
-import { brokerEventKey, type AccountValueEvent, type BrokerEvent, type CommissionReportEvent, type ExecutionEvent, type OpenOrderEvent, type OrderStatusEvent, type PnlEvent, type PositionEvent } from '../../../core/journal/events';
+import { brokerEventKey, type AccountValueEvent, type BrokerEvent, type CommissionReportEvent, type ExecutionEvent, type OpenOrderEvent, type OrderStatusEvent, type PnlEvent, type PositionEvent } from '../../../core/broker/events';
 import type { Logger } from '../logging';
 import { Backoff, type BackoffOptions } from './backoff';
 import { buildOrder } from './combo';

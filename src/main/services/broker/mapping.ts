@@ -12,7 +12,7 @@ import {
   PnlEvent,
   PositionEvent,
   type ContractRef,
-} from '../../../core/journal/events';
+} from '../../../core/broker/events';
 import { num } from './quotes';
 import type { OptionChainParams, OptionRight, QualifiedContract, WhatIfResult } from './types';
 

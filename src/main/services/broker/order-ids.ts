@@ -6,7 +6,7 @@
 // highest id we ever sent, per profile and client id, in a small JSON file, written before the id leaves us.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../settings/settings-store';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import { ours } from './errors';
 
 export interface OrderIdStore {

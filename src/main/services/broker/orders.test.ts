@@ -1,6 +1,6 @@
 // Unit tests of the order book: acknowledgements, rejects, cancels, what-ifs, and stuck orders queried then marked.
 import { describe, expect, it } from 'vitest';
-import type { OpenOrderEvent, OrderStatusEvent } from '../../../core/journal/events';
+import type { OpenOrderEvent, OrderStatusEvent } from '../../../core/broker/events';
 import { CancelNotFoundError, CannotCancelError, fromBrokerCode, OrderRejectedError, RequestTimeoutError } from './errors';
 import { OrderBook, type OrderLookup } from './orders';
 import { ManualTimers } from './timers';

@@ -5,8 +5,8 @@
 // openOrder with the margin block. An id-bound error rejects the pending calls of that order with the typed
 // error. If nothing comes back in time the order is not left hanging: we ask TWS (open orders and today's
 // executions) and either settle the call from what TWS says or mark the order stuck and tell the trader.
-import type { OpenOrderEvent, OrderStatusEvent } from '../../../core/journal/events';
-import { isTerminalStatus } from '../../../core/journal/events';
+import type { OpenOrderEvent, OrderStatusEvent } from '../../../core/broker/events';
+import { isTerminalStatus } from '../../../core/broker/events';
 import { BrokerError, CannotCancelError, ours, RequestTimeoutError } from './errors';
 import type { TimerHandle, Timers } from './timers';
 import type { OrderNotice, PlaceOrderRequest, PlacedOrder, TrackedOrder, WhatIfResult } from './types';

@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrokerTuning, ContractFailure, type ConnectionStatus, type ProfileId } from '../../../core/contract';
-import type { HandlerMap } from '../../transport/dispatch';
+import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
-import { writeFileAtomic } from '../settings/settings-store';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import type { SettingsStore } from '../settings/settings-store';
 import { BrokerError } from './errors';
 import { IbBroker, type IbBrokerOptions } from './ib-broker';

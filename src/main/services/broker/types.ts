@@ -2,7 +2,7 @@
 //
 // Everything about TWS — ids, pacing, lines, reconnects, error codes — stays behind this interface. Order,
 // execution, commission, position, account-value and P&L events use the journal's broker-event shapes
-// (src/core/journal/events.ts) exactly, so the journal ingests them without translation.
+// (src/core/broker/events.ts) exactly, so the journal ingests them without translation.
 import type { ConnectionStatus, ProfileId } from '../../../core/contract';
 import type {
   AccountValueEvent,
@@ -13,7 +13,7 @@ import type {
   OrderStatusEvent,
   PnlEvent,
   PositionEvent,
-} from '../../../core/journal/events';
+} from '../../../core/broker/events';
 import type { Result } from '../../../core/result';
 import type { NetPrice, TickTable } from '../../../core/spreads';
 import type { BrokerError } from './errors';

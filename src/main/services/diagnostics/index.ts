@@ -1,6 +1,6 @@
 // The diagnostics service: one snapshot of what the broker connection is doing, for the panel and for Prometheus.
 import { ContractFailure, type DiagnosticsSnapshot, type PrometheusState } from '../../../core/contract';
-import type { HandlerMap } from '../../transport/dispatch';
+import type { HandlerMap } from '../../../core/contract';
 import type { BrokerService } from '../broker/service';
 import type { Logger } from '../logging';
 import { renderPrometheus, startMetricsServer, type MetricsServer } from './prometheus';

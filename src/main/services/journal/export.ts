@@ -1,8 +1,7 @@
 // Journal exports: trades and executions as CSV (written atomically) and an online SQLite backup.
 import type Database from 'better-sqlite3';
 import DatabaseCtor from 'better-sqlite3';
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { type CsvColumn, type TradeRecord, WEEKDAYS, microsToDecimalString as dec, toCsv } from '../../../core/journal';
 import type { ExecutionExportRow } from './reads';
 
@@ -64,31 +63,6 @@ export const EXECUTION_COLUMNS: readonly CsvColumn<ExecutionExportRow>[] = [
   { header: 'role', value: (r) => r.role },
   { header: 'leg', value: (r) => r.leg },
 ];
-
-/** Writes a file so that a crash leaves either the old file or the complete new one. */
-export function writeFileAtomic(path: string, text: string): number {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    const bytes = Buffer.from(text, 'utf8');
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  try {
-    const dirFd = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Directory fsync is not possible on every platform (Windows); the rename is still atomic.
-  }
-  return statSync(path).size;
-}
 
 export function tradesCsv(trades: readonly TradeRecord[]): string {
   return toCsv(trades, TRADE_COLUMNS);

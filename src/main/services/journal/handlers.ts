@@ -7,7 +7,7 @@ import {
   type JournalTradeFilter,
 } from '../../../core/contract';
 import { type Aggregate, type TradeRecord, computeAnalytics, downsampleCurve, fromMicros } from '../../../core/journal';
-import type { HandlerMap } from '../../transport/dispatch';
+import type { HandlerMap } from '../../../core/contract';
 import type { JournalError, Result } from './errors';
 import type { Journal } from './journal';
 import type { JournalService } from './service';

@@ -3,24 +3,8 @@
 // Callers wrap calls in a transaction (Journal does: one per event, or one per batch). The event
 // log's unique key makes a repeated message a no-op before anything else is touched.
 import type Database from 'better-sqlite3';
-import {
-  type BrokerEvent,
-  type CommissionReportEvent,
-  type ExecutionEvent,
-  type OpenOrderEvent,
-  type OrderErrorEvent,
-  type OrderFillState,
-  type OrderStatusEvent,
-  brokerEventKey,
-  executionRecordOf,
-  mergeOpenOrderStatus,
-  mergeOrderStatus,
-  normaliseMultiplier,
-  normaliseRight,
-  statusUpdateOf,
-  toMicros,
-  toMicrosOrNull,
-} from '../../../core/journal';
+import { type OrderFillState, executionRecordOf, mergeOpenOrderStatus, mergeOrderStatus, statusUpdateOf, toMicros, toMicrosOrNull } from '../../../core/journal';
+import { type BrokerEvent, type CommissionReportEvent, type ExecutionEvent, type OpenOrderEvent, type OrderErrorEvent, type OrderStatusEvent, brokerEventKey, normaliseMultiplier, normaliseRight } from '../../../core/broker';
 import { nyDate, parseTwsTime } from '../../../core/market';
 
 export type EventSource = 'live' | 'reconcile';

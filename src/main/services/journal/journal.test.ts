@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OrderStatusEvent } from '../../../core/journal';
+import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OrderStatusEvent } from '../../../core/broker';
 import { parseCsv } from '../../../core/journal';
 import { worldIntent } from '../../../core/journal/synthetic';
 import { type Journal, openJournal, openMemoryJournal } from './index';

@@ -6,25 +6,11 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import {
-  type Analytics,
-  type BrokerEvent,
-  type BrokerView,
-  type JournalView,
-  type ReconReport,
-  type TicketIntent,
-  type TradeFilter,
-  type TradeRecord,
-  TicketIntent as TicketIntentSchema,
-  computeAnalytics,
-  filterTrades,
-  orderKey,
-  reconcile,
-  toMicros,
-  toMicrosOrNull,
-} from '../../../core/journal';
+import { type Analytics, type BrokerView, type JournalView, type ReconReport, type TicketIntent, type TradeFilter, type TradeRecord, TicketIntent as TicketIntentSchema, computeAnalytics, filterTrades, reconcile, toMicros, toMicrosOrNull } from '../../../core/journal';
+import { type BrokerEvent, orderKey } from '../../../core/broker';
 import { type JournalError, type Result, fail, ioFailure, ok } from './errors';
-import { type BackupInfo, backupTo, executionsCsv, tradesCsv, writeFileAtomic } from './export';
+import { writeFileAtomic } from '../../fs/atomic-write';
+import { type BackupInfo, backupTo, executionsCsv, tradesCsv } from './export';
 import { type EventSource, type IngestOutcome, Ingestor } from './ingest';
 import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './reads';
 
@@ -446,10 +432,10 @@ export class Journal {
     try {
       if (kind === 'trades') {
         const trades = this.trades();
-        return ok({ path, rows: trades.length, bytes: writeFileAtomic(path, tradesCsv(trades)) });
+        return ok({ path, rows: trades.length, bytes: writeFileAtomic(path, tradesCsv(trades), { mode: 0o666 }) });
       }
       const rows = loadExecutionsForExport(this.db);
-      return ok({ path, rows: rows.length, bytes: writeFileAtomic(path, executionsCsv(rows)) });
+      return ok({ path, rows: rows.length, bytes: writeFileAtomic(path, executionsCsv(rows), { mode: 0o666 }) });
     } catch (e) {
       return ioFailure(`Could not export ${kind} to ${path}`, e);
     }

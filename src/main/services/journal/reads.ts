@@ -11,7 +11,8 @@ import type {
   TradeRecord,
 } from '../../../core/journal';
 import type { SpreadKind } from '../../../core/contract';
-import { buildTrades, parseExecId } from '../../../core/journal';
+import { buildTrades } from '../../../core/journal';
+import { parseExecId } from '../../../core/broker';
 import type { OrderRow } from './ingest';
 
 const TERMINAL_SQL = "('Filled', 'Cancelled', 'ApiCancelled', 'Inactive')";

@@ -1,16 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type BrokerEvent,
-  type JournalView,
-  applyEvent,
-  applyRepairs,
-  applySubmission,
-  emptyModel,
-  isTerminalStatus,
-  reconcile,
-  viewFromModel,
-} from '../../../core/journal';
+import { type JournalView, applyEvent, applyRepairs, applySubmission, emptyModel, reconcile, viewFromModel } from '../../../core/journal';
+import { type BrokerEvent, isTerminalStatus } from '../../../core/broker';
 import { type OrderSpec, buildWorld, interleave } from '../../../core/journal/synthetic';
 import { openMemoryJournal } from './index';
 

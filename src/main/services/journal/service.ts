@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalStatus } from '../../../core/contract';
-import type { BrokerEvent, BrokerView } from '../../../core/journal';
+import type { BrokerView } from '../../../core/journal';
+import type { BrokerEvent } from '../../../core/broker';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
 import { type JournalError, type Result, fail, ok } from './errors';

@@ -31,7 +31,7 @@ import {
   type ExpirySlice,
   type PlanExpiryInput,
 } from '../../../core/scanner';
-import type { HandlerMap } from '../../transport/dispatch';
+import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
 import type { SettingsStore } from '../settings/settings-store';

@@ -1,8 +1,9 @@
 // The settings store: a JSON file in the data directory, validated on load, written atomically.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { ZodError } from 'zod';
 import { ContractFailure, Settings, defaultSettings, mergeSettings, type SettingsPatch } from '../../../core/contract';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import type { Logger } from '../logging';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -12,19 +13,6 @@ export interface SettingsStore {
   update(patch: SettingsPatch): Settings;
   /** A message for the user when the file on disk was unreadable at start-up, else null. */
   readonly loadWarning: string | null;
-}
-
-/** Writes `data` to `path` via a temp file + fsync + rename so a crash never leaves a half-written file. */
-export function writeFileAtomic(path: string, data: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  const fd = openSync(tmp, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 export function createSettingsStore(dataDir: string, log: Logger, onChange: (s: Settings) => void): SettingsStore {

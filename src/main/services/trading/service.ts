@@ -1,6 +1,6 @@
 // The trading gate at start-up and after every reconnect: start a journal session, reconcile, then allow trading.
 import type { ConnectionStatus, TradingStatus } from '../../../core/contract';
-import type { HandlerMap } from '../../transport/dispatch';
+import type { HandlerMap } from '../../../core/contract';
 import { decideTradingState, type TradingFacts } from '../../../core/risk';
 import type { EventBus } from '../events';
 import type { JournalService } from '../journal/service';

@@ -1,4 +1,4 @@
-// The broker events the journal consumes: what the @stoqey/ib adapter emits for orders, fills, positions and P&L.
+// Broker events: what the @stoqey/ib adapter emits for orders, fills, positions and P&L; the journal consumes them.
 //
 // Field names follow TWS / @stoqey/ib (orderStatus, openOrder, execDetails, commissionReport,
 // position, updateAccountValue/accountSummary, pnl) so the adapter maps them one to one. Each event

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type BrokerEvent, brokerEventKey, normaliseMultiplier, normaliseRight, orderKey, parseBrokerEvent, parseExecId } from './events';
-import { type OrderFillState, mergeOpenOrderStatus, mergeOrderStatus } from './orderState';
+import { type OrderFillState, mergeOpenOrderStatus, mergeOrderStatus } from '../journal/orderState';
 
 const status = (s: string, filled: number): OrderFillState => ({ status: s, filledU: filled, remainingU: null, avgFillU: null });
 
