@@ -2,7 +2,9 @@
 import { EventEmitter } from 'node:events';
 import { EventName, IBApi } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
-import { guardDecoder, IbBroker, inDailyRestartWindow, accountModeOf } from './ib-broker';
+import { IbBroker } from './ib-broker';
+import { guardDecoder } from './inbound';
+import { accountModeOf, inDailyRestartWindow } from './link';
 import { memoryOrderIdStore } from './order-ids';
 import { localTarget, tempDir } from './testing';
 import type { BrokerNotice, Quote } from './types';
