@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ScanFilters, ScanRequest, ScanResults, ScanScoring } from '../../src/core/contract/scanner';
 import { ScanEngine, syntheticChain } from '../../src/core/scanner';
-import { localTarget, newBroker } from '../../src/main/services/broker/testing';
+import { localTarget, newBroker } from '../support/broker';
 import type { BrokerNotice } from '../../src/main/services/broker/types';
 import { silentLogger } from '../../src/main/services/logging';
 import { createScannerService } from '../../src/main/services/scanner/service';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerEvent, PnlEvent } from '../../src/core/broker/events';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { localTarget, newBroker, waitFor } from '../../src/main/services/broker/testing';
+import { localTarget, newBroker, waitFor } from '../support/broker';
 import type { PnlSingle, QualifiedContract } from '../../src/main/services/broker/types';
 
 const CLIENT = 95;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/options/rng';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { connectOnClock, deliveredTo, driveClock, localTarget, newBroker, runOnClock } from '../../src/main/services/broker/testing';
+import { connectOnClock, deliveredTo, driveClock, localTarget, newBroker, runOnClock } from '../support/broker';
 import { ManualTimers } from '../../src/main/services/broker/timers';
 import type { QualifiedContract, QuoteSubscription } from '../../src/main/services/broker/types';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import { ClientIdInUseError, LinkLostError } from '../../src/main/services/broker/errors';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { localTarget, newBroker, waitFor } from '../../src/main/services/broker/testing';
+import { localTarget, newBroker, waitFor } from '../support/broker';
 import type { BrokerNotice, PlaceOrderRequest, QuoteSubscription } from '../../src/main/services/broker/types';
 
 const order: PlaceOrderRequest = { ticketId: 'T-link', action: 'BUY', quantity: 1, orderType: 'LMT', contract: { kind: 'single', conId: 1, symbol: 'SPY' }, limitPrice: 1, minTick: 0.01 };

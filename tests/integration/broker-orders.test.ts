@@ -6,7 +6,7 @@ import { credit, toMicros } from '../../src/core/spreads';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper';
 import { OrderRejectedError } from '../../src/main/services/broker/errors';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { localTarget, newBroker, tempDir, waitFor } from '../../src/main/services/broker/testing';
+import { localTarget, newBroker, tempDir, waitFor } from '../support/broker';
 import type { PlaceOrderRequest, QualifiedContract, Quote } from '../../src/main/services/broker/types';
 
 const CLIENT = 81;

@@ -85,7 +85,7 @@ describe('broker service in the app (Local paper profile)', () => {
 describe('reference data against the paper exchange', () => {
   it('qualify returns an empty list for an unknown contract (200), and an index where a stock does not exist', async () => {
     const { startPaperExchange } = await import('../../src/main/paper');
-    const { newBroker, localTarget } = await import('../../src/main/services/broker/testing');
+    const { newBroker, localTarget } = await import('../support/broker');
     const ex = await startPaperExchange({ seed: 2 });
     const b = newBroker();
     try {

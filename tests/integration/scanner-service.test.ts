@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanProgress, ScanRequest, ScanResults } from '../../src/core/contract';
 import { violations } from '../../src/core/scanner';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
-import { localTarget, newBroker, waitFor } from '../../src/main/services/broker/testing';
+import { localTarget, newBroker, waitFor } from '../support/broker';
 import { createScannerService, type ScannerService } from '../../src/main/services/scanner/service';
 import { startPaperWorker, type PaperWorker } from '../../src/main/services/scanner/testing';
 

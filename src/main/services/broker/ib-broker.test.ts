@@ -6,7 +6,7 @@ import { IbBroker } from './ib-broker';
 import { guardDecoder } from './inbound';
 import { accountModeOf, inDailyRestartWindow } from './link';
 import { memoryOrderIdStore } from './order-ids';
-import { localTarget, tempDir } from './testing';
+import { localTarget, tempDir } from '../../../../tests/support/broker';
 import type { BrokerNotice, Quote } from './types';
 
 type Call = [string, ...unknown[]];

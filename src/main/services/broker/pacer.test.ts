@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Pacer, PacerDropped, type PacerPriority } from './pacer';
-import { maxInWindow } from './testing';
+import { maxInWindow } from '../../../../tests/support/broker';
 import { ManualTimers } from './timers';
 
 function drive(timers: ManualTimers, pacer: Pacer, untilMs: number, stepMs = 1): void {

@@ -6,8 +6,7 @@
 // line budget in a small JSON file next to the settings.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrokerTuning, ContractFailure, type ConnectionStatus, type ProfileId } from '../../../core/contract';
-import type { HandlerMap } from '../../../core/contract';
+import { BrokerTuning, ContractFailure, type ConnectionStatus, type HandlerMap, type ProfileId } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
 import { writeFileAtomic } from '../../fs/atomic-write';
@@ -141,22 +140,40 @@ export function createBrokerService(deps: BrokerServiceDeps): BrokerService {
     return { profile: profile.id, host: profile.host, port: profile.port, clientId: profile.clientId, live: profile.live, simulated: false };
   }
 
+  // Connects run one at a time: choosing a target starts or stops the paper exchange, so a second connect
+  // waits for the first to settle; a disconnect cancels the connects queued before it (`epoch`).
+  let connectQueue: Promise<unknown> = Promise.resolve();
+  let epoch = 0;
+
+  async function connectNow(profileId: ProfileId | undefined, queuedAt: number): Promise<ConnectionStatus> {
+    const id = profileId ?? settings.get().activeProfile;
+    const cancelled = () => new ContractFailure('UNAVAILABLE', `The connection to "${id}" was cancelled: you disconnected before it was made.`);
+    if (closed) throw new ContractFailure('UNAVAILABLE', 'SpreadDesk is shutting down.');
+    if (queuedAt !== epoch) throw cancelled();
+    const target = await targetFor(id);
+    if (queuedAt !== epoch) throw cancelled();
+    everConnected = true;
+    try {
+      await broker.connect(target);
+    } catch (e) {
+      if (e instanceof BrokerError) throw new ContractFailure('BROKER', e.userMessage, { code: e.code, kind: e.kind, status: broker.status() });
+      throw e;
+    }
+    return status();
+  }
+
   return {
     broker,
     status,
-    async connect(profileId) {
-      if (closed) throw new ContractFailure('UNAVAILABLE', 'SpreadDesk is shutting down.');
-      const target = await targetFor(profileId ?? settings.get().activeProfile);
-      everConnected = true;
-      try {
-        await broker.connect(target);
-      } catch (e) {
-        if (e instanceof BrokerError) throw new ContractFailure('BROKER', e.userMessage, { code: e.code, kind: e.kind, status: broker.status() });
-        throw e;
-      }
-      return status();
+    connect(profileId) {
+      if (closed) return Promise.reject(new ContractFailure('UNAVAILABLE', 'SpreadDesk is shutting down.'));
+      const queuedAt = epoch;
+      const run = connectQueue.then(() => connectNow(profileId, queuedAt));
+      connectQueue = run.catch(() => undefined);
+      return run;
     },
     async disconnect() {
+      epoch++;
       await broker.disconnect();
       return status();
     },
@@ -169,6 +186,7 @@ export function createBrokerService(deps: BrokerServiceDeps): BrokerService {
     tuning: () => tuning,
     paper: () => paper,
     profileChanged() {
+      epoch++;
       void broker.disconnect().then(() => {
         everConnected = false;
         publish();

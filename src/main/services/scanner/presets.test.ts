@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanPreset } from '../../../core/contract';
 import { silentLogger } from '../logging';
 import { createSettingsStore } from '../settings/settings-store';
-import { newBroker } from '../broker/testing';
+import { newBroker } from '../../../../tests/support/broker';
 import { createScannerService } from './service';
 
 const preset = (name: string, symbols = ['SPY']): ScanPreset => ({

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
-import { dbWithMigrations, isStrict, tableNames } from './testing';
+import { dbWithMigrations, isStrict, tableNames } from '../../../../../tests/support/journal-migrations';
 
 let db: Database.Database;
 afterEach(() => db?.close());

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './index';
 import { applyMigrations } from '../migrate';
-import { dbWithMigrations, isStrict, tableNames } from './testing';
+import { dbWithMigrations, isStrict, tableNames } from '../../../../../tests/support/journal-migrations';
 
 let db: Database.Database;
 afterEach(() => db?.close());

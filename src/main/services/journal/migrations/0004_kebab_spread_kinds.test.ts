@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './index';
 import { applyMigrations, readApplied } from '../migrate';
-import { dbWithMigrations, isStrict } from './testing';
+import { dbWithMigrations, isStrict } from '../../../../../tests/support/journal-migrations';
 
 let db: Database.Database;
 afterEach(() => db?.close());

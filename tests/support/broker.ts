@@ -6,10 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { PaperExchangeHandle } from '../../paper';
-import { IbBroker, type IbBrokerOptions } from './ib-broker';
-import type { ManualTimers, Timers } from './timers';
-import type { ConnectTarget } from './types';
+import type { PaperExchangeHandle } from '../../src/main/paper';
+import { IbBroker, type IbBrokerOptions } from '../../src/main/services/broker/ib-broker';
+import type { ManualTimers, Timers } from '../../src/main/services/broker/timers';
+import type { ConnectTarget } from '../../src/main/services/broker/types';
 
 /** Wall-clock epoch ms with sub-millisecond resolution, comparable across processes. */
 export function wallNow(): number {

@@ -1,7 +1,7 @@
 // Test helper for migration tests: a fresh in-memory database with the first n migrations applied.
 import Database from 'better-sqlite3';
-import { applyMigrations } from '../migrate';
-import { MIGRATIONS } from './index';
+import { applyMigrations } from '../../src/main/services/journal/migrate';
+import { MIGRATIONS } from '../../src/main/services/journal/migrations';
 
 export function dbWithMigrations(count: number): Database.Database {
   const db = new Database(':memory:');
