@@ -3,7 +3,7 @@
 // owns it; a message that cannot be read is counted and skipped, never thrown out of the socket handler.
 import { EventName, type IBApi } from '@stoqey/ib';
 import type { Account } from './account';
-import { fromBrokerCode, specFor } from './errors';
+import { type BrokerError, ConnectFailedError, fromBrokerCode, specFor } from './errors';
 import type { Link } from './link';
 import * as map from './mapping';
 import type { MarketData } from './market-data';
@@ -40,13 +40,61 @@ export function guardDecoder(ib: IBApi, onError: (e: unknown) => void): void {
   };
 }
 
+/** A TWS code not tied to any request (id −1): connection-level codes drive the session. */
+function onConnectionCode(session: Session, link: Link, code: number, message: string, err: BrokerError): void {
+  const now = session.timers.now();
+  switch (code) {
+    case 1100:
+    case 2110:
+      session.linkLost = true;
+      session.recordError(err);
+      session.statusMessage = err.userMessage;
+      session.notice({ level: 'warn', code, message: err.userMessage, at: now });
+      session.emitStatus();
+      return;
+    case 1101:
+      session.linkLost = false;
+      session.statusMessage = err.userMessage;
+      session.dataLost();
+      session.notice({ level: 'info', code, message: err.userMessage, at: now });
+      session.emitStatus();
+      return;
+    case 1102:
+      session.linkLost = false;
+      session.statusMessage = err.userMessage;
+      session.notice({ level: 'info', code, message: err.userMessage, at: now });
+      session.emitStatus();
+      return;
+    case 326:
+      link.clientIdInUse = true;
+      link.lastError = err;
+      session.recordError(err);
+      session.notice({ level: 'error', code, message: err.userMessage, at: now });
+      return;
+    case 502:
+      link.lastError = new ConnectFailedError('connect-failed', { code: 502, brokerMessage: message });
+      if (!link.ready) session.attemptFailed(link, link.lastError);
+      return;
+    case 501:
+    case 504:
+      // @stoqey's own "already connected" / "cannot send while disconnected": the state machine already knows.
+      return;
+    default: {
+      const spec = specFor(code);
+      if (spec.severity === 'error') session.recordError(err);
+      session.notice({ level: spec.severity === 'warning' ? 'warn' : spec.severity, code, message: err.userMessage, at: now });
+      return;
+    }
+  }
+}
+
 /** Every TWS error/info code: connection-level codes drive the session; id-bound ones fail their line, request or order. */
 export function onBrokerCode({ session, market, account, gateway }: InboundParts, link: Link, rawCode: unknown, rawMessage: unknown, id: number, advanced?: unknown): void {
   const code = typeof rawCode === 'number' && Number.isFinite(rawCode) ? rawCode : 0;
   const message = typeof rawMessage === 'string' ? rawMessage : '';
   session.errorsByCode.set(code, (session.errorsByCode.get(code) ?? 0) + 1);
   const err = fromBrokerCode(code, message, id >= 0 ? id : null);
-  if (id < 0) return session.onConnectionCode(link, code, message, err);
+  if (id < 0) return onConnectionCode(session, link, code, message, err);
   if (market.lines.ownerOf(id)) return market.onLineError(id, code, err, isNonFatal(code));
   if (session.registry.has(id)) {
     if (!isNonFatal(code)) session.registry.fail(id, err);

@@ -1,4 +1,6 @@
 // The market-data line manager: owns the line budget, shares streaming quotes by reference count, rotates snapshots.
+// Length (~600 lines): the budget, leases, snapshot rotation and reconnect restore share one count of held lines;
+// splitting them would spread that invariant over files.
 //
 // IBKR counts every concurrent market-data request against a line budget (100 by default, shared with the
 // trader's own TWS windows); one request over it is refused with error 101 and quotes silently stop for

@@ -6,15 +6,15 @@
 // call for another target waits until the attempt in flight has settled (so the target never changes under a
 // live socket), and a disconnect cancels both the attempt and every connect queued before it. The facades
 // (market data, account, orders, reference data) hook into the lifecycle instead of the session knowing them.
+// Length (~420 lines): the lifecycle is one state machine (attempt → ready → lost → reconnect → drop); its
+// transitions read best side by side, so they are not split further.
 import { IBApi } from '@stoqey/ib';
 import { join } from 'node:path';
 import type { ConnectionStatus } from '../../../core/contract';
 import { type Result, failed, ok } from '../../../core/result';
-import type { BrokerEvent } from '../../../core/broker/events';
-import type { Logger } from '../logging';
 import { Backoff } from './backoff';
 import { ConnectionMachine } from './connection-state';
-import { BrokerError, ConnectFailedError, ClientIdInUseError, fromBrokerCode, ours, specFor } from './errors';
+import { BrokerError, ConnectFailedError, ClientIdInUseError, fromBrokerCode, ours } from './errors';
 import { RateMeter } from './metrics';
 import { fileOrderIdStore, ORDER_IDS_FILE } from './order-ids';
 import { type IbBrokerOptions, type Timeouts, timeoutsOf } from './options';
@@ -22,19 +22,18 @@ import { Pacer, type PacedJob, type PacerPriority } from './pacer';
 import { RequestRegistry } from './requests';
 import { realTimers, type TimerHandle, type Timers } from './timers';
 import { type Link, type SessionHooks, accountModeOf, inDailyRestartWindow } from './link';
-import type { BrokerNotice, ConnectTarget, HandshakeFacts, Unsubscribe } from './types';
-import { safe, safeJson, sameTarget, withTimeout } from './wire';
+import { Signals } from './signals';
+import type { ConnectTarget, HandshakeFacts } from './types';
+import { sameTarget, withTimeout } from './wire';
 
-export class Session {
+export class Session extends Signals {
   readonly timers: Timers;
-  readonly log: Logger | undefined;
   readonly opts: Timeouts;
   readonly machine: ConnectionMachine;
   readonly pacer: Pacer;
   readonly registry: RequestRegistry;
   readonly messagesIn: RateMeter;
   readonly messagesOut: RateMeter;
-  readonly counters = { connects: 0, reconnects: 0, decodeErrors: 0, probesSent: 0, probesFailed: 0, lastRttMs: null as number | null, replays: 0, corrections: 0 };
   readonly errorsByCode = new Map<number, number>();
   link: Link | null = null;
   target: ConnectTarget | null = null;
@@ -44,7 +43,6 @@ export class Session {
   facts: HandshakeFacts | null = null;
   nextRetryAt: number | null = null;
   lastMessageAt: number | null = null;
-  lastError: ConnectionStatus['lastError'] = null;
   lastDisconnectReason: string | null = null;
   statusMessage = 'Not connected.';
   expectedOutage = false;
@@ -56,18 +54,16 @@ export class Session {
   private connectQueue: Promise<unknown> = Promise.resolve();
   /** Bumped by disconnect/close: a connect queued before it must not run after it. */
   private epoch = 0;
-  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
-  private readonly noticeListeners = new Set<(n: BrokerNotice) => void>();
-  private readonly eventListeners = new Set<(e: BrokerEvent) => void>();
 
   constructor(
     private readonly options: IbBrokerOptions,
     private readonly hooks: SessionHooks,
     /** The public status (the IB facade adds lines and market-data type). */
-    private readonly describe: () => ConnectionStatus,
+    describe: () => ConnectionStatus,
   ) {
-    this.timers = options.timers ?? realTimers;
-    this.log = options.logger;
+    const timers = options.timers ?? realTimers;
+    super(timers, options.logger, describe);
+    this.timers = timers;
     this.opts = timeoutsOf(options);
     this.machine = new ConnectionMachine(() => this.timers.now());
     this.pacer = new Pacer({ timers: this.timers, ratePerSecond: options.pacerRate ?? 45, guardMs: options.pacerGuardMs });
@@ -76,46 +72,6 @@ export class Session {
     this.messagesIn = new RateMeter(this.timers, 10);
     this.messagesOut = new RateMeter(this.timers, 10);
     this.backoff = new Backoff(options.backoff);
-  }
-
-  // ——————————————————————————— listeners ———————————————————————————
-
-  onStatus(listener: (s: ConnectionStatus) => void): Unsubscribe {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-
-  onNotice(listener: (n: BrokerNotice) => void): Unsubscribe {
-    this.noticeListeners.add(listener);
-    return () => this.noticeListeners.delete(listener);
-  }
-
-  onEvent(listener: (e: BrokerEvent) => void): Unsubscribe {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  emitEvent(ev: BrokerEvent): void {
-    for (const l of this.eventListeners) safe(() => l(ev));
-  }
-
-  notice(n: BrokerNotice): void {
-    this.log?.[n.level === 'error' ? 'error' : n.level === 'warn' ? 'warn' : 'info']({ code: n.code, id: n.id }, n.message);
-    for (const l of this.noticeListeners) safe(() => l(n));
-  }
-
-  emitStatus(): void {
-    const s = this.describe();
-    for (const l of this.statusListeners) safe(() => l(s));
-  }
-
-  recordError(err: BrokerError): void {
-    this.lastError = { code: err.code, message: err.userMessage, at: this.timers.now() };
-  }
-
-  onDecodeError(what: string, detail: unknown): void {
-    this.counters.decodeErrors++;
-    this.log?.warn({ what, detail: detail instanceof Error ? detail.message : safeJson(detail) }, 'skipped an unreadable broker message');
   }
 
   private transition(to: ConnectionStatus['state'], message: string): void {
@@ -335,7 +291,7 @@ export class Session {
     settle?.resolve(facts);
   }
 
-  private attemptFailed(link: Link, error: BrokerError): void {
+  attemptFailed(link: Link, error: BrokerError): void {
     if (this.link !== link || link.ended) return;
     if (link.ready) {
       this.connectionLost(link, error.userMessage);
@@ -456,51 +412,8 @@ export class Session {
     link.probeTimer = this.timers.setTimeout(tick, check);
   }
 
-  /** A TWS code not tied to any request (id −1): connection-level codes drive the state. */
-  onConnectionCode(link: Link, code: number, message: string, err: BrokerError): void {
-    const now = this.timers.now();
-    switch (code) {
-      case 1100:
-      case 2110:
-        this.linkLost = true;
-        this.recordError(err);
-        this.statusMessage = err.userMessage;
-        this.notice({ level: 'warn', code, message: err.userMessage, at: now });
-        this.emitStatus();
-        return;
-      case 1101:
-        this.linkLost = false;
-        this.statusMessage = err.userMessage;
-        this.hooks.dataLost();
-        this.notice({ level: 'info', code, message: err.userMessage, at: now });
-        this.emitStatus();
-        return;
-      case 1102:
-        this.linkLost = false;
-        this.statusMessage = err.userMessage;
-        this.notice({ level: 'info', code, message: err.userMessage, at: now });
-        this.emitStatus();
-        return;
-      case 326:
-        link.clientIdInUse = true;
-        link.lastError = err;
-        this.recordError(err);
-        this.notice({ level: 'error', code, message: err.userMessage, at: now });
-        return;
-      case 502:
-        link.lastError = new ConnectFailedError('connect-failed', { code: 502, brokerMessage: message });
-        if (!link.ready) this.attemptFailed(link, link.lastError);
-        return;
-      case 501:
-      case 504:
-        // @stoqey's own "already connected" / "cannot send while disconnected": the state machine already knows.
-        return;
-      default: {
-        const spec = specFor(code);
-        if (spec.severity === 'error') this.recordError(err);
-        this.notice({ level: spec.severity === 'warning' ? 'warn' : spec.severity, code, message: err.userMessage, at: now });
-        return;
-      }
-    }
+  /** TWS's link to IBKR is back but data was lost (1101): the facades subscribe again. */
+  dataLost(): void {
+    this.hooks.dataLost();
   }
 }

@@ -1,4 +1,5 @@
 // The Broker interface: the typed surface the scanner, execution, portfolio and journal services use. Keep it stable.
+// Length (~450 lines): declarations only — the one place other services read the broker's types from.
 //
 // Everything about TWS — ids, pacing, lines, reconnects, error codes — stays behind this interface. Order,
 // execution, commission, position, account-value and P&L events use the journal's broker-event shapes
