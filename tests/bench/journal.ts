@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeAnalytics } from '../../src/core/journal';
 import { type BrokerEvent } from '../../src/core/broker';
-import { syntheticTrades, worldIntent } from '../../src/core/journal/synthetic';
+import { syntheticTrades, worldIntent } from '../support/journal-synthetic';
 import { type Journal, openJournal } from '../../src/main/services/journal';
 
 function option(argv: string[], name: string, fallback: number): number {

@@ -2,7 +2,7 @@
 import { EventName, SecType } from '@stoqey/ib';
 import { connect, type Socket } from 'node:net';
 import { startPaperExchange } from '../../src/main/paper/index';
-import { connectClient, waitFor } from '../../src/main/paper/testkit';
+import { connectClient, waitFor } from '../support/paper';
 import { encodeFrame, splitFields } from '../../src/main/paper/wire/framing';
 
 const TICK_IDS = new Set(['1', '2', '21', '45', '46']);

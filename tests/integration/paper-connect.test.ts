@@ -3,7 +3,7 @@ import { EventName } from '@stoqey/ib';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { connectClient, sleep, type TestClient, waitFor } from '../../src/main/paper/testkit';
+import { connectClient, sleep, type TestClient, waitFor } from '../support/paper';
 import { encodeFrame, splitFields } from '../../src/main/paper/wire/framing';
 
 let ex: PaperExchangeHandle;

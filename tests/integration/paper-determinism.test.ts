@@ -3,7 +3,7 @@ import { SecType } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/sim/clock';
 import { startPaperExchange } from '../../src/main/paper/index';
-import { connectClient, sleep } from '../../src/main/paper/testkit';
+import { connectClient, sleep } from '../support/paper';
 
 async function run(seed: number): Promise<string[]> {
   const wall = new ManualClock(Date.parse('2026-03-10T15:00:00Z'));

@@ -3,7 +3,7 @@ import { EventName, SecType } from '@stoqey/ib';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { collect, connectClient, sleep, waitFor } from '../../src/main/paper/testkit';
+import { collect, connectClient, sleep, waitFor } from '../support/paper';
 
 let ex: PaperExchangeHandle;
 

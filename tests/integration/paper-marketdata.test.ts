@@ -2,7 +2,7 @@
 import { EventName, SecType, type Contract, type ContractDetails } from '@stoqey/ib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { collect, connectClient, decodeErrors, sleep, type TestClient, waitFor } from '../../src/main/paper/testkit';
+import { collect, connectClient, decodeErrors, sleep, type TestClient, waitFor } from '../support/paper';
 
 let ex: PaperExchangeHandle;
 let c: TestClient;

@@ -3,7 +3,7 @@ import { EventName } from '@stoqey/ib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/sim/clock';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { connectClient, sleep, type TestClient, waitFor } from '../../src/main/paper/testkit';
+import { connectClient, sleep, type TestClient, waitFor } from '../support/paper';
 
 let ex: PaperExchangeHandle | null = null;
 let clients: TestClient[] = [];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collect, connectClient, sleep, type TestClient, waitFor } from '../../src/main/paper/testkit';
+import { collect, connectClient, sleep, type TestClient, waitFor } from '../support/paper';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'paper-restart-'));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/sim/clock';
 import type { OptionContract } from '../../src/core/sim/universe';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { collect, connectClient, decodeErrors, sleep, type TestClient, waitFor } from '../../src/main/paper/testkit';
+import { collect, connectClient, decodeErrors, sleep, type TestClient, waitFor } from '../support/paper';
 
 const wall = new ManualClock(Date.parse('2026-03-10T15:00:00Z')); // 11:00 ET, Tuesday
 let ex: PaperExchangeHandle;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeAnalytics, downsampleCurve, dteBucket, filterTrades } from './analytics';
-import { syntheticTrades } from './synthetic';
+import { syntheticTrades } from '../../../tests/support/journal-synthetic';
 import { type SpreadFillRow, type SpreadRow, type TradeRecord, buildTrade, comboCash } from './trades';
 
 const M = 1_000_000;

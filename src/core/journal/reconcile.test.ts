@@ -4,7 +4,7 @@ import type { BrokerEvent, ExecutionEvent } from '../broker/events';
 import { isTerminalStatus, orderKey } from '../broker/events';
 import { type JournalModel, applyEvent, applySubmission, emptyModel, findOrder, modelFromView, viewFromModel } from './model';
 import { applyRepairs, filledFromExecutions, reconcile } from './reconcile';
-import { type OrderSpec, type World, WORLD_ACCOUNT, buildWorld, interleave } from './synthetic';
+import { type OrderSpec, type World, WORLD_ACCOUNT, buildWorld, interleave } from '../../../tests/support/journal-synthetic';
 
 const orderSpec: fc.Arbitrary<OrderSpec> = fc.record({
   external: fc.boolean(),

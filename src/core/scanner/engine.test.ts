@@ -5,9 +5,9 @@ import type { ScanFilters, ScanScoring } from '../contract/scanner';
 import { violations } from './check';
 import { ScanEngine } from './engine';
 import { mergeTop } from './merge';
-import { referenceScan } from './reference';
+import { referenceScan } from '../../../tests/support/scanner-reference';
 import { syntheticChain } from './synthetic';
-import { ALL_KINDS, NOW, randomChain } from './testkit.test-support';
+import { ALL_KINDS, NOW, randomChain } from '../../../tests/support/scanner-chains';
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 /** A bound on a coarse grid half the time, so exact equalities with chain values (0.05-grid prices, strikes) occur. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanFilters, ScanScoring } from '../contract/scanner';
 import { ScanEngine } from './engine';
-import { OPEN, handChain, NOW, type LegSpec } from './testkit.test-support';
+import { OPEN, handChain, NOW, type LegSpec } from '../../../tests/support/scanner-chains';
 
 // Strikes 95/100/105, spot 100, 30 DTE. Calls and puts mirror each other around 100.
 const CALLS: LegSpec[] = [

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as enc from './encode';
 import { decodeRequest } from './decode';
-import { decodeWithStoqey, encodeWithStoqey } from './stoqey-harness';
+import { decodeWithStoqey, encodeWithStoqey } from '../../../../tests/support/stoqey-harness';
 import { emptyContract, type ContractDetailsOut, type WireContract, type WireOrder } from './types';
 
 const VERSIONS = [176, 178, 187, 193] as const;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventName, methods } from '../../../core/contract';
 import type { BrokerView } from '../../../core/journal';
 import type { BrokerEvent } from '../../../core/broker';
-import { buildWorld } from '../../../core/journal/synthetic';
+import { buildWorld } from '../../../../tests/support/journal-synthetic';
 import { createEventBus } from '../events';
 import { silentLogger } from '../logging';
 import { journalHandlers } from './handlers';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OrderStatusEvent } from '../../../core/broker';
 import { parseCsv } from '../../../core/journal';
-import { worldIntent } from '../../../core/journal/synthetic';
+import { worldIntent } from '../../../../tests/support/journal-synthetic';
 import { type Journal, openJournal, openMemoryJournal } from './index';
 
 const T0 = Date.UTC(2025, 2, 3, 15, 0, 0);

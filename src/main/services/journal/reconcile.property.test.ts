@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type JournalView, applyEvent, applyRepairs, applySubmission, emptyModel, reconcile, viewFromModel } from '../../../core/journal';
 import { type BrokerEvent, isTerminalStatus } from '../../../core/broker';
-import { type OrderSpec, buildWorld, interleave } from '../../../core/journal/synthetic';
+import { type OrderSpec, buildWorld, interleave } from '../../../../tests/support/journal-synthetic';
 import { openMemoryJournal } from './index';
 
 const orderSpec: fc.Arbitrary<OrderSpec> = fc.record({

@@ -1,7 +1,7 @@
 // Test support: small hand-made and random chains for the scanner's unit and property tests.
-import type { ScanFilters } from '../contract/scanner';
-import { createChain, type ChainSnapshot } from './chain';
-import { seededRandom } from '../options/rng';
+import type { ScanFilters } from '../../src/core/contract/scanner';
+import { createChain, type ChainSnapshot } from '../../src/core/scanner/chain';
+import { seededRandom } from '../../src/core/options/rng';
 
 export const NOW = Date.UTC(2025, 0, 6, 15, 0, 0);
 

@@ -1,12 +1,12 @@
 // The brute-force oracle: every pair of every expiry, every filter written out plainly, a full sort — slow and obvious.
 // Tests hold the engine's top-K to exactly this; nothing in the app ranks with it. Bounds get the same float slack
 // as the engine (filters.ts lowerBound/upperBound).
-import { SPREAD_KINDS, type ScanRow } from '../contract/scanner';
-import type { ChainSnapshot, ExpirySlice } from './chain';
-import { tieKey } from './fingerprint';
-import { KIND_SPECS, MIN_NET, buildRow, candidateMetrics, midOf, quoteValid, scoreOf } from './metrics';
-import type { ScanOptions } from './engine';
-import { lowerBound as lb, upperBound as ub } from './filters';
+import { SPREAD_KINDS, type ScanRow } from '../../src/core/contract/scanner';
+import type { ChainSnapshot, ExpirySlice } from '../../src/core/scanner/chain';
+import { tieKey } from '../../src/core/scanner/fingerprint';
+import { KIND_SPECS, MIN_NET, buildRow, candidateMetrics, midOf, quoteValid, scoreOf } from '../../src/core/scanner/metrics';
+import type { ScanOptions } from '../../src/core/scanner/engine';
+import { lowerBound as lb, upperBound as ub } from '../../src/core/scanner/filters';
 
 interface Found {
   score: number;

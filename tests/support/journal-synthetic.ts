@@ -3,14 +3,14 @@
 // A world is a handful of orders with their full broker event streams (statuses, leg and BAG
 // executions, corrections, commissions) plus the broker's view at the end: the truth that
 // reconciliation must reach from any interleaving and any crash point.
-import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OpenOrderEvent, OrderStatusEvent, PositionEvent } from '../broker/events';
-import type { TicketIntent } from './intent';
-import type { BrokerView } from './reconcile';
-import type { TradeRecord } from './trades';
-import type { SpreadKind } from '../contract/scanner';
-import { isCreditKind } from '../spreads/vertical';
-import { seededRandom } from '../options/rng';
-import { MICROS_PER_DOLLAR, toMicros } from './units';
+import type { BrokerEvent, CommissionReportEvent, ExecutionEvent, OpenOrderEvent, OrderStatusEvent, PositionEvent } from '../../src/core/broker/events';
+import type { TicketIntent } from '../../src/core/journal/intent';
+import type { BrokerView } from '../../src/core/journal/reconcile';
+import type { TradeRecord } from '../../src/core/journal/trades';
+import type { SpreadKind } from '../../src/core/contract/scanner';
+import { isCreditKind } from '../../src/core/spreads/vertical';
+import { seededRandom } from '../../src/core/options/rng';
+import { MICROS_PER_DOLLAR, toMicros } from '../../src/core/journal/units';
 
 export interface OrderSpec {
   /** Placed outside the app (TWS window, phone): no ticket, client 0, order id 0. */
