@@ -23,6 +23,14 @@ export interface OptionLeg {
   readonly conId?: number;
 }
 
+/** Short labels of the four verticals for grids and filters ("Bull put"). */
+export const SPREAD_KIND_LABELS: Readonly<Record<SpreadKind, string>> = {
+  'bull-put': 'Bull put',
+  'bear-call': 'Bear call',
+  'bull-call': 'Bull call',
+  'bear-put': 'Bear put',
+};
+
 /** Human names of the four verticals (the contract's SpreadKind), with whether they open for a debit or a credit. */
 export const SPREAD_KIND_NAMES: Readonly<Record<SpreadKind, string>> = {
   'bull-call': 'Bull call spread (debit)',

@@ -1,12 +1,8 @@
 // Scanner number formats: labelled credits/debits, money with separators, percents, greeks, ages, payoff curves.
 import type { ScanRow, SpreadKind } from '../../../core/contract';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
 
-export const KIND_LABEL: Record<SpreadKind, string> = {
-  'bull-put': 'Bull put',
-  'bear-call': 'Bear call',
-  'bull-call': 'Bull call',
-  'bear-put': 'Bear put',
-};
+export const KIND_LABEL: Readonly<Record<SpreadKind, string>> = SPREAD_KIND_LABELS;
 
 const MINUS = '\u2212';
 const money2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
