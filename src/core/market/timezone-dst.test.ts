@@ -4,14 +4,14 @@ import { daysToExpiry } from './expiry';
 import { fromNewYork, nyDate, nyOffsetMinutes, nyParts, parseTwsTime, toNewYork } from './timezone';
 
 const HOUR = 3_600_000;
-const nyOffsetMs = (t: number): number => nyOffsetMinutes(t) * 60_000;
+const offsetMs = (t: number): number => nyOffsetMinutes(t) * 60_000;
 
 describe('New York time', () => {
   it('switches to daylight time at 02:00 on the second Sunday of March and back on the first Sunday of November', () => {
-    expect(nyOffsetMs(Date.UTC(2025, 2, 9, 6, 59))).toBe(-5 * HOUR);
-    expect(nyOffsetMs(Date.UTC(2025, 2, 9, 7, 0))).toBe(-4 * HOUR);
-    expect(nyOffsetMs(Date.UTC(2025, 10, 2, 5, 59))).toBe(-4 * HOUR);
-    expect(nyOffsetMs(Date.UTC(2025, 10, 2, 6, 0))).toBe(-5 * HOUR);
+    expect(offsetMs(Date.UTC(2025, 2, 9, 6, 59))).toBe(-5 * HOUR);
+    expect(offsetMs(Date.UTC(2025, 2, 9, 7, 0))).toBe(-4 * HOUR);
+    expect(offsetMs(Date.UTC(2025, 10, 2, 5, 59))).toBe(-4 * HOUR);
+    expect(offsetMs(Date.UTC(2025, 10, 2, 6, 0))).toBe(-5 * HOUR);
   });
 
   it('agrees with Intl for every hour of two years', () => {
