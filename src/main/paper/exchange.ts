@@ -283,6 +283,18 @@ export class PaperExchange implements SessionHost {
       case 'reqAccountUpdates':
         this.account.reqAccountUpdates(session, req.subscribe, req.account);
         return;
+      case 'reqPositionsMulti':
+        this.account.reqPositionsMulti(session, req.reqId, req.account, req.modelCode);
+        return;
+      case 'cancelPositionsMulti':
+        this.account.cancelPositionsMulti(session, req.reqId);
+        return;
+      case 'reqAccountUpdatesMulti':
+        this.account.reqAccountUpdatesMulti(session, req.reqId, req.account, req.modelCode);
+        return;
+      case 'cancelAccountUpdatesMulti':
+        this.account.cancelAccountUpdatesMulti(session, req.reqId);
+        return;
       case 'reqPnL':
         this.account.reqPnL(session, req.reqId);
         return;

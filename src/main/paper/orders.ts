@@ -59,7 +59,7 @@ export class OrderEngine {
         this.cancelRequest(s, req.orderId);
         return true;
       case 'reqGlobalCancel':
-        for (const o of this.ledger.openOrders()) this.cancel(o, 'Order Canceled - reason:');
+        for (const o of this.ledger.openOrders()) this.cancel(o, 'Order Canceled - reason:', true, true);
         return true;
       case 'reqOpenOrders':
         for (const o of this.ledger.openOrders()) if (o.clientId === s.clientId) this.sendOrder(s, o);
@@ -276,7 +276,7 @@ export class OrderEngine {
     if ((o.orderType === 'LMT' || o.orderType === 'STP LMT') && o.lmtPrice === null) return r('Limit price is required');
     if ((o.orderType === 'STP' || o.orderType === 'STP LMT') && o.auxPrice === null) return r('Stop price is required');
     for (const p of [o.orderType === 'LMT' || o.orderType === 'STP LMT' ? o.lmtPrice : null, o.orderType.startsWith('STP') ? o.auxPrice : null]) {
-      if (p !== null && !this.tickRuleOk(inst, p)) return r('The price does not conform to the minimum price variation for this contract.');
+      if (p !== null && !this.tickRuleOk(inst, p)) return { code: 110, message: 'The price does not conform to the minimum price variation for this contract.' };
     }
     const singles = inst.kind === 'bag' ? inst.legs.map((l) => l.inst) : [inst];
     if (inst.kind === 'bag') {
@@ -417,12 +417,16 @@ export class OrderEngine {
       s.error(orderId, 10148, `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: ${o.status}.`);
       return;
     }
-    this.cancel(o, 'Order Canceled - reason:');
+    this.cancel(o, 'Order Canceled - reason:', true, true);
   }
 
-  /** Cancels an order (and its children): orderStatus Cancelled and error 202 to its client. */
-  private cancel(o: OrderRec, text: string, announce202 = true): void {
+  /**
+   * Cancels an order (and its children): orderStatus Cancelled and error 202 to its client. A cancel the client
+   * asked for first reports PendingCancel, as TWS does while the exchange confirms it.
+   */
+  private cancel(o: OrderRec, text: string, announce202 = true, requested = false): void {
     if (!OPEN_STATUSES.has(o.status)) return;
+    if (requested) for (const s of this.sessionsOf(o.clientId)) s.send(this.statusFields(s, o, 'PendingCancel'));
     this.setStatus(o, 'Cancelled', '');
     for (const s of this.sessionsOf(o.clientId)) {
       s.send(this.statusFields(s, o));
