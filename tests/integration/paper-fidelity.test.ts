@@ -103,4 +103,41 @@ describe('paper exchange fidelity', () => {
       d.close();
     }
   });
+
+  it('an ITM short put at expiry is assigned: the account shows the stock and the position stream reports it', async () => {
+    const w = new ManualClock(Date.parse('2026-03-20T19:50:00Z')); // 15:50 ET on the March monthly expiry
+    const e2 = await startPaperExchange({ port: 0, seed: 12, wallClock: w, manualPublish: true, fills: { partial: 'none' } });
+    const d = await connectClient(e2.port, 34);
+    try {
+      const t = e2.now();
+      const spy = e2.model.underlying('SPY');
+      if (!spy) throw new Error('SPY');
+      const s = e2.model.spot(spy, t);
+      const put = e2.model.findOptions({ symbol: 'SPY', expiry: '20260320', right: 'P' }, t).find((x) => x.strike >= s + 10);
+      if (!put) throw new Error('no ITM put');
+      const filled = waitFor(d.ib, EventName.orderStatus, (oid, st) => oid === d.nextValidId && st === 'Filled', 10_000);
+      d.ib.placeOrder(d.nextValidId, { conId: put.conId, exchange: 'SMART' }, { action: 'SELL' as never, orderType: 'MKT' as never, totalQuantity: 1, transmit: true });
+      await filled;
+      const positions = collect<[string, Contract, number, number]>(d.ib, EventName.position);
+      const end = waitFor(d.ib, EventName.positionEnd, () => true, 10_000);
+      d.ib.reqPositions();
+      await end;
+      w.advance(11 * 60_000); // past the 16:00 settlement instant
+      e2.publishNow();
+      expect(e2.model.settlementSpot(put)).toBeLessThan(put.strike);
+      const acct = e2.account();
+      expect(acct.positions.map((p) => [p.conId, p.qty])).toEqual([[spy.conId, 100]]);
+      // The subscribed position stream hears both changes: the put to 0, the stock to +100.
+      await sleep(50);
+      const seen = (conId: number): number | undefined => positions.filter((p) => p[1].conId === conId).at(-1)?.[2];
+      const rt = waitFor(d.ib, EventName.currentTime, () => true, 10_000);
+      d.ib.reqCurrentTime();
+      await rt;
+      expect(seen(put.conId)).toBe(0);
+      expect(seen(spy.conId)).toBe(100);
+    } finally {
+      d.close();
+      await e2.close();
+    }
+  });
 });
