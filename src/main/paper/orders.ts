@@ -11,7 +11,7 @@ import { isValidTick } from '../../core/sim/ticks';
 import { type Micros, toDollars, toMicros } from '../../core/spreads';
 import { type AccountStreams, valuation } from './account';
 import { conIdOf, type Instrument, resolveContract, type Single, wireContractOf } from './contracts';
-import type { PaperExchange } from './exchange';
+import type { MarketModel } from '../../core/sim/model';
 import { type ExecRec, type Ledger, OPEN_STATUSES, type OrderRec, type OrderStatus } from './ledger';
 import type { Session } from './session';
 import * as enc from './wire/encode';
@@ -30,12 +30,23 @@ const REJECT = 'Order rejected - reason:';
 
 type Reject = { code: number; message: string };
 
+/** What the order engine needs from the exchange that owns it (issue 18: a narrow seam, not the whole exchange). */
+export interface OrderEngineHost {
+  readonly model: MarketModel;
+  readonly accountId: string;
+  readonly seed: number;
+  simNow(): number;
+  /** Connected sessions (the engine picks each order's client's). */
+  sessionsList(): Session[];
+  log(line: string): void;
+}
+
 export class OrderEngine {
   private readonly insts = new Map<number, Instrument>();
   private rejectQueue: string[] = [];
 
   constructor(
-    private readonly ex: PaperExchange,
+    private readonly ex: OrderEngineHost,
     readonly ledger: Ledger,
     private readonly streams: AccountStreams,
     readonly opts: OrderEngineOptions,
