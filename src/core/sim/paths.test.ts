@@ -30,7 +30,7 @@ describe('price paths', () => {
     let quotes = 0;
     let warm = -1;
     let steps = 0;
-    for (let t = start; t <= end; t += 5 * 60_000) {
+    for (let t = start; t <= end; t += 30 * 60_000) {
       for (const c of subs) {
         model.optionQuote(c, t);
         if (t >= c.expiryInstant) model.settlementSpot(c);
@@ -42,8 +42,8 @@ describe('price paths', () => {
     const days = 5;
     // At most one build per underlying and day touched (the week, the prior day, the expiry days are in it).
     expect(builds()).toBeLessThanOrEqual(model.paths.size * (days + 1));
-    expect(steps).toBeGreaterThan(1000);
+    expect(steps).toBeGreaterThan(150);
     expect(quotes).toBe(steps * subs.length);
     expect(warm).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
