@@ -1,6 +1,10 @@
 // Benchmark of the paper exchange: sustained ticks/s to one client, and a full SPY chain's contract details.
 import { EventName, SecType } from '@stoqey/ib';
 import { connect, type Socket } from 'node:net';
+import { dayFromYmd, dayToYmd, etToUtc } from '../../src/core/sim/calendar';
+import { DEFAULT_SIM_CONFIG } from '../../src/core/sim/config';
+import { MarketModel } from '../../src/core/sim/model';
+import type { OptionContract } from '../../src/core/sim/universe';
 import { startPaperExchange } from '../../src/main/paper/index';
 import { connectClient, waitFor } from '../support/paper';
 import { encodeFrame, splitFields } from '../../src/main/paper/wire/framing';
@@ -124,4 +128,34 @@ export default async function run(argv: string[]): Promise<void> {
   console.log(`full SPY chain contract details via @stoqey/ib: ${count.toLocaleString('en-US')} contracts in ${Math.round(performance.now() - t)} ms (request to contractDetailsEnd)`);
   c2.close();
   await ex2.close();
+
+  // 3. A fast-forwarded week of quotes across expiries (the old 3-day path cache rebuilt paths here: issue 15 point 8).
+  const model = new MarketModel(DEFAULT_SIM_CONFIG, 42);
+  const start = etToUtc(dayFromYmd(2026, 3, 9), 9 * 60 + 30);
+  const end = etToUtc(dayFromYmd(2026, 3, 13), 16 * 60);
+  const subs: OptionContract[] = [];
+  for (const u of model.underlyings()) {
+    for (const info of model.classesOf(u.symbol)) {
+      const day = model.listingDay(start);
+      for (const e of model.expiries(info, day).slice(0, 5)) {
+        const spot = model.spot(u, start);
+        const strikes = model.strikes(info, e, day).filter((k) => Math.abs(k / spot - 1) < 0.03);
+        for (const k of strikes.slice(0, 4)) subs.push(...model.findOptions({ symbol: u.symbol, tradingClass: info.cfg.tradingClass, expiry: dayToYmd(e), strike: k }, start));
+      }
+    }
+  }
+  let quotes = 0;
+  const w0 = performance.now();
+  for (let tt = start; tt <= end; tt += 60_000) {
+    for (const c of subs) {
+      model.optionQuote(c, tt);
+      quotes++;
+    }
+  }
+  const wMs = performance.now() - w0;
+  const builds = [...model.paths.values()].reduce((a, p) => a + p.builds, 0);
+  console.log(
+    `fast-forwarded week (Mon open → Fri close, 1-minute steps, ${subs.length} options across 5 expiries per class): ${Math.round((quotes / wMs) * 1000).toLocaleString('en-US')} option quotes/s, ` +
+      `${builds} day paths built for ${model.paths.size} underlyings (≤ one per underlying and day means no rebuilds)`,
+  );
 }

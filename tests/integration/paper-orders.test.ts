@@ -63,7 +63,7 @@ describe('order lifecycles', () => {
     c.errors.length = 0;
   });
 
-  it('refuses duplicate or lower ids (103) and rejects bad orders with 201 and a reason', async () => {
+  it('refuses duplicate or lower ids (103), rejects bad orders with 201 and a reason, a bad price increment with 110', async () => {
     const call = opt('AAPL', '20260417', 'C', (l) => l[Math.floor(l.length / 2)]);
     // An id above the last one is accepted; an unused id below it is a duplicate (103); a used id is a modify.
     const skipped = nextId;
@@ -75,9 +75,11 @@ describe('order lifecycles', () => {
     await waitFor(c.ib, EventName.error, (_e, code, rid) => code === 103 && rid === skipped);
     c.ib.cancelOrder(high, {});
     await waitFor(c.ib, EventName.orderStatus, (oid, st) => oid === high && st === 'Cancelled');
-    const reject = async (order: Partial<Order>, contract: Contract, pattern: RegExp): Promise<void> => {
+    // TWS reports PendingCancel before Cancelled for a cancel the client asked for.
+    expect(statusOf(high).slice(-2)).toEqual(['PendingCancel', 'Cancelled']);
+    const reject = async (order: Partial<Order>, contract: Contract, pattern: RegExp, expectCode = 201): Promise<void> => {
       const id = nextId++;
-      const err = waitFor<[Error, number, number]>(c.ib, EventName.error, (_e, code, rid) => code === 201 && rid === id);
+      const err = waitFor<[Error, number, number]>(c.ib, EventName.error, (_e, code, rid) => code === expectCode && rid === id);
       const inactive = waitFor(c.ib, EventName.orderStatus, (oid, st) => oid === id && st === 'Inactive');
       c.ib.placeOrder(id, contract, { action: 'BUY' as never, orderType: 'LMT' as never, totalQuantity: 1, transmit: true, ...order } as Order);
       const [e] = await err;
@@ -86,7 +88,7 @@ describe('order lifecycles', () => {
     };
     const aapl = q(call);
     const offTick = aapl.ask >= 3 ? r2(aapl.ask + 0.02) : 2.999;
-    await reject({ lmtPrice: offTick }, con(call), /minimum price variation/);
+    await reject({ lmtPrice: offTick }, con(call), /minimum price variation/, 110);
     await reject({ lmtPrice: 1 }, { conId: 12345, exchange: 'SMART' }, /No security definition/);
     await reject({ orderType: 'TRAIL' as never, auxPrice: 1 }, con(call), /not supported/);
     await reject({ tif: 'IOC' as never, lmtPrice: 1 }, con(call), /Time in force IOC/);

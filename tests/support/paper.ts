@@ -88,3 +88,90 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export function decodeErrors(c: TestClient): ErrorRecord[] {
   return c.errors.filter((e) => /Underrun|unprocessed data|No parser implementation|Decoding error/i.test(e.message));
 }
+
+/**
+ * A bare TWS API client over a raw socket: each `send` is one write, at a moment the test controls (no client
+ * library pacing or batching in between), and every inbound frame is recorded. For pacing tests.
+ */
+export interface RawClient {
+  /** Inbound frames (fields), in order. */
+  frames: string[][];
+  /** Writes one message now. */
+  send(fields: (string | number)[]): void;
+  /** Writes several messages in one socket write. */
+  sendMany(messages: (string | number)[][]): void;
+  /** Resolves once `pred` holds over the frames (checked on every frame), or rejects after the timeout. */
+  until(pred: (frames: string[][]) => boolean, timeoutMs?: number): Promise<void>;
+  closed: boolean;
+  close(): void;
+}
+
+function frame(fields: (string | number)[]): Buffer {
+  const body = Buffer.from(fields.map((f) => `${f}\0`).join(''), 'utf8');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length, 0);
+  return Buffer.concat([head, body]);
+}
+
+export async function connectRaw(port: number, clientId: number, host = '127.0.0.1'): Promise<RawClient> {
+  const { connect } = await import('node:net');
+  const socket = connect({ port, host });
+  socket.setNoDelay(true);
+  let buf = Buffer.alloc(0);
+  let hello = false;
+  const waiters = new Set<() => void>();
+  const client: RawClient = {
+    frames: [],
+    closed: false,
+    send: (fields) => void socket.write(frame(fields)),
+    sendMany: (messages) => void socket.write(Buffer.concat(messages.map(frame))),
+    until: (pred, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (pred(client.frames)) return resolve();
+        const check = (): void => {
+          if (!pred(client.frames)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`raw client ${clientId}: condition not met within ${timeoutMs} ms (${client.frames.length} frames)`));
+        }, timeoutMs);
+        waiters.add(check);
+      }),
+    close: () => {
+      client.closed = true;
+      socket.destroy();
+    },
+  };
+  socket.on('data', (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
+    while (buf.length >= 4) {
+      const len = buf.readUInt32BE(0);
+      if (buf.length < 4 + len) break;
+      const fields = buf.subarray(4, 4 + len).toString('utf8').split('\0');
+      fields.pop();
+      buf = buf.subarray(4 + len);
+      if (!hello) {
+        hello = true;
+        socket.write(frame([71, 2, clientId, '']));
+        continue;
+      }
+      client.frames.push(fields);
+    }
+    for (const w of [...waiters]) w();
+  });
+  socket.on('close', () => {
+    client.closed = true;
+  });
+  socket.on('error', () => {
+    client.closed = true;
+  });
+  const offer = Buffer.from('v100..193', 'ascii');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(offer.length, 0);
+  socket.write(Buffer.concat([Buffer.from('API\0', 'latin1'), len, offer]));
+  await client.until((f) => f.some((x) => x[0] === '9'), 10_000);
+  return client;
+}

@@ -87,11 +87,24 @@ function cap(qty: number, shown: number, model: FillModel): number {
 
 /**
  * One evaluation of a working order against a quote (a single instrument's, or a combo's natural quote).
- * Marketable orders fill at the far side (never worse than the limit); `atLimit` makes them fill at the limit
- * instead (combos fill at their net limit). Limits resting inside the spread fill at the limit with a
- * probability that grows with elapsed simulated time and with closeness to the far side.
+ *
+ * Marketable orders (a limit at or through the far side, or a market order) fill at the far side — the
+ * natural price available — never at the limit: a BUY limit 0.30 above the ask pays the ask, as an
+ * exchange's price improvement gives it. `combo` only says that a zero or negative far side is a real
+ * price (a credit combo's natural), not a missing quote.
+ *
+ * Resting limits (inside the spread, or at the near side) fill at the limit price with the
+ * **resting fill model** — the chance that someone crosses to us within `elapsedMs` is
+ *
+ *     p = 1 − exp(−rate × closeness × elapsedMin),  closeness = clamp((limit − near) / (far − near), 0.1, 1)
+ *
+ * for a BUY (mirror for a SELL: (near − limit) / (near − far)), where `near` is our own side's best (bid for
+ * a BUY) and `far` the natural price, and `rate` = `restingFillRatePerMin` (default 0.6). So at the near
+ * side closeness is floored at 0.1 (≈ 5.8 % per minute), at mid it is 0.5 (≈ 26 % per minute), and one tick
+ * short of the natural it approaches 1 (≈ 45 % per minute). Behind the near side nothing fills. The size of a
+ * resting fill is a seeded share of the far side's displayed size (at least 1).
  */
-export function evaluate(o: WorkingOrder, q: LegQuote, model: FillModel, elapsedMs: number, draws: Draws, atLimit = false): MatchResult {
+export function evaluate(o: WorkingOrder, q: LegQuote, model: FillModel, elapsedMs: number, draws: Draws, combo = false): MatchResult {
   const triggered = stopTriggered(o, q);
   if (!triggered || o.remaining <= 0) return { triggered, fill: null };
   const isMarket = o.orderType === 'MKT' || o.orderType === 'STP';
@@ -99,7 +112,7 @@ export function evaluate(o: WorkingOrder, q: LegQuote, model: FillModel, elapsed
   const far = buy ? q.ask : q.bid;
   const farSize = buy ? q.askSize : q.bidSize;
   const near = buy ? q.bid : q.ask;
-  const farExists = buy ? q.ask > 0 || (atLimit && farSize > 0) : q.bid > 0 || (atLimit && farSize > 0);
+  const farExists = buy ? q.ask > 0 || (combo && farSize > 0) : q.bid > 0 || (combo && farSize > 0);
   if (isMarket) {
     if (!farExists || farSize <= 0) return { triggered, fill: null };
     const qty = cap(o.remaining, farSize, model);
@@ -110,7 +123,7 @@ export function evaluate(o: WorkingOrder, q: LegQuote, model: FillModel, elapsed
   const marketable = buy ? far <= limit + 1e-9 : far >= limit - 1e-9;
   if (marketable && farExists && farSize > 0) {
     const qty = cap(o.remaining, farSize, model);
-    return { triggered, fill: qty > 0 ? { qty, price: atLimit ? limit : far } : null };
+    return { triggered, fill: qty > 0 ? { qty, price: far } : null };
   }
   // Resting: inside the spread (or at the touch) someone may cross to us.
   const width = Math.abs(far - near);
@@ -126,33 +139,41 @@ export function evaluate(o: WorkingOrder, q: LegQuote, model: FillModel, elapsed
 }
 
 /**
- * Leg prices for a combo fill at a net price: start from each leg's natural price (what the combo's
- * direction trades at), then move the difference onto legs so Σ BUY legs − Σ SELL legs = net exactly
- * (in cents), never pushing a leg below zero.
+ * Leg prices for a combo fill at a net price between the combo's near and natural sides: start from each
+ * leg's natural price (the ask of a leg the fill buys, the bid of one it sells — which sums to the natural),
+ * then move legs toward their other side until Σ BUY legs − Σ SELL legs = net exactly (in cents). Every leg
+ * stays within its own bid/ask, so no print lies outside its option's market. A net outside the combo's
+ * [bid, ask] cannot be split that way; the remainder then goes on the first ratio-1 leg (not reached by
+ * the matching, which fills marketable combos at the natural and resting ones inside the spread).
  */
 export function legPricesForNet(legs: readonly ComboLegSpec[], quotes: readonly LegQuote[], comboAction: 'BUY' | 'SELL', net: number): number[] {
-  const prices = legs.map((l, i) => {
+  const cents = legs.map((l, i) => {
     const q = quotes[i] as LegQuote;
     const effBuy = (l.action === 'BUY') === (comboAction === 'BUY');
-    return effBuy ? q.ask : q.bid;
+    return Math.round((effBuy ? q.ask : q.bid) * 100);
   });
-  const netOf = (): number => legs.reduce((a, l, i) => a + (l.action === 'BUY' ? 1 : -1) * l.ratio * (prices[i] ?? 0), 0);
-  let diffCents = Math.round((net - netOf()) * 100);
-  // Raise BUY legs / lower SELL legs to add; the reverse to subtract. Spread it over legs that can take it.
-  for (let pass = 0; pass < 2 && diffCents !== 0; pass++) {
-    for (let i = 0; i < legs.length && diffCents !== 0; i++) {
-      const l = legs[i] as ComboLegSpec;
-      const dir = (l.action === 'BUY' ? 1 : -1) * Math.sign(diffCents);
-      const cur = Math.round((prices[i] ?? 0) * 100);
-      const steps = Math.floor(Math.abs(diffCents) / l.ratio);
-      if (steps === 0) continue;
-      const room = dir > 0 ? steps : Math.min(steps, cur);
-      if (room <= 0) continue;
-      prices[i] = (cur + dir * room) / 100;
-      diffCents -= Math.sign(diffCents) * room * l.ratio;
-    }
+  const netCents = (): number => legs.reduce((a, l, i) => a + (l.action === 'BUY' ? 1 : -1) * l.ratio * (cents[i] ?? 0), 0);
+  let diff = Math.round(net * 100) - netCents();
+  for (let i = 0; i < legs.length && diff !== 0; i++) {
+    const l = legs[i] as ComboLegSpec;
+    const q = quotes[i] as LegQuote;
+    const lo = Math.round(q.bid * 100);
+    const hi = Math.round(q.ask * 100);
+    const cur = cents[i] ?? 0;
+    // Raising a BUY leg (or lowering a SELL leg) raises the net by ratio per cent.
+    const dir = (l.action === 'BUY' ? 1 : -1) * Math.sign(diff);
+    const room = dir > 0 ? hi - cur : cur - lo;
+    const steps = Math.min(room, Math.floor(Math.abs(diff) / l.ratio));
+    if (steps <= 0) continue;
+    cents[i] = cur + dir * steps;
+    diff -= Math.sign(diff) * steps * l.ratio;
   }
-  return prices.map((p) => Math.round(p * 100) / 100);
+  if (diff !== 0) {
+    const i = Math.max(0, legs.findIndex((l) => l.ratio === 1));
+    const l = legs[i] as ComboLegSpec;
+    cents[i] = Math.max(0, (cents[i] ?? 0) + (l.action === 'BUY' ? 1 : -1) * diff);
+  }
+  return cents.map((c) => c / 100);
 }
 
 function r2(x: number): number {

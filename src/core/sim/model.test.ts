@@ -71,6 +71,12 @@ describe('option quotes', () => {
         const years = model.years(call, t);
         const s = qc.undPrice;
         const parity = s * Math.exp(-info.underlying.divYield * years) - k * Math.exp(-model.rate * years);
+        if (info.cfg.style === 'American') {
+          // American bounds: S·e^(−qT) − K ≤ C − P ≤ S − K·e^(−rT), within the spread.
+          expect(qc.bid - qp.ask).toBeLessThanOrEqual(s - k * Math.exp(-model.rate * years) + 1e-6);
+          expect(qc.ask - qp.bid).toBeGreaterThanOrEqual(s * Math.exp(-info.underlying.divYield * years) - k - 1e-6);
+          return;
+        }
         expect(qc.bid - qp.ask).toBeLessThanOrEqual(parity + 1e-6);
         expect(qc.ask - qp.bid).toBeGreaterThanOrEqual(parity - 1e-6);
       }),
@@ -257,5 +263,24 @@ describe('pricer and ticks', () => {
         expect(ceilTick(rule, x)).toBeLessThanOrEqual(ceilTick(rule, y));
       }),
     );
+  });
+});
+
+describe('American equity options', () => {
+  it('no quote below intrinsic across a full SPY chain (bid on or above intrinsic rounded down to a tick, model value at or above intrinsic)', () => {
+    const t = session.open + 3 * 3_600_000;
+    const chain = model.findOptions({ symbol: 'SPY' }, t);
+    expect(chain.length).toBeGreaterThan(1000);
+    let itm = 0;
+    for (const c of chain) {
+      const q = model.optionQuote(c, t);
+      const intrinsic = c.right === 'C' ? q.undPrice - c.strike : c.strike - q.undPrice;
+      if (intrinsic <= 0) continue;
+      itm++;
+      expect(q.theo).toBeGreaterThanOrEqual(intrinsic - 1e-9);
+      expect(q.bid).toBeGreaterThanOrEqual(floorTick(c.tickRule, intrinsic) - 1e-9);
+      expect(q.ask).toBeGreaterThan(q.bid);
+    }
+    expect(itm).toBeGreaterThan(300);
   });
 });

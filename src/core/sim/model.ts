@@ -2,7 +2,7 @@
 import { type DayNum, isTradingDay, nextTradingDay, parseYmd, prevTradingDay, sessionOf, utcToEt } from './calendar';
 import type { OptionClassConfig, SimConfig, UnderlyingConfig } from './config';
 import { MarketFactor, PricePath } from './paths';
-import { bsm } from './pricer';
+import { optionPriceOnly, optionValue } from './pricer';
 import { hash32, hashString, uniform } from './rng';
 import { atmVol, smileVol, spotVolFactor } from './surface';
 import { ceilTick, cents, floorTick, nextTickUp, tickAt } from './ticks';
@@ -283,7 +283,7 @@ export class MarketModel {
     const atm = atmVol(u.iv, years, p.volFactor(st.day), spotVolFactor(u.iv, spot, st.open));
     const fwd = spot * Math.exp((r - q) * years);
     const iv = smileVol(u.iv, c.strike, fwd, years, atm);
-    const g = bsm(c.right === 'C', spot, c.strike, years, r, q, iv);
+    const g = optionValue(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv);
     return { theo: g.price, iv, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, spot, years };
   }
 
@@ -294,9 +294,11 @@ export class MarketModel {
   }
 
   /** Bid and ask around a theoretical value, on valid ticks, never locked or crossed. */
-  bidAsk(c: OptionContract, theo: number, years: number): { bid: number; ask: number } {
+  bidAsk(c: OptionContract, theo: number, years: number, intrinsic = 0): { bid: number; ask: number } {
     const w = this.width(c.cls.cfg, theo, years);
-    const bid = floorTick(c.tickRule, theo - w / 2);
+    // An American option is worth at least its intrinsic value (exercise now), so no one sells it below that.
+    const floor = c.cls.cfg.style === 'American' && intrinsic > 0 ? floorTick(c.tickRule, intrinsic) : 0;
+    const bid = Math.max(floor, floorTick(c.tickRule, theo - w / 2));
     let ask = ceilTick(c.tickRule, theo + w / 2);
     const minAsk = bid > 0 ? nextTickUp(c.tickRule, bid) : tickAt(c.tickRule, 0);
     if (ask < minAsk) ask = minAsk;
@@ -326,7 +328,8 @@ export class MarketModel {
     const p = this.path(u);
     const tradable = t < c.expiryInstant;
     const th = this.theoretical(c, tradable ? t : c.expiryInstant - MIN_T_MS);
-    const { bid, ask } = tradable ? this.bidAsk(c, th.theo, th.years) : { bid: 0, ask: 0 };
+    const intrinsic = c.right === 'C' ? th.spot - c.strike : c.strike - th.spot;
+    const { bid, ask } = tradable ? this.bidAsk(c, th.theo, th.years, intrinsic) : { bid: 0, ask: 0 };
     const st = p.sessionStats(t);
     const liq = this.liquidity(c, th.spot, th.iv, th.years);
     const bucket = Math.floor(t / SIZE_BUCKET_MS);
@@ -352,8 +355,9 @@ export class MarketModel {
     const atHigh = c.right === 'C' ? st.high : st.low;
     const atLow = c.right === 'C' ? st.low : st.high;
     const yrs = th.years;
-    const hiTheo = st.phase === 'pre' ? close : bsm(c.right === 'C', atHigh, c.strike, yrs, r, q, th.iv).price;
-    const loTheo = st.phase === 'pre' ? close : bsm(c.right === 'C', atLow, c.strike, yrs, r, q, th.iv).price;
+    const american = c.cls.cfg.style === 'American';
+    const hiTheo = st.phase === 'pre' ? close : optionPriceOnly(american, c.right === 'C', atHigh, c.strike, yrs, r, q, th.iv);
+    const loTheo = st.phase === 'pre' ? close : optionPriceOnly(american, c.right === 'C', atLow, c.strike, yrs, r, q, th.iv);
     const high = cents(Math.max(hiTheo, open, last));
     const low = cents(Math.min(loTheo, open, last));
     const vegaPts = th.vega * 100;

@@ -41,6 +41,8 @@ const K_JUMPAT = 5;
 const K_STEP = 6;
 const K_VOL = 7;
 const MARKET_KEY = 0x6d6b7466;
+/** Intraday paths kept per underlying (each ≈ 0.5 MB at one-second steps). */
+export const PATH_CACHE_DAYS = 8;
 
 export interface JumpParams {
   perYear: number;
@@ -86,7 +88,12 @@ export class PricePath {
   private readonly bars = new Map<DayNum, DayBar>();
   private lastBarDay: DayNum;
   private lastClose: number;
+  /** Intraday paths, least recently used first (a Map keeps insertion order; a hit moves the day to the end). */
   private readonly dayPaths = new Map<DayNum, DayPath>();
+  /** Open/high/low/close of days whose path was built once: a finished session needs no path again. */
+  private readonly summaries = new Map<DayNum, { open: number; high: number; low: number }>();
+  /** Day paths built so far (a rebuild of an evicted day counts again): the cache's health, for tests and the bench. */
+  builds = 0;
 
   private readonly rho: number;
   private readonly idio: number;
@@ -152,7 +159,11 @@ export class PricePath {
   /** The intraday path of a trading day: a Brownian bridge from open to close with the daily jump at a random step. */
   dayPath(day: DayNum): DayPath | null {
     const cached = this.dayPaths.get(day);
-    if (cached) return cached;
+    if (cached) {
+      this.dayPaths.delete(day);
+      this.dayPaths.set(day, cached);
+      return cached;
+    }
     const s = sessionOf(day);
     if (!s) return null;
     const { open, close } = this.bar(day);
@@ -201,12 +212,21 @@ export class PricePath {
       lo[k] = runLo;
     }
     const path: DayPath = { day, openTime: s.open, closeTime: s.close, prices, hi, lo };
+    this.builds++;
     this.dayPaths.set(day, path);
-    if (this.dayPaths.size > 3) {
-      const oldest = Math.min(...this.dayPaths.keys());
-      this.dayPaths.delete(oldest);
-    }
+    this.summaries.set(day, { open: prices[0] ?? open, high: runHi, low: runLo });
+    // Least recently used eviction. Eight days covers what quotes touch at once (today, expiry days of expired
+    // contracts still quoted); finished sessions are served from their summary, so they do not hold a slot.
+    if (this.dayPaths.size > PATH_CACHE_DAYS) this.dayPaths.delete(this.dayPaths.keys().next().value as DayNum);
     return path;
+  }
+
+  /** The trading day whose session has ended by t (t on that day, at or after its close), or null. */
+  private finished(t: number): DayNum | null {
+    const { day } = utcToEt(t);
+    if (!isTradingDay(day)) return null;
+    const s = sessionOf(day);
+    return s && t >= s.close ? day : null;
   }
 
   /** Where t falls: its trading day, the step index, and whether the session is running. */
@@ -227,6 +247,8 @@ export class PricePath {
 
   /** Price at an instant (the prior close before the open, the close after it). */
   priceAt(t: number): number {
+    const post = this.finished(t);
+    if (post !== null) return this.bar(post).close;
     const loc = this.locate(t);
     if (loc.phase === 'pre') return this.prevClose(loc.day);
     if (!loc.path) return this.bar(loc.day).close;
@@ -235,6 +257,12 @@ export class PricePath {
 
   /** Session statistics at an instant: open, high, low so far, prior close, volume fraction. */
   sessionStats(t: number): { day: DayNum; open: number; high: number; low: number; prevClose: number; volumeFraction: number; phase: 'pre' | 'open' | 'post' } {
+    const post = this.finished(t);
+    if (post !== null) {
+      const sum = this.summaries.get(post) ?? (this.dayPath(post), this.summaries.get(post));
+      const prevClose = this.prevClose(post);
+      if (sum) return { day: post, open: sum.open, high: sum.high, low: sum.low, prevClose, volumeFraction: 1, phase: 'post' };
+    }
     const loc = this.locate(t);
     const prevClose = this.prevClose(loc.day);
     if (loc.phase === 'pre' || !loc.path) {

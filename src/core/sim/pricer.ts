@@ -1,5 +1,5 @@
 // The simulator's option pricer: one small seam over src/core/options (Black–Scholes–Merton with a dividend yield).
-import { bsmGreeksInto, G_DELTA, G_GAMMA, G_PRICE, G_THETA, G_VEGA, GREEKS_STRIDE, impliedVolFast } from '../options';
+import { americanGreeks, americanPrice, bsmGreeksInto, G_DELTA, G_GAMMA, G_PRICE, G_THETA, G_VEGA, GREEKS_STRIDE, impliedVolFast, isEuropeanEquivalent } from '../options';
 
 export interface Greeks {
   price: number;
@@ -14,8 +14,7 @@ export interface Greeks {
 const scratch = new Float64Array(GREEKS_STRIDE);
 
 /**
- * Price and greeks of a European option (the simulator quotes every class off BSM; American early
- * exercise is not modelled). s spot, k strike, t years, r rate, q dividend yield, v volatility.
+ * Price and greeks of a European option (cash-settled index classes; American classes go through optionValue). s spot, k strike, t years, r rate, q dividend yield, v volatility.
  */
 export function bsm(isCall: boolean, s: number, k: number, t: number, r: number, q: number, v: number): Greeks {
   if (!(t > 0) || !(v > 0)) {
@@ -37,4 +36,24 @@ export function bsm(isCall: boolean, s: number, k: number, t: number, r: number,
 export function impliedVol(isCall: boolean, price: number, s: number, k: number, t: number, r: number, q: number): number | null {
   const v = impliedVolFast(isCall, price, s, k, t, r, q);
   return v > 0 ? v : null;
+}
+
+/**
+ * Price and greeks under the class's exercise style: American (equity and ETF options) by Bjerksund–Stensland
+ * 2002 from core/options — never below intrinsic — with greeks as finite differences of that same value, so
+ * they are consistent with the price; European (cash-settled index options) and American options that are never
+ * exercised early (calls without dividend yield) by BSM.
+ */
+export function optionValue(american: boolean, isCall: boolean, s: number, k: number, t: number, r: number, q: number, v: number): Greeks {
+  if (!american || !(t > 0) || !(v > 0) || isEuropeanEquivalent(isCall ? 'C' : 'P', r, q)) return bsm(isCall, s, k, t, r, q, v);
+  const g = americanGreeks(isCall ? 'C' : 'P', s, k, t, r, q, v);
+  // Finite differences leave rounding noise where the value is flat intrinsic (the exercise region): gamma and vega
+  // are ≥ 0 and |delta| ≤ 1 for these options, so the noise is clipped.
+  return { price: Math.max(0, g.price), delta: Math.max(-1, Math.min(1, g.delta)), gamma: Math.max(0, g.gamma), vega: Math.max(0, g.vega), theta: g.theta };
+}
+
+/** American (or European) value only, for day statistics where greeks are not needed. */
+export function optionPriceOnly(american: boolean, isCall: boolean, s: number, k: number, t: number, r: number, q: number, v: number): number {
+  if (!american || !(t > 0) || !(v > 0)) return bsm(isCall, s, k, t, r, q, v).price;
+  return Math.max(0, americanPrice(isCall ? 'C' : 'P', s, k, t, r, q, v));
 }

@@ -49,16 +49,64 @@ describe('matching', () => {
     // Bull put credit: SELL the 2.40/2.45 put, BUY the 1.10/1.14 put.
     expect(comboNatural(legs, quotes)).toEqual({ bid: -1.35, ask: -1.26, bidSize: 8, askSize: 9 });
     fc.assert(
-      fc.property(fc.array(arbQuote, { minLength: 2, maxLength: 2 }), fc.constantFrom('BUY' as const, 'SELL' as const), fc.integer({ min: -300, max: 300 }), (qs, action, netCents) => {
+      fc.property(fc.array(arbQuote, { minLength: 2, maxLength: 2 }), fc.constantFrom('BUY' as const, 'SELL' as const), fc.double({ min: 0, max: 1, noNaN: true }), (qs, action, x) => {
         const nat = comboNatural(legs, qs);
-        const net = action === 'BUY' ? Math.max(nat.ask, netCents / 100) : Math.min(nat.bid, netCents / 100);
+        // Any net between the combo's bid and ask (in cents).
+        const net = Math.round((nat.bid + x * (nat.ask - nat.bid)) * 100) / 100;
         const prices = legPricesForNet(legs, qs, action, net);
         const sum = legs.reduce((a, l, i) => a + (l.action === 'BUY' ? 1 : -1) * (prices[i] ?? 0), 0);
         expect(Math.round(sum * 100)).toBe(Math.round(net * 100));
-        for (const p of prices) expect(p).toBeGreaterThanOrEqual(0);
+        prices.forEach((p, i) => {
+          expect(p).toBeGreaterThanOrEqual((qs[i] as LegQuote).bid - 1e-9);
+          expect(p).toBeLessThanOrEqual((qs[i] as LegQuote).ask + 1e-9);
+        });
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('marketable single and combo limits fill at the natural price, every leg print within its own bid/ask', () => {
+    const arbLegs = fc.array(fc.record({ ratio: fc.constantFrom(1, 1, 1, 2), action: fc.constantFrom('BUY' as const, 'SELL' as const) }), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(arbLegs.chain((legs) => fc.tuple(fc.constant(legs), fc.array(arbQuote.filter((q) => q.bid > 0 && q.bidSize >= 2 && q.askSize >= 2), { minLength: legs.length, maxLength: legs.length }))), fc.constantFrom('BUY' as const, 'SELL' as const), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 10 }), ([legs, qs], action, throughCents, qty) => {
+        const nat = comboNatural(legs, qs);
+        const natural = action === 'BUY' ? nat.ask : nat.bid;
+        const limit = Math.round((natural + (action === 'BUY' ? 1 : -1) * throughCents / 100) * 100) / 100;
+        const o: WorkingOrder = { action, orderType: 'LMT', lmtPrice: limit, auxPrice: null, remaining: qty, triggered: false };
+        const r = evaluate(o, nat, DEFAULT_FILL_MODEL, 0, { u1: 0.5, u2: 0.5 }, true);
+        expect(r.fill?.price).toBe(natural);
+        const prices = legPricesForNet(legs, qs, action, r.fill?.price ?? NaN);
+        const sum = legs.reduce((a, l, i) => a + (l.action === 'BUY' ? 1 : -1) * l.ratio * (prices[i] ?? 0), 0);
+        expect(Math.round(sum * 100)).toBe(Math.round(natural * 100));
+        prices.forEach((p, i) => {
+          const q = qs[i] as LegQuote;
+          expect(p).toBeGreaterThanOrEqual(q.bid - 1e-9);
+          expect(p).toBeLessThanOrEqual(q.ask + 1e-9);
+        });
+        // A single option: the same through-the-market limit pays (receives) the far side.
+        const q = qs[0] as LegQuote;
+        const single = evaluate({ ...o, lmtPrice: action === 'BUY' ? q.ask + throughCents / 100 : Math.max(0.01, q.bid - throughCents / 100) }, q, DEFAULT_FILL_MODEL, 0, { u1: 0.5, u2: 0.5 });
+        expect(single.fill?.price).toBe(action === 'BUY' ? q.ask : q.bid);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('resting limits: the chance per minute grows with the limit\'s place toward the natural (documented model)', () => {
+    const q: LegQuote = { bid: 1.0, ask: 1.2, bidSize: 10, askSize: 10 };
+    const chance = (limit: number): number => {
+      let n = 0;
+      for (let i = 0; i < 2000; i++) {
+        const u1 = (i + 0.5) / 2000;
+        if (evaluate({ action: 'BUY', orderType: 'LMT', lmtPrice: limit, auxPrice: null, remaining: 1, triggered: false }, q, DEFAULT_FILL_MODEL, 60_000, { u1, u2: 0.5 }).fill) n++;
+      }
+      return n / 2000;
+    };
+    // p = 1 − exp(−0.6 × closeness) per minute: near side (closeness floored at 0.1), mid (0.5), one cent short of the natural (0.95).
+    expect(chance(1.0)).toBeCloseTo(1 - Math.exp(-0.06), 2);
+    expect(chance(1.1)).toBeCloseTo(1 - Math.exp(-0.3), 2);
+    expect(chance(1.19)).toBeCloseTo(1 - Math.exp(-0.57), 2);
+    expect(chance(0.99)).toBe(0);
   });
 });
 

@@ -178,8 +178,13 @@ export interface AccountStreamsHost {
 /** The account subscriptions of all sessions. */
 export class AccountStreams {
   private readonly positionSubs = new Set<Session>();
-  private readonly summarySubs = new Map<Session, Map<number, string[]>>();
-  private readonly updateSubs = new Set<Session>();
+  /** Account summaries per session: tags and the wall time of the last push (each subscription gets one snapshot, then one per interval). */
+  private readonly summarySubs = new Map<Session, Map<number, { tags: string[]; sentAt: number }>>();
+  /** reqAccountUpdates subscribers and the wall time of their last full push. */
+  private readonly updateSubs = new Map<Session, number>();
+  /** reqPositionsMulti / reqAccountUpdatesMulti subscriptions per session: reqId → model code. */
+  private readonly positionMultiSubs = new Map<Session, Map<number, string>>();
+  private readonly updateMultiSubs = new Map<Session, Map<number, { modelCode: string; sentAt: number }>>();
   private readonly pnlSubs = new Map<Session, Set<number>>();
   private readonly pnlSingleSubs = new Map<Session, Map<number, number>>();
   private lastPeriodic = 0;
@@ -193,6 +198,8 @@ export class AccountStreams {
     this.updateSubs.delete(s);
     this.pnlSubs.delete(s);
     this.pnlSingleSubs.delete(s);
+    this.positionMultiSubs.delete(s);
+    this.updateMultiSubs.delete(s);
   }
 
   private snapshot(): AccountSnapshot {
@@ -210,7 +217,7 @@ export class AccountStreams {
   }
 
   reqAccountSummary(s: Session, reqId: number, group: string, tags: string): void {
-    const mine = this.summarySubs.get(s) ?? new Map<number, string[]>();
+    const mine = this.summarySubs.get(s) ?? new Map<number, { tags: string[]; sentAt: number }>();
     if (mine.has(reqId)) {
       s.error(reqId, 322, `Error processing request.-'cs' : cause - Duplicate account summary request id ${reqId}`);
       return;
@@ -224,7 +231,7 @@ export class AccountStreams {
       return;
     }
     const list = tags.split(',').map((x) => x.trim()).filter((x) => x !== '');
-    mine.set(reqId, list);
+    mine.set(reqId, { tags: list, sentAt: this.host.wallNow() });
     this.summarySubs.set(s, mine);
     this.sendSummary(s, reqId, list, this.snapshot());
     s.send(enc.accountSummaryEnd(reqId));
@@ -258,9 +265,52 @@ export class AccountStreams {
       s.error(-1, 321, `Error validating request.-'bB' : cause - Unknown account ${account}`);
       return;
     }
-    this.updateSubs.add(s);
+    // A repeated subscription re-sends the snapshot once; the periodic push waits a full interval from here.
+    this.updateSubs.set(s, this.host.wallNow());
     this.sendUpdates(s, this.snapshot(), null);
     s.send(enc.accountDownloadEnd(this.host.accountId));
+  }
+
+  private knownAccount(account: string): boolean {
+    return account === '' || account === 'All' || account === this.host.accountId;
+  }
+
+  /** reqPositionsMulti: the rows on this request id, then positionMultiEnd; later changes follow on the same id. */
+  reqPositionsMulti(s: Session, reqId: number, account: string, modelCode: string): void {
+    if (!this.knownAccount(account)) {
+      s.error(reqId, 321, `Error validating request.-'cv' : cause - Unknown account ${account}`);
+      return;
+    }
+    const mine = this.positionMultiSubs.get(s) ?? new Map<number, string>();
+    mine.set(reqId, modelCode);
+    this.positionMultiSubs.set(s, mine);
+    for (const p of this.host.ledger.positions.values()) s.send(enc.positionMulti(reqId, this.host.accountId, p.contract, p.qty, p.avgCost, modelCode));
+    s.send(enc.positionMultiEnd(reqId));
+  }
+
+  cancelPositionsMulti(s: Session, reqId: number): void {
+    this.positionMultiSubs.get(s)?.delete(reqId);
+  }
+
+  /** reqAccountUpdatesMulti (ib_async sends it on every connect and waits for its End): the values once, then on change and per interval. */
+  reqAccountUpdatesMulti(s: Session, reqId: number, account: string, modelCode: string): void {
+    if (!this.knownAccount(account)) {
+      s.error(reqId, 321, `Error validating request.-'cx' : cause - Unknown account ${account}`);
+      return;
+    }
+    const mine = this.updateMultiSubs.get(s) ?? new Map<number, { modelCode: string; sentAt: number }>();
+    mine.set(reqId, { modelCode, sentAt: this.host.wallNow() });
+    this.updateMultiSubs.set(s, mine);
+    this.sendUpdatesMulti(s, reqId, modelCode, this.snapshot());
+    s.send(enc.accountUpdateMultiEnd(reqId));
+  }
+
+  cancelAccountUpdatesMulti(s: Session, reqId: number): void {
+    this.updateMultiSubs.get(s)?.delete(reqId);
+  }
+
+  private sendUpdatesMulti(s: Session, reqId: number, modelCode: string, snap: AccountSnapshot): void {
+    for (const [k, v, c] of updateValues(snap, this.host.accountId)) s.send(enc.accountUpdateMulti(reqId, this.host.accountId, modelCode, k, v, c));
   }
 
   private sendUpdates(s: Session, snap: AccountSnapshot, only: number | null): void {
@@ -367,9 +417,11 @@ export class AccountStreams {
   positionChanged(conId: number, contract: PositionRec['contract']): void {
     const p = this.host.ledger.positions.get(conId);
     for (const s of this.positionSubs) s.send(enc.position(this.host.accountId, p?.contract ?? contract, p?.qty ?? 0, p?.avgCost ?? 0));
-    if (this.updateSubs.size === 0) return;
+    for (const [s, m] of this.positionMultiSubs) for (const [id, model] of m) s.send(enc.positionMulti(id, this.host.accountId, p?.contract ?? contract, p?.qty ?? 0, p?.avgCost ?? 0, model));
+    if (this.updateSubs.size === 0 && this.updateMultiSubs.size === 0) return;
     const snap = this.snapshot();
-    for (const s of this.updateSubs) {
+    for (const [s, m] of this.updateMultiSubs) for (const [id, sub] of m) this.sendUpdatesMulti(s, id, sub.modelCode, snap);
+    for (const s of this.updateSubs.keys()) {
       if (p) this.sendPortfolio(s, p, snap);
       else s.send(enc.portfolioValue(contract, 0, 0, 0, 0, 0, 0, this.host.accountId));
       for (const [k, v, c] of updateValues(snap, this.host.accountId)) s.send(enc.accountValue(k, v, c, this.host.accountId));
@@ -380,10 +432,11 @@ export class AccountStreams {
   tick(): void {
     const wall = this.host.wallNow();
     const dueP = wall - this.lastPnl >= this.host.pnlIntervalMs;
-    const dueA = wall - this.lastPeriodic >= this.host.accountUpdateIntervalMs;
+    // Checked once a second; each subscription is then due a full interval after its own last push.
+    const dueA = wall - this.lastPeriodic >= Math.min(1000, this.host.accountUpdateIntervalMs);
     if (!dueP && !dueA) return;
     const anyP = this.pnlSubs.size > 0 || this.pnlSingleSubs.size > 0;
-    const anyA = this.summarySubs.size > 0 || this.updateSubs.size > 0;
+    const anyA = this.summarySubs.size > 0 || this.updateSubs.size > 0 || this.updateMultiSubs.size > 0;
     if (!(dueP && anyP) && !(dueA && anyA)) return;
     const snap = this.snapshot();
     if (dueP && anyP) {
@@ -393,8 +446,27 @@ export class AccountStreams {
     }
     if (dueA && anyA) {
       this.lastPeriodic = wall;
-      for (const [s, m] of this.summarySubs) for (const [id, tags] of m) this.sendSummary(s, id, tags, snap);
-      for (const s of this.updateSubs) this.sendUpdates(s, snap, null);
+      // Each subscription is pushed a full interval after its own last push, so a new one never gets its snapshot twice.
+      const due = (sentAt: number): boolean => wall - sentAt >= this.host.accountUpdateIntervalMs;
+      for (const [s, m] of this.summarySubs) {
+        for (const [id, sub] of m) {
+          if (!due(sub.sentAt)) continue;
+          sub.sentAt = wall;
+          this.sendSummary(s, id, sub.tags, snap);
+        }
+      }
+      for (const [s, sentAt] of this.updateSubs) {
+        if (!due(sentAt)) continue;
+        this.updateSubs.set(s, wall);
+        this.sendUpdates(s, snap, null);
+      }
+      for (const [s, m] of this.updateMultiSubs) {
+        for (const [id, sub] of m) {
+          if (!due(sub.sentAt)) continue;
+          sub.sentAt = wall;
+          this.sendUpdatesMulti(s, id, sub.modelCode, snap);
+        }
+      }
     }
   }
 

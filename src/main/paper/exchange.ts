@@ -80,6 +80,8 @@ export interface ClientStats {
   totalIn: number;
   totalOut: number;
   pacingViolations: number;
+  /** Messages refused by the limiter (each answered with error 100). */
+  refused: number;
   marketDataType: number;
 }
 
@@ -108,6 +110,8 @@ export class PaperExchange implements SessionHost {
   private lastRestartDay = -1;
   private closed = false;
   private lastSimTimeSaved = 0;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private beats: [number, number] = [-Infinity, -Infinity];
   listenPort = 0;
   listenHost = '127.0.0.1';
   readonly store: BooksStore;
@@ -159,6 +163,10 @@ export class PaperExchange implements SessionHost {
     return formatEt(this.clock.now());
   }
 
+  arrivalFloor(now: number): number {
+    return this.heartbeatTimer ? Math.min(now, this.beats[0]) : now;
+  }
+
   outboundLatencyMs(): number {
     return this.latencyMs;
   }
@@ -172,6 +180,16 @@ export class PaperExchange implements SessionHost {
     }
     this.housekeepingTimer = setInterval(() => this.housekeeping(), 1000);
     this.housekeepingTimer.unref?.();
+    if (!this.opts.limiterClock) {
+      // Heartbeats bound how long a read may have waited behind a stall of this event loop (see limiter.ts).
+      const beat = (): void => {
+        this.beats = [this.beats[1], this.limiterClock.now()];
+      };
+      const t0 = this.limiterClock.now();
+      this.beats = [t0, t0];
+      this.heartbeatTimer = setInterval(beat, 10);
+      this.heartbeatTimer.unref?.();
+    }
     return { port: this.listenPort, host: this.listenHost };
   }
 
@@ -282,6 +300,18 @@ export class PaperExchange implements SessionHost {
         return;
       case 'reqAccountUpdates':
         this.account.reqAccountUpdates(session, req.subscribe, req.account);
+        return;
+      case 'reqPositionsMulti':
+        this.account.reqPositionsMulti(session, req.reqId, req.account, req.modelCode);
+        return;
+      case 'cancelPositionsMulti':
+        this.account.cancelPositionsMulti(session, req.reqId);
+        return;
+      case 'reqAccountUpdatesMulti':
+        this.account.reqAccountUpdatesMulti(session, req.reqId, req.account, req.modelCode);
+        return;
+      case 'cancelAccountUpdatesMulti':
+        this.account.cancelAccountUpdatesMulti(session, req.reqId);
         return;
       case 'reqPnL':
         this.account.reqPnL(session, req.reqId);
@@ -488,6 +518,7 @@ export class PaperExchange implements SessionHost {
       totalIn: s.limiter.total,
       totalOut: s.outMessages,
       pacingViolations: s.limiter.violations,
+      refused: s.limiter.refused,
       marketDataType: s.marketDataType,
     }));
   }
@@ -501,6 +532,7 @@ export class PaperExchange implements SessionHost {
     this.closed = true;
     if (this.publishTimer) clearInterval(this.publishTimer);
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     if (this.connectivityTimer) clearTimeout(this.connectivityTimer);
     this.marketData.dropAll();

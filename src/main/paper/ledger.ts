@@ -5,7 +5,7 @@ import { type Micros, toDollars, toMicros } from '../../core/spreads';
 import type { BooksStore } from './store';
 import type { WireContract, WireOrder } from './wire/types';
 
-export type OrderStatus = 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'Filled' | 'Cancelled' | 'Inactive';
+export type OrderStatus = 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'PendingCancel' | 'Filled' | 'Cancelled' | 'Inactive';
 
 export const OPEN_STATUSES: ReadonlySet<OrderStatus> = new Set(['PendingSubmit', 'PreSubmitted', 'Submitted']);
 

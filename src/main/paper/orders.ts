@@ -11,7 +11,7 @@ import { isValidTick } from '../../core/sim/ticks';
 import { type Micros, toDollars, toMicros } from '../../core/spreads';
 import { type AccountStreams, valuation } from './account';
 import { conIdOf, type Instrument, resolveContract, type Single, wireContractOf } from './contracts';
-import type { PaperExchange } from './exchange';
+import type { MarketModel } from '../../core/sim/model';
 import { type ExecRec, type Ledger, OPEN_STATUSES, type OrderRec, type OrderStatus } from './ledger';
 import type { Session } from './session';
 import * as enc from './wire/encode';
@@ -30,12 +30,23 @@ const REJECT = 'Order rejected - reason:';
 
 type Reject = { code: number; message: string };
 
+/** What the order engine needs from the exchange that owns it (issue 18: a narrow seam, not the whole exchange). */
+export interface OrderEngineHost {
+  readonly model: MarketModel;
+  readonly accountId: string;
+  readonly seed: number;
+  simNow(): number;
+  /** Connected sessions (the engine picks each order's client's). */
+  sessionsList(): Session[];
+  log(line: string): void;
+}
+
 export class OrderEngine {
   private readonly insts = new Map<number, Instrument>();
   private rejectQueue: string[] = [];
 
   constructor(
-    private readonly ex: PaperExchange,
+    private readonly ex: OrderEngineHost,
     readonly ledger: Ledger,
     private readonly streams: AccountStreams,
     readonly opts: OrderEngineOptions,
@@ -59,7 +70,7 @@ export class OrderEngine {
         this.cancelRequest(s, req.orderId);
         return true;
       case 'reqGlobalCancel':
-        for (const o of this.ledger.openOrders()) this.cancel(o, 'Order Canceled - reason:');
+        for (const o of this.ledger.openOrders()) this.cancel(o, 'Order Canceled - reason:', true, true);
         return true;
       case 'reqOpenOrders':
         for (const o of this.ledger.openOrders()) if (o.clientId === s.clientId) this.sendOrder(s, o);
@@ -276,7 +287,7 @@ export class OrderEngine {
     if ((o.orderType === 'LMT' || o.orderType === 'STP LMT') && o.lmtPrice === null) return r('Limit price is required');
     if ((o.orderType === 'STP' || o.orderType === 'STP LMT') && o.auxPrice === null) return r('Stop price is required');
     for (const p of [o.orderType === 'LMT' || o.orderType === 'STP LMT' ? o.lmtPrice : null, o.orderType.startsWith('STP') ? o.auxPrice : null]) {
-      if (p !== null && !this.tickRuleOk(inst, p)) return r('The price does not conform to the minimum price variation for this contract.');
+      if (p !== null && !this.tickRuleOk(inst, p)) return { code: 110, message: 'The price does not conform to the minimum price variation for this contract.' };
     }
     const singles = inst.kind === 'bag' ? inst.legs.map((l) => l.inst) : [inst];
     if (inst.kind === 'bag') {
@@ -417,12 +428,16 @@ export class OrderEngine {
       s.error(orderId, 10148, `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: ${o.status}.`);
       return;
     }
-    this.cancel(o, 'Order Canceled - reason:');
+    this.cancel(o, 'Order Canceled - reason:', true, true);
   }
 
-  /** Cancels an order (and its children): orderStatus Cancelled and error 202 to its client. */
-  private cancel(o: OrderRec, text: string, announce202 = true): void {
+  /**
+   * Cancels an order (and its children): orderStatus Cancelled and error 202 to its client. A cancel the client
+   * asked for first reports PendingCancel, as TWS does while the exchange confirms it.
+   */
+  private cancel(o: OrderRec, text: string, announce202 = true, requested = false): void {
     if (!OPEN_STATUSES.has(o.status)) return;
+    if (requested) for (const s of this.sessionsOf(o.clientId)) s.send(this.statusFields(s, o, 'PendingCancel'));
     this.setStatus(o, 'Cancelled', '');
     for (const s of this.sessionsOf(o.clientId)) {
       s.send(this.statusFields(s, o));

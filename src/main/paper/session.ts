@@ -11,6 +11,12 @@ import type { Clock } from '../../core/sim/clock';
 export interface SessionHost {
   readonly limiterClock: Clock;
   readonly pacing: PacingOptions;
+  /**
+   * A lower bound on when data read now reached the socket: the exchange's heartbeat before last (data that
+   * arrived earlier would have been read in an earlier turn of the event loop). `now` when there is no such
+   * bound (an injected limiter clock), which stamps at processing time.
+   */
+  arrivalFloor(now: number): number;
   /** Added latency for outbound messages (fault injection), in wall milliseconds. */
   outboundLatencyMs(session: Session): number;
   connectionTime(): string;
@@ -69,6 +75,10 @@ export class Session {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
+    // The arrival interval of every message in this chunk: after the exchange's heartbeat before last (so across a
+    // stall of the event loop), no later than now. The limiter stamps within it.
+    const now = this.host.limiterClock.now();
+    const arrival = { earliest: this.host.arrivalFloor(now), latest: now };
     this.reader.push(chunk);
     try {
       for (;;) {
@@ -78,7 +88,7 @@ export class Session {
           this.onHello(item.min, item.max, item.options);
           continue;
         }
-        this.onMessage(item.fields);
+        this.onMessage(item.fields, arrival);
         if ((this.state as Session['state']) === 'closed') return;
       }
     } catch (e) {
@@ -102,11 +112,12 @@ export class Session {
     this.socket.write(encodeServerHello(v, this.host.connectionTime()));
   }
 
-  private onMessage(fields: string[]): void {
+  private onMessage(fields: string[], arrival: { earliest: number; latest: number }): void {
     if (this.state === 'hello') return;
-    const verdict = this.limiter.admit();
+    const verdict = this.limiter.admit(arrival);
     if (!verdict.ok) {
-      if (verdict.report) this.error(-1, 100, verdict.report);
+      // One error 100 per refused message, so a client knows exactly which requests went unanswered.
+      this.error(-1, 100, verdict.report);
       if (verdict.disconnect) {
         this.host.log(`conn ${this.connId} client ${this.clientId ?? '?'}: pacing violations; disconnecting`);
         this.flush();

@@ -11,6 +11,7 @@ export const OUT = {
   REQ_CALC_IMPLIED_VOLAT: 54, REQ_CALC_OPTION_PRICE: 55, CANCEL_CALC_IMPLIED_VOLAT: 56, CANCEL_CALC_OPTION_PRICE: 57,
   REQ_GLOBAL_CANCEL: 58, REQ_MARKET_DATA_TYPE: 59, REQ_POSITIONS: 61, REQ_ACCOUNT_SUMMARY: 62, CANCEL_ACCOUNT_SUMMARY: 63,
   CANCEL_POSITIONS: 64, START_API: 71, REQ_SEC_DEF_OPT_PARAMS: 78, REQ_MATCHING_SYMBOLS: 81, REQ_HEAD_TIMESTAMP: 87,
+  REQ_POSITIONS_MULTI: 74, CANCEL_POSITIONS_MULTI: 75, REQ_ACCOUNT_UPDATES_MULTI: 76, CANCEL_ACCOUNT_UPDATES_MULTI: 77,
   REQ_MARKET_RULE: 91, REQ_PNL: 92, CANCEL_PNL: 93, REQ_PNL_SINGLE: 94, CANCEL_PNL_SINGLE: 95, REQ_COMPLETED_ORDERS: 99,
 } as const;
 
@@ -122,6 +123,10 @@ export type Request =
   | { type: 'reqAccountSummary'; reqId: number; group: string; tags: string }
   | { type: 'cancelAccountSummary'; reqId: number }
   | { type: 'reqAccountUpdates'; subscribe: boolean; account: string }
+  | { type: 'reqPositionsMulti'; reqId: number; account: string; modelCode: string }
+  | { type: 'cancelPositionsMulti'; reqId: number }
+  | { type: 'reqAccountUpdatesMulti'; reqId: number; account: string; modelCode: string; ledgerAndNLV: boolean }
+  | { type: 'cancelAccountUpdatesMulti'; reqId: number }
   | { type: 'reqPnL'; reqId: number; account: string; modelCode: string }
   | { type: 'cancelPnL'; reqId: number }
   | { type: 'reqPnLSingle'; reqId: number; account: string; modelCode: string; conId: number }
@@ -284,6 +289,26 @@ export function decodeRequest(sv: number, fields: readonly string[]): Request {
       const subscribe = r.bool('subscribe');
       return { type: 'reqAccountUpdates', subscribe, account: r.strOpt() };
     }
+    case OUT.REQ_POSITIONS_MULTI: {
+      r.int('version');
+      const reqId = r.int('reqId');
+      r.id = reqId;
+      return { type: 'reqPositionsMulti', reqId, account: r.strOpt(), modelCode: r.strOpt() };
+    }
+    case OUT.CANCEL_POSITIONS_MULTI:
+      r.int('version');
+      return { type: 'cancelPositionsMulti', reqId: r.int('reqId') };
+    case OUT.REQ_ACCOUNT_UPDATES_MULTI: {
+      r.int('version');
+      const reqId = r.int('reqId');
+      r.id = reqId;
+      const account = r.strOpt();
+      const modelCode = r.strOpt();
+      return { type: 'reqAccountUpdatesMulti', reqId, account, modelCode, ledgerAndNLV: r.remaining > 0 ? r.bool('ledgerAndNLV') : false };
+    }
+    case OUT.CANCEL_ACCOUNT_UPDATES_MULTI:
+      r.int('version');
+      return { type: 'cancelAccountUpdatesMulti', reqId: r.int('reqId') };
     case OUT.REQ_PNL: {
       const reqId = r.int('reqId');
       r.id = reqId;

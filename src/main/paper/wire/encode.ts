@@ -9,6 +9,7 @@ export const IN = {
   TICK_STRING: 46, CURRENT_TIME: 49, CONTRACT_DATA_END: 52, OPEN_ORDER_END: 53, ACCT_DOWNLOAD_END: 54, EXECUTION_DATA_END: 55,
   TICK_SNAPSHOT_END: 57, MARKET_DATA_TYPE: 58, COMMISSION_REPORT: 59, POSITION: 61, POSITION_END: 62, ACCOUNT_SUMMARY: 63,
   ACCOUNT_SUMMARY_END: 64, SECURITY_DEFINITION_OPTION_PARAMETER: 75, SECURITY_DEFINITION_OPTION_PARAMETER_END: 76,
+  POSITION_MULTI: 71, POSITION_MULTI_END: 72, ACCOUNT_UPDATE_MULTI: 73, ACCOUNT_UPDATE_MULTI_END: 74,
   TICK_REQ_PARAMS: 81, MARKET_RULE: 93, PNL: 94, PNL_SINGLE: 95,
 } as const;
 
@@ -230,6 +231,22 @@ export function position(account: string, c: WireContract, pos: number, avgCost:
 
 export function positionEnd(): Fields {
   return ['62', '1'];
+}
+
+export function positionMulti(reqId: number, account: string, c: WireContract, pos: number, avgCost: number, modelCode: string): Fields {
+  return ['71', '1', int(reqId), account, int(c.conId), c.symbol, c.secType, c.lastTradeDateOrContractMonth, c.strike === 0 ? '0.0' : px(c.strike), c.right, c.multiplier, c.exchange, c.currency, c.localSymbol, c.tradingClass, dec(pos), px(avgCost), modelCode];
+}
+
+export function positionMultiEnd(reqId: number): Fields {
+  return ['72', '1', int(reqId)];
+}
+
+export function accountUpdateMulti(reqId: number, account: string, modelCode: string, key: string, value: string, currency: string): Fields {
+  return ['73', '1', int(reqId), account, modelCode, key, value, currency];
+}
+
+export function accountUpdateMultiEnd(reqId: number): Fields {
+  return ['74', '1', int(reqId)];
 }
 
 export function accountSummary(reqId: number, account: string, tag: string, value: string, currency: string): Fields {
