@@ -15,6 +15,7 @@ import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
 import { executionHandlers } from './execution/handlers';
+import { createExecutionService, tradingStateGate } from './execution/service';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -52,6 +53,16 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
+  const gate = tradingStateGate(() => trading.status());
+  const execution = createExecutionService({
+    broker: broker.broker,
+    journal: () => journal.journal,
+    gate,
+    clientId: () => broker.status().clientId ?? 0,
+    emit: (e) => (e.type === 'order.updated' ? bus.emit('order.updated', e.row) : bus.emit('execution.added', e.row)),
+    logger: log,
+    now,
+  });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -69,7 +80,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
-    ...executionHandlers(),
+    ...executionHandlers(execution, { broker: broker.broker, gate, now }),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -88,6 +99,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     trading,
     async close() {
       trading.close();
+      execution.dispose();
       await scanner.close();
       await diagnostics.close();
       await broker.close();
