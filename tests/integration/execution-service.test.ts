@@ -7,6 +7,7 @@ import type { RiskGate } from '../../src/core/risk/types';
 import { PaperExchange } from '../../src/main/paper/exchange';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
 import { localTarget, newBroker, tempDir, waitFor } from '../../src/main/services/broker/testing';
+import { createLegQuoteCache, type LegQuoteCache } from '../../src/main/services/execution/quotes';
 import { createExecutionService, type ExecutionService } from '../../src/main/services/execution/service';
 import { type Journal, openJournal } from '../../src/main/services/journal';
 
@@ -19,6 +20,7 @@ describe('execution service on the paper exchange', () => {
   let broker: IbBroker;
   let journal: Journal;
   let exec: ExecutionService;
+  let quotes: LegQuoteCache | undefined;
   const dataDir = tempDir('sd-exec-');
   let symbol = 'SPY';
   let expiry = '';
@@ -29,7 +31,9 @@ describe('execution service on the paper exchange', () => {
   const start = async (gate: RiskGate = allow) => {
     broker = newBroker({ dataDir, orderAckTimeoutMs: 8_000 });
     await broker.connect(localTarget(port, CLIENT));
-    exec = createExecutionService({ broker, journal: () => journal, gate, clientId: () => CLIENT });
+    quotes?.dispose();
+    quotes = createLegQuoteCache(broker);
+    exec = createExecutionService({ broker, quotes, journal: () => journal, gate, clientId: () => CLIENT });
   };
 
   beforeAll(async () => {
@@ -50,6 +54,7 @@ describe('execution service on the paper exchange', () => {
   }, 60_000);
   afterAll(async () => {
     exec?.dispose();
+    quotes?.dispose();
     await broker?.close();
     await ex?.close();
     journal?.close();
@@ -121,7 +126,7 @@ describe('execution service on the paper exchange', () => {
     const wrong = exec.submit('wrong-sign-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: { amount: 1.2, kind: 'debit' } }));
     await expect(wrong).rejects.toBeInstanceOf(ContractFailure);
     await expect(wrong).rejects.toMatchObject({ code: 'VALIDATION' });
-    const blocked = createExecutionService({ broker, journal: () => journal, gate: { check: async () => ({ allowed: false, verdicts: [{ code: 'MAX_LOSS', level: 'block', message: 'Max loss $900 exceeds the $500 limit.' }] }) }, clientId: () => CLIENT });
+    const blocked = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: { check: async () => ({ allowed: false, verdicts: [{ code: 'MAX_LOSS', level: 'block', message: 'Max loss $900 exceeds the $500 limit.' }] }) }, clientId: () => CLIENT });
     try {
       await expect(blocked.submit('blocked-0001', ticket('bull-call'))).rejects.toMatchObject({ code: 'RISK_DENIED', message: expect.stringContaining('Max loss $900') });
     } finally {

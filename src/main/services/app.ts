@@ -16,6 +16,7 @@ import { createSettingsStore, type SettingsStore } from './settings/settings-sto
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
 import { executionHandlers } from './execution/handlers';
 import { createExecutionService, tradingStateGate } from './execution/service';
+import { createLegQuoteCache } from './execution/quotes';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -54,8 +55,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
   const gate = tradingStateGate(() => trading.status());
+  const legQuotes = createLegQuoteCache(broker.broker, { now });
   const execution = createExecutionService({
     broker: broker.broker,
+    quotes: legQuotes,
     journal: () => journal.journal,
     gate,
     clientId: () => broker.status().clientId ?? 0,
@@ -80,7 +83,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
-    ...executionHandlers(execution, { broker: broker.broker, gate, now }),
+    ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -100,6 +103,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     async close() {
       trading.close();
       execution.dispose();
+      legQuotes.dispose();
       await scanner.close();
       await diagnostics.close();
       await broker.close();

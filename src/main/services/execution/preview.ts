@@ -5,9 +5,11 @@ import { bagToNet, expectedNetKind, netToMicros, rightOf, verticalBag } from '..
 import type { RiskGate } from '../../../core/risk/types';
 import { roundToTick, TICKS_COMBO, toDollars, toMicros, type Micros, type NetPrice } from '../../../core/spreads';
 import type { IbBroker } from '../broker/ib-broker';
+import type { LegQuoteCache } from './quotes';
 
 export interface PreviewDeps {
-  broker: Pick<IbBroker, 'optionContracts' | 'snapshotQuote' | 'whatIf'>;
+  broker: Pick<IbBroker, 'whatIf'>;
+  quotes: LegQuoteCache;
   gate: RiskGate;
   now?: () => number;
   /** How long to wait for IBKR's what-if before showing the core model alone. */
@@ -24,14 +26,14 @@ export async function previewTicket(deps: PreviewDeps, raw: unknown): Promise<Ti
   const intent = t.intent === 'close' ? 'close' : 'open';
   const action = intent === 'open' ? 'BUY' : 'SELL';
   const right = rightOf(t.kind);
-  const contracts = await deps.broker.optionContracts({ symbol: t.symbol, expiry: t.expiry, right });
+  const contracts = await deps.quotes.contracts(t.symbol, t.expiry, right);
   const legsOf = [
     { strike: t.longStrike, action: 'BUY' as const },
     { strike: t.shortStrike, action: 'SELL' as const },
   ].map((l) => ({ ...l, contract: contracts.find((c) => c.strike !== null && Math.abs(c.strike - l.strike) < 1e-6) ?? null }));
   const missing = legsOf.find((l) => !l.contract);
   if (missing) throw new ContractFailure('NOT_FOUND', `${t.symbol} ${t.expiry} has no ${right === 'C' ? 'call' : 'put'} at ${missing.strike}.`);
-  const quotes = await Promise.all(legsOf.map((l) => deps.broker.snapshotQuote({ conId: l.contract?.conId ?? 0 }, { priority: 'quote' })));
+  const quotes = await Promise.all(legsOf.map((l) => deps.quotes.quote(l.contract?.conId ?? 0)));
   const at = now();
   const legs = legsOf.map((l, i) => {
     const q = quotes[i];

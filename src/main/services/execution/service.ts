@@ -15,14 +15,15 @@ import { fromBagOrder, roundToTick, TICKS_COMBO, toDollars, toMicros, type Micro
 import type { IbBroker } from '../broker/ib-broker';
 import type { Journal } from '../journal';
 import type { Logger } from '../logging';
+import type { LegQuoteCache } from './quotes';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
-export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'trackedOrders' | 'optionContracts' | 'snapshotQuote' | 'onEvent'> & {
-  facts?: IbBroker['facts'];
-};
+export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'trackedOrders' | 'onEvent'>;
 
 export interface ExecutionDeps {
   broker: ExecutionBroker;
+  /** Leg contracts and live quotes (shared with the preview so a submit reads streamed quotes). */
+  quotes: LegQuoteCache;
   journal: () => Journal | null;
   gate: RiskGate;
   clientId: () => number;
@@ -96,7 +97,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   };
 
   const legQuotes = async (w: Pick<Working, 'legConIds'>): Promise<{ quote: ComboQuote | null; stale: boolean }> => {
-    const [l, s] = await Promise.all(w.legConIds.map((conId) => deps.broker.snapshotQuote({ conId }, { priority: 'quote' })));
+    const [l, s] = await Promise.all(w.legConIds.map((conId) => deps.quotes.quote(conId)));
     if (!l || !s || l.bid === null || l.ask === null || s.bid === null || s.ask === null) return { quote: null, stale: true };
     const t = now();
     const stale = [l, s].some((q) => q.updatedAt !== null && t - q.updatedAt > staleMs);
@@ -106,7 +107,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
 
   const resolveLegs = async (t: TicketParsed): Promise<[number, number]> => {
     const right = rightOf(t.kind);
-    const contracts = await deps.broker.optionContracts({ symbol: t.symbol, expiry: t.expiry, right });
+    const contracts = await deps.quotes.contracts(t.symbol, t.expiry, right);
     const find = (k: number) => contracts.find((c) => c.strike !== null && Math.abs(c.strike - k) < 1e-6)?.conId;
     const long = find(t.longStrike);
     const short = find(t.shortStrike);
