@@ -121,6 +121,18 @@ describe('execution service on the paper exchange', () => {
     expect(ordersAtExchange().find((x) => x.orderId === r.orderId)?.order.lmtPrice).toBe(priceAfter);
   }, 30_000);
 
+  it('concurrent modify and cancel on one order run one after the other and end cancelled', async () => {
+    const r = await exec.submit('concurrent-0001', ticket('bull-call', { pricing: { mode: 'fixed' }, limit: { amount: 0.01, kind: 'debit' } }));
+    const [m, c] = await Promise.allSettled([exec.modify(r.orderId, { limit: { amount: 0.02, kind: 'debit' } }), exec.cancel(r.orderId)]);
+    expect(m.status).toBe('fulfilled');
+    expect(c.status).toBe('fulfilled');
+    if (m.status === 'fulfilled') expect(m.value.limit).toEqual({ amount: 0.02, kind: 'debit' });
+    const o = ordersAtExchange().find((x) => x.orderId === r.orderId);
+    expect(o?.order.lmtPrice).toBeCloseTo(0.02, 9);
+    expect(o?.status).toMatch(/Cancelled/);
+    await expect(exec.modify(r.orderId, { limit: { amount: 0.03, kind: 'debit' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+  }, 30_000);
+
   it('reject paths: a wrong credit/debit label and a risk block never reach the exchange', async () => {
     const before = ordersAtExchange().length;
     const wrong = exec.submit('wrong-sign-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: { amount: 1.2, kind: 'debit' } }));

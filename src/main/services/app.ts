@@ -66,6 +66,15 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     logger: log,
     now,
   });
+  // Once trading opens after a (re)connect and reconciliation, orders left working by an earlier run are found
+  // and left working (never re-sent); their walks do not resume.
+  let recovered = false;
+  const offRecover = bus.subscribe((name, payload) => {
+    if (name === 'connection.status' && (payload as { state: string }).state !== 'connected') recovered = false;
+    if (name !== 'trading.status' || recovered || (payload as { state: string }).state !== 'ACTIVE') return;
+    recovered = true;
+    void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
+  });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -102,6 +111,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     trading,
     async close() {
       trading.close();
+      offRecover();
       execution.dispose();
       legQuotes.dispose();
       await scanner.close();

@@ -271,7 +271,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         }
       }
     }
-    w.row = { ...w.row, walk: { step: d.type === 'limit' ? d.step : w.row.walk?.step ?? 0, maxSteps: walk.policy.maxSteps, current: w.row.limit, cap: w.row.limit, state: d.type === 'hold' ? (d.reason === 'stale' || d.reason === 'no-quote' ? 'paused-stale' : d.reason === 'wide' ? 'paused-wide' : 'walking') : 'walking', nextStepAt: null } };
+    const cap = quote ? microsNet(bagToNet(action, ladderCap(action, quote, walk.policy))) : (w.row.walk?.cap ?? w.row.limit);
+    w.row = { ...w.row, walk: { step: d.type === 'limit' ? d.step : w.row.walk?.step ?? 0, maxSteps: walk.policy.maxSteps, current: w.row.limit, cap, state: d.type === 'hold' ? (d.reason === 'stale' || d.reason === 'no-quote' ? 'paused-stale' : d.reason === 'wide' ? 'paused-wide' : 'walking') : 'walking', nextStepAt: null } };
     publish(w);
     scheduleWalk(w);
   }
