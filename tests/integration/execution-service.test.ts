@@ -138,6 +138,7 @@ describe('execution service on the paper exchange', () => {
     const wrong = exec.submit('wrong-sign-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: { amount: 1.2, kind: 'debit' } }));
     await expect(wrong).rejects.toBeInstanceOf(ContractFailure);
     await expect(wrong).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(exec.submit('exits-0001', ticket('bull-put', { exits: { profitTargetPct: 50 } }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     const blocked = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: { check: async () => ({ allowed: false, verdicts: [{ code: 'MAX_LOSS', level: 'block', message: 'Max loss $900 exceeds the $500 limit.' }] }) }, clientId: () => CLIENT });
     try {
       await expect(blocked.submit('blocked-0001', ticket('bull-call'))).rejects.toMatchObject({ code: 'RISK_DENIED', message: expect.stringContaining('Max loss $900') });
