@@ -23,6 +23,7 @@ export class OrderGateway {
       timers: session.timers,
       ackTimeoutMs: session.opts.orderAckTimeoutMs,
       lookup: (id) => this.lookupOrder(id),
+      clientId: () => session.target?.clientId ?? null,
       onNotice: (n) => {
         session.notice({ level: 'error', code: null, message: n.type === 'orderStuck' ? n.message : n.error.userMessage, at: n.at });
         for (const l of this.orderNoticeListeners) safe(() => l(n));
@@ -99,6 +100,12 @@ export class OrderGateway {
     return this.orderIds.allocate();
   }
 
+  /** The id of a new placement: a reserved one (refused if the caller made it up or reuses it), or a fresh one. */
+  private claimOrderId(requested: number | undefined): number {
+    if (!this.orderIds) throw ours.notConnected('Order ids are available once connected.');
+    return this.orderIds.claim(requested ?? this.orderIds.allocate());
+  }
+
   /** An order refused before it left the process: tell the order-notice listeners, return the error to throw. */
   private refused(ticketId: string, error: BrokerError): BrokerError {
     for (const l of this.orderNoticeListeners) safe(() => l({ type: 'orderRefused', ticketId, at: this.session.timers.now(), error }));
@@ -112,7 +119,7 @@ export class OrderGateway {
     let orderId: number;
     try {
       built = buildOrder(request);
-      orderId = request.orderId ?? this.reserveOrderId();
+      orderId = this.claimOrderId(request.orderId);
     } catch (e) {
       return Promise.reject(e instanceof BrokerError ? this.refused(request.ticketId, e) : e);
     }
@@ -166,7 +173,7 @@ export class OrderGateway {
     try {
       built = buildOrder(request, true);
       // A what-if uses an order id at TWS like any order; it is never reused.
-      orderId = this.reserveOrderId();
+      orderId = this.claimOrderId(undefined);
     } catch (e) {
       return Promise.reject(e);
     }
