@@ -3,3 +3,4 @@ export * from './trading-state';
 export * from './types';
 export * from './evaluate';
 export * from './limits';
+export * from './breakers';
