@@ -8,6 +8,7 @@ import { diagnosticsEvents, diagnosticsMethods } from './diagnostics';
 import { journalEvents, journalMethods } from './journal';
 import { settingsEvents, settingsMethods } from './settings';
 import { tradingEvents, tradingMethods } from './trading';
+import { riskEvents, riskMethods } from './risk';
 
 export * from './define';
 export * from './app';
@@ -19,6 +20,7 @@ export * from './broker';
 export * from './diagnostics';
 export * from './journal';
 export * from './settings-defaults';
+export * from './risk';
 
 export const methods = {
   ...tradingMethods,
@@ -29,6 +31,7 @@ export const methods = {
   ...brokerMethods,
   ...diagnosticsMethods,
   ...journalMethods,
+  ...riskMethods,
 } as const;
 
 export const events = {
@@ -40,6 +43,7 @@ export const events = {
   ...brokerEvents,
   ...diagnosticsEvents,
   ...journalEvents,
+  ...riskEvents,
 } as const;
 
 export type Methods = typeof methods;

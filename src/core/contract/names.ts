@@ -26,6 +26,12 @@ export const METHOD_NAMES = [
   'journal.export',
   'journal.backup',
   'journal.reconcile',
+  'risk.get',
+  'risk.update',
+  'trading.kill',
+  'trading.arm',
+  'trading.disarm',
+  'trading.reset',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -36,4 +42,5 @@ export const EVENT_NAMES = [
   'trading.status',
   'connection.status',
   'journal.updated',
+  'risk.status',
 ] as const;

@@ -14,6 +14,8 @@ import { createJournalService, type JournalService } from './journal/service';
 import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
+import { createRiskService, type RiskService } from './risk/service';
+import { riskHandlers } from './risk/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -36,6 +38,7 @@ export interface Services {
   broker: BrokerService;
   journal: JournalService;
   trading: TradingGate;
+  risk: RiskService;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
+  const risk = createRiskService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, journal, gate: trading });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -68,6 +72,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
+    ...riskHandlers(risk),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -84,7 +89,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     broker,
     journal,
     trading,
+    risk,
     async close() {
+      risk.close();
       trading.close();
       await scanner.close();
       await diagnostics.close();
