@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KillReport } from '../../src/core/contract';
+import type { RiskOrder } from '../../src/core/risk';
 import type { PaperExchangeHandle } from '../../src/main/paper';
 import { createServices, type Services } from '../../src/main/services/app';
 import type { PlaceOrderRequest, QualifiedContract } from '../../src/main/services/broker/types';
@@ -74,12 +75,17 @@ describe('risk service against the paper exchange', () => {
     await expect.poll(() => services.trading.status(), { timeout: 10_000 }).toMatchObject({ state: 'HALTED', code: 'REJECT_STREAK' });
     expect(riskEvents()).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'breaker', code: 'REJECT_STREAK' })]));
     // HALTED: the gate denies a submit and passes a cancel, and the denial is journaled.
-    const order = { kind: 'submit' as const, purpose: 'open' as const, underlying: 'SPY', quantity: 1, limitPrice: 1, net: 'debit' as const, multiplier: 100, expiry: spreadLegs[0].expiry!, maxLossPerSpread: 100,
-      legs: [{ conId: spreadLegs[0].conId, side: 'long' as const, strike: spreadLegs[0].strike!, right: 'C' as const }, { conId: spreadLegs[1].conId, side: 'short' as const, strike: spreadLegs[1].strike!, right: 'C' as const }] };
+    const [lo, hi] = spreadLegs;
+    const leg = (c: QualifiedContract, side: 1 | -1) => ({ symbol: 'SPY', expiry: c.expiry!, strike: c.strike!, right: 'C' as const, side, ratio: 1, conId: c.conId });
+    const order: RiskOrder = {
+      ticketId: 'T-halted', symbol: 'SPY', kind: 'bull-call', expiry: lo.expiry!, longStrike: lo.strike!, shortStrike: hi.strike!, intent: 'open', quantity: 1,
+      limit: { amount: 1, kind: 'debit' }, mid: null, natural: null, multiplier: 100, maxLoss: 100, maxProfit: 400, margin: 100, commission: 1.3,
+      legs: [leg(lo, 1), leg(hi, -1)], quoteAgeMs: null, pop: null, at: Date.now(),
+    };
     const denied = await services.risk.check(order);
     expect(denied.allowed).toBe(false);
     expect(denied.verdicts.find((v) => v.code === 'HALTED')?.message).toContain('rejected by the broker');
-    expect((await services.risk.check({ ...order, kind: 'cancel' })).allowed).toBe(true);
+    expect((await services.risk.check({ ...order, action: 'cancel' })).allowed).toBe(true);
     expect(riskEvents()).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'denied', code: 'HALTED' })]));
     await services.dispatcher.dispatch('trading.reset', { confirm: 'RESET' }, ctx);
     expect(services.trading.status().state).toBe('ACTIVE');

@@ -9,6 +9,7 @@ import { journalEvents, journalMethods } from './journal';
 import { settingsEvents, settingsMethods } from './settings';
 import { tradingEvents, tradingMethods } from './trading';
 import { riskEvents, riskMethods } from './risk';
+import { ordersEvents, ordersMethods } from './orders';
 
 export * from './define';
 export * from './app';
@@ -21,6 +22,7 @@ export * from './diagnostics';
 export * from './journal';
 export * from './settings-defaults';
 export * from './risk';
+export * from './orders';
 
 export const methods = {
   ...tradingMethods,
@@ -32,6 +34,7 @@ export const methods = {
   ...diagnosticsMethods,
   ...journalMethods,
   ...riskMethods,
+  ...ordersMethods,
 } as const;
 
 export const events = {
@@ -44,6 +47,7 @@ export const events = {
   ...diagnosticsEvents,
   ...journalEvents,
   ...riskEvents,
+  ...ordersEvents,
 } as const;
 
 export type Methods = typeof methods;

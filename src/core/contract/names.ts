@@ -32,6 +32,13 @@ export const METHOD_NAMES = [
   'trading.arm',
   'trading.disarm',
   'trading.reset',
+  'ticket.preview',
+  'order.submit',
+  'order.modify',
+  'order.cancel',
+  'order.cancelAll',
+  'orders.list',
+  'executions.list',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -43,4 +50,6 @@ export const EVENT_NAMES = [
   'connection.status',
   'journal.updated',
   'risk.status',
+  'order.updated',
+  'execution.added',
 ] as const;

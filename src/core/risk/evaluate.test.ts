@@ -15,10 +15,21 @@ const OFF: RiskLimits = {
   dailyLossLimitUsd: null, dailyLossBasis: 'mid', dailyLossAction: 'HALTED', maxConsecutiveRejects: null,
 };
 
-const order = (o: Partial<RiskOrder> = {}): RiskOrder => ({
-  kind: 'submit', purpose: 'open', underlying: 'SPY', quantity: 1, limitPrice: 2, net: 'debit', multiplier: 100, expiry: '20261218',
-  maxLossPerSpread: 200, legs: [{ conId: 1, side: 'long', strike: 500, right: 'C' }, { conId: 2, side: 'short', strike: 505, right: 'C' }], ...o,
-});
+type OrderPatch = Partial<Omit<RiskOrder, 'limit'>> & { limitPrice?: number; net?: 'debit' | 'credit'; maxLossPerSpread?: number | null };
+const LEGS: RiskOrder['legs'] = [
+  { symbol: 'SPY', expiry: '20261218', strike: 500, right: 'C', side: 1, ratio: 1, conId: 1 },
+  { symbol: 'SPY', expiry: '20261218', strike: 505, right: 'C', side: -1, ratio: 1, conId: 2 },
+];
+/** A 500/505 bull call, 1 × 2.00 debit; `maxLossPerSpread` (× quantity) sets the order's max loss and Reg-T margin. */
+const order = ({ limitPrice = 2, net = 'debit', maxLossPerSpread = 200, ...o }: OrderPatch = {}): RiskOrder => {
+  const quantity = o.quantity ?? 1;
+  const maxLoss = maxLossPerSpread === null ? Number.NaN : maxLossPerSpread * quantity;
+  return {
+    ticketId: 'T1', symbol: 'SPY', kind: 'bull-call', expiry: '20261218', longStrike: 500, shortStrike: 505, intent: 'open', quantity,
+    limit: { amount: limitPrice, kind: net }, mid: null, natural: null, multiplier: 100, maxLoss, maxProfit: 300, margin: maxLoss, commission: 1.3,
+    legs: LEGS, quoteAgeMs: null, pop: null, at: NOW, ...o,
+  };
+};
 const ctx = (c: Partial<RiskContext> = {}, limits: Partial<RiskLimits> = {}): RiskContext => ({
   now: NOW, limits: { ...OFF, ...limits }, trading: { state: 'ACTIVE', code: 'OK', reason: 'Connected.' }, connected: true, armRequired: false, armed: false,
   account: 'DU1', netLiquidation: 100_000, buyingPower: 50_000, whatIf: null, openSpreads: [],
@@ -126,10 +137,10 @@ describe('evaluate: each check passes at its limit and one unit inside, blocks o
   });
 
   it('price sanity for a credit spread and for the streamed combo quote', () => {
-    const credit = order({ net: 'credit', legs: [{ conId: 1, side: 'short', strike: 500, right: 'C' }, { conId: 2, side: 'long', strike: 505, right: 'C' }] });
+    const credit = order({ net: 'credit', kind: 'bear-call', longStrike: 505, shortStrike: 500, legs: [{ ...LEGS[0]!, side: -1 }, { ...LEGS[1]!, side: 1 }] });
     const c = ctx({}, { maxTicksBeyondNatural: 3 }); // natural open credit = 5.00 − 3.08 = 1.92
-    expect(level('FAT_FINGER', { ...credit, limitPrice: 1.89 }, c)).toBe('pass');
-    expect(level('FAT_FINGER', { ...credit, limitPrice: 1.88 }, c)).toBe('block');
+    expect(level('FAT_FINGER', { ...credit, limit: { amount: 1.89, kind: 'credit' } }, c)).toBe('pass');
+    expect(level('FAT_FINGER', { ...credit, limit: { amount: 1.88, kind: 'credit' } }, c)).toBe('block');
     const streamed = ctx({ combo: { naturalCash: -2.0, updatedAt: NOW } }, { maxTicksBeyondNatural: 0 });
     expect(level('FAT_FINGER', order({ limitPrice: 2.0 }), streamed)).toBe('pass');
     expect(level('FAT_FINGER', order({ limitPrice: 2.01 }), streamed)).toBe('block');
@@ -168,15 +179,15 @@ describe('evaluate: each check passes at its limit and one unit inside, blocks o
     expect(level('DENIED_SYMBOL', order(), ctx({}, { denySymbols: ['SPY'] }))).toBe('block');
     expect(level('NOT_ALLOWED_SYMBOL', order(), ctx({}, { allowSymbols: ['QQQ'] }))).toBe('block');
     expect(level('SYMBOL_LIST', order(), ctx({}, { allowSymbols: ['QQQ', 'SPY'] }))).toBe('pass');
-    const close = order({ purpose: 'close', spreadId: 7 });
+    const close = order({ intent: 'close', spreadId: 7 });
     expect(isAllowed(evaluate(close, ctx({ openSpreads: [{ spreadId: 7, underlying: 'SPY', quantity: 1, maxLoss: 200 }] }, { denySymbols: ['SPY'] })))).toBe(true);
   });
 
   it('a close must name a held spread and not close more than held', () => {
     const held = [{ spreadId: 7, underlying: 'SPY', quantity: 2, maxLoss: 400 }];
-    expect(level('NOT_HELD', order({ purpose: 'close', spreadId: 8 }), ctx({ openSpreads: held }))).toBe('block');
-    expect(level('CLOSE_SIZE', order({ purpose: 'close', spreadId: 7, quantity: 2 }), ctx({ openSpreads: held }))).toBe('pass');
-    expect(level('CLOSE_TOO_LARGE', order({ purpose: 'close', spreadId: 7, quantity: 3 }), ctx({ openSpreads: held }))).toBe('block');
+    expect(level('NOT_HELD', order({ intent: 'close', spreadId: 8 }), ctx({ openSpreads: held }))).toBe('block');
+    expect(level('CLOSE_SIZE', order({ intent: 'close', spreadId: 7, quantity: 2 }), ctx({ openSpreads: held }))).toBe('pass');
+    expect(level('CLOSE_TOO_LARGE', order({ intent: 'close', spreadId: 7, quantity: 3 }), ctx({ openSpreads: held }))).toBe('block');
   });
 });
 
@@ -185,18 +196,16 @@ describe('evaluate: each check passes at its limit and one unit inside, blocks o
 const arbLimits: fc.Arbitrary<RiskLimits> = fc.oneof(fc.constant(OFF), fc.constant(DEFAULT_RISK_LIMITS));
 const arbOrder = (heldIds: number[]): fc.Arbitrary<RiskOrder> =>
   fc.record({
-    kind: fc.constantFrom('submit', 'modify', 'cancel'),
-    purpose: fc.constantFrom('open', 'close'),
-    underlying: fc.constantFrom('SPY', 'QQQ', 'IWM', 'AAPL'),
+    action: fc.constantFrom('submit', 'modify', 'cancel'),
+    intent: fc.constantFrom('open', 'close', 'roll'),
+    symbol: fc.constantFrom('SPY', 'QQQ', 'IWM', 'AAPL'),
     spreadId: fc.option(fc.constantFrom(...heldIds, 99), { nil: null }),
     quantity: fc.integer({ min: 1, max: 50 }),
     limitPrice: fc.integer({ min: 1, max: 1000 }).map((c) => c / 100),
     net: fc.constantFrom('debit', 'credit'),
-    multiplier: fc.constant(100),
     expiry: fc.constantFrom('20261204', '20261218'),
     maxLossPerSpread: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: null }),
-    legs: fc.constant(order().legs),
-  }) as fc.Arbitrary<RiskOrder>;
+  }).map((p) => order(p as OrderPatch));
 
 describe('trading states over random order streams', () => {
   const held = [{ spreadId: 1, underlying: 'SPY', quantity: 50, maxLoss: 500 }, { spreadId: 2, underlying: 'QQQ', quantity: 50, maxLoss: 500 }];
@@ -205,7 +214,7 @@ describe('trading states over random order streams', () => {
     fc.assert(
       fc.property(fc.array(arbOrder([1, 2]), { minLength: 1, maxLength: 40 }), arbLimits, fc.boolean(), (orders, limits, connected) => {
         const c = ctx({ trading: { state: 'HALTED', code: 'KILL_SWITCH', reason: 'Kill switch pressed.' }, openSpreads: held, connected }, limits);
-        for (const o of orders) expect(isAllowed(evaluate(o, c))).toBe(o.kind === 'cancel');
+        for (const o of orders) expect(isAllowed(evaluate(o, c))).toBe(o.action === 'cancel');
       }),
     );
   });
@@ -215,8 +224,8 @@ describe('trading states over random order streams', () => {
       fc.property(fc.array(arbOrder([1, 2]), { minLength: 1, maxLength: 40 }), (orders) => {
         const c = ctx({ trading: { state: 'REDUCING', code: 'DAILY_LOSS', reason: 'Daily loss limit passed.' }, openSpreads: held }, OFF);
         for (const o of orders) {
-          const heldClose = o.purpose === 'close' && (o.spreadId === 1 || o.spreadId === 2);
-          expect(isAllowed(evaluate(o, c))).toBe(o.kind === 'cancel' || heldClose);
+          const heldClose = o.intent === 'close' && (o.spreadId === 1 || o.spreadId === 2);
+          expect(isAllowed(evaluate(o, c))).toBe(o.action === 'cancel' || heldClose);
         }
       }),
     );

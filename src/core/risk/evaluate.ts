@@ -7,7 +7,7 @@
 import { toMicros, fromMicros } from '../journal/units';
 import { nyDate, toNewYork } from '../market/timezone';
 import { sessionState } from '../market/calendar';
-import type { RiskContext, RiskOrder, RiskVerdict } from './types';
+import type { LegQuoteFacts, RiskContext, RiskOrder, RiskOrderLeg, RiskVerdict } from './types';
 
 const usd = (micros: number): string => `$${fromMicros(micros).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const pass = (code: string, message: string, numbers?: RiskVerdict['numbers']): RiskVerdict => ({ code, level: 'pass', message, ...(numbers ? { numbers } : {}) });
@@ -15,24 +15,33 @@ const block = (code: string, message: string, numbers?: RiskVerdict['numbers']):
 const warn = (code: string, message: string, numbers?: RiskVerdict['numbers']): RiskVerdict => ({ code, level: 'warn', message, ...(numbers ? { numbers } : {}) });
 
 /** Same spread, side and size: the key the duplicate check compares. */
-export function ticketKey(o: Pick<RiskOrder, 'underlying' | 'expiry' | 'purpose' | 'quantity' | 'legs'>): string {
-  const legs = o.legs.map((l) => `${l.side}:${l.conId}`).sort().join(',');
-  return `${o.underlying.toUpperCase()}|${o.expiry}|${o.purpose}|${o.quantity}|${legs}`;
+export function ticketKey(o: Pick<RiskOrder, 'symbol' | 'expiry' | 'intent' | 'quantity' | 'kind' | 'longStrike' | 'shortStrike'>): string {
+  return `${o.symbol.toUpperCase()}|${isoOf(o.expiry)}|${o.kind}|${o.longStrike}/${o.shortStrike}|${o.intent}|${o.quantity}`;
 }
+
+/** A roll opens a new spread, so it is judged as an opening order. */
+const opens = (o: RiskOrder): boolean => o.intent !== 'close';
+const actionOf = (o: RiskOrder) => o.action ?? 'submit';
+const quoteOf = (leg: RiskOrderLeg, ctx: RiskContext): LegQuoteFacts | undefined => (leg.conId === undefined ? undefined : ctx.legQuotes.find((q) => q.conId === leg.conId));
 
 /** The signed cash per spread of the order's limit: + received (credit), − paid (debit). */
-export function limitCashMicros(o: Pick<RiskOrder, 'limitPrice' | 'net'>): number {
-  const m = toMicros(o.limitPrice);
-  return o.net === 'credit' ? m : -m;
+export function limitCashMicros(o: Pick<RiskOrder, 'limit'>): number {
+  const m = toMicros(o.limit.amount);
+  return o.limit.kind === 'credit' ? m : -m;
 }
 
-/** The natural (crossing) cash per spread from leg quotes: opening buys longs at the ask and sells shorts at the bid. */
+/**
+ * The natural (crossing) cash per share: the streamed combo quote first, then the order's own natural, then leg
+ * quotes (opening buys longs at the ask and sells shorts at the bid; closing the reverse).
+ */
 export function naturalCashMicros(o: RiskOrder, ctx: RiskContext): number | null {
   if (ctx.combo && ctx.combo.naturalCash !== null) return toMicros(ctx.combo.naturalCash);
+  if (o.natural) return o.natural.kind === 'credit' ? toMicros(o.natural.amount) : -toMicros(o.natural.amount);
+  if (o.legs.length === 0) return null;
   let cash = 0;
   for (const leg of o.legs) {
-    const q = ctx.legQuotes.find((x) => x.conId === leg.conId);
-    const buying = (leg.side === 'long') === (o.purpose === 'open');
+    const q = quoteOf(leg, ctx);
+    const buying = (leg.side === 1) === opens(o);
     const px = buying ? q?.ask : q?.bid;
     if (px === null || px === undefined) return null;
     cash += buying ? -toMicros(px) : toMicros(px);
@@ -67,7 +76,7 @@ function sizeAndLossChecks(o: RiskOrder, ctx: RiskContext): RiskVerdict[] {
       ? block('MAX_CONTRACTS', `${o.quantity} spreads is more than the ${L.maxContractsPerOrder} allowed per order.`, n)
       : pass('MAX_CONTRACTS', `${o.quantity} of at most ${L.maxContractsPerOrder} spreads per order.`, n));
   }
-  const lossU = o.maxLossPerSpread === null ? null : toMicros(o.maxLossPerSpread) * o.quantity;
+  const lossU = Number.isFinite(o.maxLoss) && o.maxLoss >= 0 ? toMicros(o.maxLoss) : null;
   if (lossU === null) {
     if (L.maxLossPerTradeUsd !== null || L.maxLossPerTradePctOfNetLiq !== null) out.push(block('MAX_LOSS_UNKNOWN', 'The max loss of this order is not known, so the loss limits cannot be checked.'));
   } else {
@@ -98,7 +107,7 @@ function sizeAndLossChecks(o: RiskOrder, ctx: RiskContext): RiskVerdict[] {
       : pass('MAX_OPEN_SPREADS', `${open} of at most ${L.maxOpenSpreads} spreads open.`, n));
   }
   if (L.maxExposurePerUnderlyingUsd !== null && lossU !== null) {
-    const sym = o.underlying.toUpperCase();
+    const sym = o.symbol.toUpperCase();
     const heldU = ctx.openSpreads.filter((s) => s.underlying.toUpperCase() === sym).reduce((a, s) => a + toMicros(s.maxLoss), 0);
     const limU = toMicros(L.maxExposurePerUnderlyingUsd);
     const n = { held: fromMicros(heldU), adding: fromMicros(lossU), limit: L.maxExposurePerUnderlyingUsd };
@@ -109,8 +118,9 @@ function sizeAndLossChecks(o: RiskOrder, ctx: RiskContext): RiskVerdict[] {
   if (L.minBuyingPowerAfterUsd !== null) {
     const limU = toMicros(L.minBuyingPowerAfterUsd);
     const wi = ctx.whatIf;
-    // Reg-T for a vertical is its max loss (debit: the debit; credit: width − credit), so that is the fallback.
-    const marginU = wi && wi.initMarginChange !== null ? toMicros(wi.initMarginChange) : lossU;
+    // Without IBKR's what-if, the core Reg-T model's margin for this order (for a vertical: its max loss).
+    const regT = Number.isFinite(o.margin) && o.margin >= 0 ? toMicros(o.margin) : lossU;
+    const marginU = wi && wi.initMarginChange !== null ? toMicros(wi.initMarginChange) : regT;
     const source = wi && wi.initMarginChange !== null ? 'IBKR what-if' : 'Reg-T estimate';
     if (ctx.buyingPower === null || marginU === null) out.push(block('BUYING_POWER', 'Buying power or the margin of this order is not known, so buying-power headroom cannot be checked.'));
     else {
@@ -127,7 +137,7 @@ function sizeAndLossChecks(o: RiskOrder, ctx: RiskContext): RiskVerdict[] {
 function marketChecks(o: RiskOrder, ctx: RiskContext, opening: boolean): RiskVerdict[] {
   const L = ctx.limits;
   const out: RiskVerdict[] = [];
-  const sym = o.underlying.toUpperCase();
+  const sym = o.symbol.toUpperCase();
   if (opening) {
     if (L.denySymbols.includes(sym)) out.push(block('DENIED_SYMBOL', `${sym} is on your deny list.`));
     else if (L.allowSymbols.length > 0 && !L.allowSymbols.includes(sym)) out.push(block('NOT_ALLOWED_SYMBOL', `${sym} is not on your allow list (${L.allowSymbols.join(', ')}).`));
@@ -143,11 +153,11 @@ function marketChecks(o: RiskOrder, ctx: RiskContext, opening: boolean): RiskVer
         : pass('ZERO_DTE_CUTOFF', `0-DTE: before your ${L.zeroDteCutoff} cutoff (now ${nowText} New York).`, { now: nowText, cutoff: L.zeroDteCutoff }));
     }
     for (const leg of o.legs) {
-      const q = ctx.legQuotes.find((x) => x.conId === leg.conId);
-      const name = `${leg.side === 'long' ? 'Long' : 'Short'} leg ${leg.strike}${leg.right}`;
+      const q = quoteOf(leg, ctx);
+      const name = `${leg.side === 1 ? 'Long' : 'Short'} leg ${leg.strike}${leg.right}`;
       if (!q) continue;
       if (L.minLegBidUsd !== null && q.bid !== null && toMicros(q.bid) < toMicros(L.minLegBidUsd)) {
-        out.push(block('LEG_MIN_BID', `${name} bids ${q.bid.toFixed(2)}, below your ${L.minLegBidUsd.toFixed(2)} minimum.`, { conId: leg.conId, bid: q.bid, limit: L.minLegBidUsd }));
+        out.push(block('LEG_MIN_BID', `${name} bids ${q.bid.toFixed(2)}, below your ${L.minLegBidUsd.toFixed(2)} minimum.`, { conId: leg.conId ?? 'unknown', bid: q.bid, limit: L.minLegBidUsd }));
       }
       if (L.maxLegSpreadPctOfMid !== null && q.bid !== null && q.ask !== null && q.ask > 0) {
         const widthU = toMicros(q.ask) - toMicros(q.bid);
@@ -155,22 +165,26 @@ function marketChecks(o: RiskOrder, ctx: RiskContext, opening: boolean): RiskVer
         // width / mid × 100 > pct  ⇔  width × 200 > pct × (2 × mid)
         if (widthU * 200 > L.maxLegSpreadPctOfMid * midU2) {
           const pct = Math.round((widthU * 2000) / midU2) / 10;
-          out.push(block('LEG_WIDE', `${name} bid-ask ${q.bid.toFixed(2)}–${q.ask.toFixed(2)} is ${pct}% of its mid, wider than your ${L.maxLegSpreadPctOfMid}%.`, { conId: leg.conId, bid: q.bid, ask: q.ask, pct, limit: L.maxLegSpreadPctOfMid }));
+          out.push(block('LEG_WIDE', `${name} bid-ask ${q.bid.toFixed(2)}–${q.ask.toFixed(2)} is ${pct}% of its mid, wider than your ${L.maxLegSpreadPctOfMid}%.`, { conId: leg.conId ?? 'unknown', bid: q.bid, ask: q.ask, pct, limit: L.maxLegSpreadPctOfMid }));
         }
       }
       if (L.minOpenInterest !== null && q.openInterest !== null && q.openInterest !== undefined && q.openInterest < L.minOpenInterest) {
-        out.push(block('LEG_OPEN_INTEREST', `${name} open interest ${q.openInterest} is below your minimum of ${L.minOpenInterest}.`, { conId: leg.conId, openInterest: q.openInterest, limit: L.minOpenInterest }));
+        out.push(block('LEG_OPEN_INTEREST', `${name} open interest ${q.openInterest} is below your minimum of ${L.minOpenInterest}.`, { conId: leg.conId ?? 'unknown', openInterest: q.openInterest, limit: L.minOpenInterest }));
       }
       if (L.minVolume !== null && q.volume !== null && q.volume !== undefined && q.volume < L.minVolume) {
-        out.push(block('LEG_VOLUME', `${name} volume ${q.volume} is below your minimum of ${L.minVolume}.`, { conId: leg.conId, volume: q.volume, limit: L.minVolume }));
+        out.push(block('LEG_VOLUME', `${name} volume ${q.volume} is below your minimum of ${L.minVolume}.`, { conId: leg.conId ?? 'unknown', volume: q.volume, limit: L.minVolume }));
       }
     }
   }
+  if (opening && (L.minLegBidUsd !== null || L.maxLegSpreadPctOfMid !== null || L.minOpenInterest !== null || L.minVolume !== null) && o.legs.some((l) => quoteOf(l, ctx) === undefined)) {
+    out.push(warn('LIQUIDITY_UNKNOWN', 'A leg has no live quote here, so its liquidity (bid, width, open interest) was not checked.'));
+  }
   if (L.maxQuoteAgeSec !== null) {
-    const ages = o.legs.map((leg) => {
-      const at = ctx.legQuotes.find((x) => x.conId === leg.conId)?.updatedAt ?? null;
-      return at === null ? Number.POSITIVE_INFINITY : ctx.now - at;
-    });
+    // Live leg quotes when the service read them; else the age the ticket measured.
+    const live = o.legs.map((leg) => quoteOf(leg, ctx));
+    const ages = live.every((q) => q !== undefined)
+      ? live.map((q) => (q!.updatedAt === null ? Number.POSITIVE_INFINITY : ctx.now - q!.updatedAt))
+      : [o.quoteAgeMs ?? Number.POSITIVE_INFINITY];
     const oldest = Math.max(...ages);
     const n = { oldestSec: Number.isFinite(oldest) ? Math.floor(oldest / 1000) : 'none', limit: L.maxQuoteAgeSec };
     out.push(oldest > L.maxQuoteAgeSec * 1000
@@ -189,7 +203,7 @@ function marketChecks(o: RiskOrder, ctx: RiskContext, opening: boolean): RiskVer
         : pass('FAT_FINGER', 'Limit price is within range of the natural price.', n));
     }
   }
-  if (L.duplicateWindowSec !== null && o.kind === 'submit') {
+  if (L.duplicateWindowSec !== null && actionOf(o) === 'submit') {
     const key = ticketKey(o);
     const last = ctx.recentTickets.filter((r) => r.key === key).reduce((a, r) => Math.max(a, r.at), Number.NEGATIVE_INFINITY);
     const ago = ctx.now - last;
@@ -200,16 +214,23 @@ function marketChecks(o: RiskOrder, ctx: RiskContext, opening: boolean): RiskVer
   return out;
 }
 
+/** The held spread a close reduces: by journal id, else by symbol, expiry and strikes. */
+function heldSpread(o: RiskOrder, ctx: RiskContext) {
+  if (o.intent !== 'close') return undefined;
+  if (o.spreadId !== null && o.spreadId !== undefined) return ctx.openSpreads.find((s) => s.spreadId === o.spreadId);
+  return ctx.openSpreads.find((s) => s.underlying.toUpperCase() === o.symbol.toUpperCase() && s.expiry !== undefined && isoOf(s.expiry) === isoOf(o.expiry) && s.longStrike === o.longStrike && s.shortStrike === o.shortStrike);
+}
+
 /** Every check's verdict for one order. The order is allowed when no verdict is `block`. */
 export function evaluate(order: RiskOrder, ctx: RiskContext): RiskVerdict[] {
-  if (order.kind === 'cancel') return [pass('CANCEL', 'Cancels are always allowed.')];
-  const held = order.purpose === 'close' && order.spreadId !== null && order.spreadId !== undefined ? ctx.openSpreads.find((s) => s.spreadId === order.spreadId) : undefined;
+  if (actionOf(order) === 'cancel') return [pass('CANCEL', 'Cancels are always allowed.')];
+  const held = heldSpread(order, ctx);
   const out = stateChecks(order, ctx, held !== undefined);
-  if (order.purpose === 'open') out.push(...sizeAndLossChecks(order, ctx));
+  if (opens(order)) out.push(...sizeAndLossChecks(order, ctx));
   else if (!held) out.push(block('NOT_HELD', 'This close names a spread that is not open.'));
   else if (order.quantity > held.quantity) out.push(block('CLOSE_TOO_LARGE', `Closing ${order.quantity} spreads but only ${held.quantity} are held.`, { quantity: order.quantity, held: held.quantity }));
   else out.push(pass('CLOSE_SIZE', `Closing ${order.quantity} of ${held.quantity} held.`));
-  out.push(...marketChecks(order, ctx, order.purpose === 'open'));
+  out.push(...marketChecks(order, ctx, opens(order)));
   return out;
 }
 

@@ -16,6 +16,7 @@ import { createSettingsStore, type SettingsStore } from './settings/settings-sto
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
 import { createRiskService, type RiskService } from './risk/service';
 import { riskHandlers } from './risk/handlers';
+import { executionHandlers } from './execution/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -73,6 +74,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
     ...riskHandlers(risk),
+    ...executionHandlers(),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));

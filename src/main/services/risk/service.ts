@@ -229,9 +229,10 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
 
   const check: RiskService['check'] = async (order, extras = {}) => {
     let ctx: RiskContext | null = null;
-    if (order.kind !== 'cancel') {
+    if ((order.action ?? 'submit') !== 'cancel') {
+      const conIds = order.legs.flatMap((l) => (l.conId === undefined ? [] : [l.conId]));
       const [quotes, open] = await Promise.all([
-        (deps.quotes ?? defaultQuotes)(order.legs.map((l) => l.conId)),
+        conIds.length > 0 ? (deps.quotes ?? defaultQuotes)(conIds) : Promise.resolve([] as LegQuoteFacts[]),
         execution ? execution.listOpenSpreads().catch(() => [] as KillSpread[]) : Promise.resolve([] as KillSpread[]),
         fetchAccount(),
       ]);
@@ -249,7 +250,7 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
     if (!allowed) {
       const blocks = verdicts.filter((v) => v.level === 'block');
       journal('denied', blocks[0]!.code, blocks.map((b) => b.message).join(' '), { order, verdicts }, order.ticketId);
-    } else if (order.kind === 'submit') {
+    } else if ((order.action ?? 'submit') === 'submit') {
       const at = deps.now();
       recent.push({ key: ticketKey(order), at });
       while (recent.length > 0 && at - recent[0]!.at > 3_600_000) recent.shift();
