@@ -35,7 +35,7 @@ export interface LimitInfo {
 export const RISK_LIMIT_INFO: Readonly<Record<keyof RiskLimits, LimitInfo>> = {
   maxLossPerTradeUsd: { label: 'Max loss per trade', unit: '$', blocks: 'Blocks opening a spread whose max loss (per spread × contracts) is above this.' },
   maxLossPerTradePctOfNetLiq: { label: 'Max loss per trade', unit: '%', blocks: 'Blocks opening a spread whose max loss is above this share of net liquidation.' },
-  maxContractsPerOrder: { label: 'Max contracts per order', unit: 'contracts', blocks: 'Blocks any order (open or close) for more spreads than this.' },
+  maxContractsPerOrder: { label: 'Max contracts per order', unit: 'contracts', blocks: 'Blocks opening more spreads than this in one order (a close is limited to what you hold).' },
   maxOpenSpreads: { label: 'Max open spreads', unit: 'spreads', blocks: 'Blocks opening a new spread while this many are open.' },
   maxExposurePerUnderlyingUsd: { label: 'Max exposure per underlying', unit: '$', blocks: 'Blocks opening when the summed max loss on one underlying would pass this.' },
   minBuyingPowerAfterUsd: { label: 'Min buying power left', unit: '$', blocks: 'Blocks opening when buying power after IBKR’s what-if (or the Reg-T estimate) would fall below this.' },

@@ -277,6 +277,7 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
       ));
       for (const r of await Promise.all(sent)) act({ kind: 'cancel', orderId: r.orderId, spread: null, ok: r.ok, message: r.message });
     }
+    if (!actions.some((x) => x.kind === 'cancel')) act({ kind: 'cancel', orderId: null, spread: null, ok: true, message: 'No working orders of this app to cancel; a global cancel was sent for any others.' });
     // The global cancel also reaches orders of other clients (TWS itself, another app) that we do not track.
     if (conn().state === 'connected') await deps.broker.cancelAllOrders().catch((e: unknown) => log.warn({ err: e }, 'global cancel failed'));
     const cancelsSentAt = deps.now();
