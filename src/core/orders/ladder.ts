@@ -90,7 +90,14 @@ export function nextLadderStep(input: LadderInput): LadderDecision {
   if (input.stale) return { type: 'hold', reason: 'stale' };
   if (policy.maxSpread !== undefined && quote.ask - quote.bid > policy.maxSpread) return { type: 'hold', reason: 'wide' };
   const { price, atCap } = ladderPrice(action, quote, input.table, policy, k);
-  if (input.current !== null && price === input.current) return { type: 'hold', reason: 'unchanged' };
+  const cur = input.current;
+  if (cur !== null) {
+    if (price === cur) return { type: 'hold', reason: 'unchanged' };
+    // The quote moved: never step back from natural, unless the working limit is now beyond the cap.
+    const back = action === 'BUY' ? price < cur : price > cur;
+    const beyondCap = action === 'BUY' ? cur > ladderBounds(action, quote, input.table, policy.capPct).cap : cur < ladderBounds(action, quote, input.table, policy.capPct).cap;
+    if (back && !beyondCap) return { type: 'hold', reason: 'unchanged' };
+  }
   return { type: 'limit', price, step: k, atCap };
 }
 

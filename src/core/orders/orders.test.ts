@@ -158,3 +158,19 @@ describe('BAG sign and tick for every kind, open and close', () => {
     expect(roll.ok && roll.value.lmtPrice).toBe(-toMicros(0.3));
   });
 });
+
+describe('pricing ladder with moving quotes', () => {
+  it('property: with the working limit inside the cap, a new quote never moves the limit away from natural', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('BUY' as const, 'SELL' as const), quoteArb, quoteArb, policyArb, fc.integer({ min: 0, max: 40 }), (action, q1, q2, policy: LadderPolicy, k) => {
+        const first = ladderPrice(action, q1, TICKS_COMBO, policy, k).price;
+        const d = nextLadderStep({ action, quote: q2, stale: false, table: TICKS_COMBO, policy, elapsedMs: (k + 1) * policy.intervalMs, current: first });
+        if (d.type !== 'limit') return;
+        const cap = ladderBounds(action, q2, TICKS_COMBO, policy.capPct).cap;
+        const insideCap = action === 'BUY' ? first <= cap : first >= cap;
+        if (insideCap) expect(action === 'BUY' ? d.price > first : d.price < first).toBe(true);
+        else expect(action === 'BUY' ? d.price <= cap : d.price >= cap).toBe(true);
+      }),
+    );
+  });
+});

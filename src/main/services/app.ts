@@ -16,7 +16,10 @@ import { createSettingsStore, type SettingsStore } from './settings/settings-sto
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
 import { createRiskService, type RiskService } from './risk/service';
 import { riskHandlers } from './risk/handlers';
+import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
+import { createExecutionService } from './execution/service';
+import { createLegQuoteCache } from './execution/quotes';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -56,6 +59,29 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
   const risk = createRiskService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, journal, gate: trading });
+  // Every order the execution service sends passes the risk service's checks (and feeds its breakers).
+  const gate = risk;
+  const legQuotes = createLegQuoteCache(broker.broker, { now });
+  const execution = createExecutionService({
+    broker: broker.broker,
+    quotes: legQuotes,
+    journal: () => journal.journal,
+    gate,
+    clientId: () => broker.status().clientId ?? 0,
+    emit: (e) => (e.type === 'order.updated' ? bus.emit('order.updated', e.row) : bus.emit('execution.added', e.row)),
+    logger: log,
+    now,
+  });
+  // Once trading opens after a (re)connect and reconciliation, orders left working by an earlier run are found
+  // and left working (never re-sent); their walks do not resume.
+  let recovered = false;
+  const offRecover = bus.subscribe((name, payload) => {
+    if (name === 'connection.status' && (payload as { state: string }).state !== 'connected') recovered = false;
+    if (name !== 'trading.status' || recovered || (payload as { state: string }).state !== 'ACTIVE') return;
+    recovered = true;
+    void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
+  });
+  risk.attachExecution(executionForRisk(execution));
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -74,7 +100,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
     ...riskHandlers(risk),
-    ...executionHandlers(),
+    ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -95,6 +121,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     async close() {
       risk.close();
       trading.close();
+      offRecover();
+      execution.dispose();
+      legQuotes.dispose();
       await scanner.close();
       await diagnostics.close();
       await broker.close();

@@ -32,12 +32,13 @@ export interface KillSpread extends OpenSpreadFacts {
 /** What the kill switch and the open-spread count need from the execution service (cancelAll / closeSpread). */
 export interface ExecutionForRisk {
   cancelAll(): Promise<Array<{ orderId: number; ok: boolean; message: string }>>;
-  listOpenSpreads(): Promise<KillSpread[]>;
+  /** Open spreads, or null when no service can list them yet (then nothing is flattened, and the report says so). */
+  listOpenSpreads(): Promise<KillSpread[] | null>;
   /** Closes one spread as ONE combo order at a steep walk; resolves once it is sent (not filled). */
   closeSpread(spreadId: number): Promise<{ orderId: number | null; ok: boolean; message: string }>;
 }
 
-export type RiskBroker = Pick<Broker, 'status' | 'onEvent' | 'onStatus' | 'accountSummary' | 'subscribeQuote' | 'subscribePnl' | 'trackedOrders' | 'cancelOrder' | 'cancelAllOrders'>;
+export type RiskBroker = Pick<Broker, 'status' | 'onEvent' | 'onStatus' | 'accountSummary' | 'subscribeQuote' | 'subscribePnl'>;
 
 export interface RiskServiceDeps {
   dataDir: string;
@@ -77,7 +78,6 @@ export interface RiskService {
 }
 
 const Persisted = z.object({ limits: RiskLimits.partial(), breaker: RiskBreaker.nullable() }).partial();
-const DONE = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive']);
 
 export function createRiskService(deps: RiskServiceDeps): RiskService {
   const log = deps.logger.child({ service: 'risk' });
@@ -233,12 +233,12 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
       const conIds = order.legs.flatMap((l) => (l.conId === undefined ? [] : [l.conId]));
       const [quotes, open] = await Promise.all([
         conIds.length > 0 ? (deps.quotes ?? defaultQuotes)(conIds) : Promise.resolve([] as LegQuoteFacts[]),
-        execution ? execution.listOpenSpreads().catch(() => [] as KillSpread[]) : Promise.resolve([] as KillSpread[]),
+        execution ? execution.listOpenSpreads().then((x) => x ?? [], () => [] as KillSpread[]) : Promise.resolve([] as KillSpread[]),
         fetchAccount(),
       ]);
       const t = deps.gate.status();
       ctx = {
-        now: deps.now(), limits, trading: { state: t.state, code: t.code, reason: t.reason }, connected: conn().state === 'connected',
+        now: deps.now(), limits: conn().accountMode === 'SIMULATED' ? { ...limits, requireRegularSession: false } : limits, trading: { state: t.state, code: t.code, reason: t.reason }, connected: conn().state === 'connected',
         armRequired: armRequired(), armed, account: accountId(), netLiquidation: account.netLiquidation, buyingPower: account.buyingPower,
         whatIf: extras.whatIf ?? null, openSpreads: open, legQuotes: quotes, combo: extras.combo ?? null, recentTickets: recent,
       };
@@ -265,28 +265,22 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
     // New opens stop at once; closes stay possible while flattening; HALTED at the end.
     apply(killed(breakers, flatten ? 'REDUCING' : 'HALTED', pressedAt), null);
     journal('state', 'KILL_SWITCH', `Kill switch pressed${flatten ? ' (flatten open spreads)' : ''}.`);
-    if (execution) {
+    // Cancels go through the execution service only (the one path to the broker's order calls); it cancels its own
+    // orders all at once (stopping their walks), and other working orders of this client one after another.
+    if (!execution) act({ kind: 'cancel', orderId: null, spread: null, ok: false, message: 'No execution service is running, so no order could be cancelled from here.' });
+    else {
       const results = await execution.cancelAll().catch((e: unknown) => [{ orderId: -1, ok: false, message: `Cancel all failed: ${e instanceof Error ? e.message : String(e)}` }]);
-      for (const r of results) act({ kind: 'cancel', orderId: r.orderId, spread: null, ok: r.ok, message: r.message });
-    } else {
-      const working = deps.broker.trackedOrders().filter((o) => !DONE.has(o.status));
-      // Every cancel is issued before any is awaited: press → all cancels sent is what the trader waits for.
-      const sent = working.map((o) => deps.broker.cancelOrder(o.orderId).then(
-        () => ({ orderId: o.orderId, ok: true, message: `Order ${o.orderId} cancelled.` }),
-        (e: unknown) => ({ orderId: o.orderId, ok: false, message: `Order ${o.orderId}: ${e instanceof Error ? e.message : String(e)}` }),
-      ));
-      for (const r of await Promise.all(sent)) act({ kind: 'cancel', orderId: r.orderId, spread: null, ok: r.ok, message: r.message });
+      for (const r of results) act({ kind: 'cancel', orderId: r.orderId < 0 ? null : r.orderId, spread: null, ok: r.ok, message: r.message });
+      if (results.length === 0) act({ kind: 'cancel', orderId: null, spread: null, ok: true, message: 'No working orders to cancel.' });
     }
-    if (!actions.some((x) => x.kind === 'cancel')) act({ kind: 'cancel', orderId: null, spread: null, ok: true, message: 'No working orders of this app to cancel; a global cancel was sent for any others.' });
-    // The global cancel also reaches orders of other clients (TWS itself, another app) that we do not track.
-    if (conn().state === 'connected') await deps.broker.cancelAllOrders().catch((e: unknown) => log.warn({ err: e }, 'global cancel failed'));
     const cancelsSentAt = deps.now();
     if (flatten) {
       if (!execution) act({ kind: 'close', orderId: null, spread: null, ok: false, message: 'Flattening needs the execution service; none is running, so open spreads were left as they are.' });
       else {
-        const spreads = await execution.listOpenSpreads().catch(() => [] as KillSpread[]);
-        if (spreads.length === 0) act({ kind: 'close', orderId: null, spread: null, ok: true, message: 'No open spreads to flatten.' });
-        for (const s of spreads) {
+        const spreads = await execution.listOpenSpreads().catch(() => null);
+        if (spreads === null) act({ kind: 'close', orderId: null, spread: null, ok: false, message: 'Open spreads cannot be listed in this build yet, so none were flattened: close them from Positions.' });
+        else if (spreads.length === 0) act({ kind: 'close', orderId: null, spread: null, ok: true, message: 'No open spreads to flatten.' });
+        for (const s of spreads ?? []) {
           const r = await execution.closeSpread(s.spreadId).catch((e: unknown) => ({ orderId: null, ok: false, message: e instanceof Error ? e.message : String(e) }));
           act({ kind: 'close', orderId: r.orderId, spread: s.label, ok: r.ok, message: r.message });
         }
