@@ -52,6 +52,23 @@ describe('risk service against the paper exchange', () => {
     await services?.close();
   });
 
+  it('an order.submit the risk checks block never reaches the exchange; the ticket error lists the reasons and the denial is journaled', async () => {
+    await services.dispatcher.dispatch('risk.update', { limits: { maxContractsPerOrder: 2 } }, ctx);
+    const before = paper.account();
+    const [lo, hi] = spreadLegs;
+    const res = await services.dispatcher.dispatch('order.submit', {
+      ticketId: 'T-too-big',
+      ticket: { symbol: 'SPY', expiry: lo.expiry!, kind: 'bull-call', longStrike: lo.strike!, shortStrike: hi.strike!, quantity: 3, limit: { amount: 1, kind: 'debit' } },
+    }, ctx);
+    expect(res).toMatchObject({ ok: false, error: { code: 'RISK_DENIED' } });
+    if (res.ok) throw new Error('submitted');
+    expect(res.error.message).toContain('3 spreads is more than the 2 allowed per order.');
+    const after = paper.account();
+    expect([after.openOrders, after.executions]).toEqual([before.openOrders, before.executions]);
+    expect(riskEvents()).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'denied', code: 'MAX_CONTRACTS' })]));
+    await services.dispatcher.dispatch('risk.update', { limits: { maxContractsPerOrder: 20 } }, ctx);
+  }, 60_000);
+
   it('a scripted losing session trips the daily-loss breaker (REDUCING), journaled with its reason', async () => {
     await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: 1, dailyLossAction: 'REDUCING', dailyLossBasis: 'mid' } }, ctx);
     // Buy at the ask and mark at mid: every fill loses half the spread plus commission.
