@@ -1,5 +1,5 @@
 // Integration: the risk service against the paper exchange — daily-loss and reject breakers, the kill switch, arming, and a HALT that survives a restart.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -135,6 +135,15 @@ describe('risk service against the paper exchange', () => {
     expect(report.actions.at(-1)).toMatchObject({ kind: 'halt' });
     console.log(`[figure] kill switch: press → all ${N} cancels confirmed by the exchange in ${report.cancelsSentAt - report.pressedAt} ms`);
   }, 60_000);
+
+  it('concurrent limit updates are applied one at a time: the saved file equals the limits in memory', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => services.dispatcher.dispatch('risk.update', { limits: { maxContractsPerOrder: i + 1, maxOpenSpreads: i + 1 } }, ctx)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const mem = services.risk.limits();
+    expect(mem.maxContractsPerOrder).toBe(mem.maxOpenSpreads);
+    const onDisk = JSON.parse(readFileSync(join(dataDir, 'risk.json'), 'utf8')) as { limits: unknown };
+    expect(onDisk.limits).toEqual(mem);
+  });
 
   it('a HALT survives an app restart until the trader resets it', async () => {
     await services.close();
