@@ -7,6 +7,7 @@ import type { RiskGate } from '../../src/core/risk/types';
 import { PaperExchange } from '../../src/main/paper/exchange';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
 import { localTarget, newBroker, tempDir, waitFor } from '../../src/main/services/broker/testing';
+import { previewTicket } from '../../src/main/services/execution/preview';
 import { createLegQuoteCache, type LegQuoteCache } from '../../src/main/services/execution/quotes';
 import { createExecutionService, type ExecutionService } from '../../src/main/services/execution/service';
 import { type Journal, openJournal } from '../../src/main/services/journal';
@@ -101,6 +102,20 @@ describe('execution service on the paper exchange', () => {
     expect(ordersAtExchange(journalTicketOf(r.orderId))).toHaveLength(1);
   }, 90_000);
 
+  it('ticket.preview: leg quotes, net mid/natural, risk/reward, margin, IBKR what-if, verdicts and the sentence', async () => {
+    const p = await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bull-put'));
+    expect(p.legs).toHaveLength(2);
+    expect(p.netMid?.kind).toBe('credit');
+    expect(p.netNatural?.kind).toBe('credit');
+    expect(p.limit.kind).toBe('credit');
+    expect(p.maxProfit).toBeGreaterThan(0);
+    expect(p.maxLoss).toBeGreaterThan(0);
+    expect(p.regTMargin).toBeGreaterThan(0);
+    expect(p.whatIf !== null || typeof p.whatIfUnavailable === 'string').toBe(true);
+    expect(p.allowed).toBe(true);
+    expect(p.sentence).toMatch(/^SELL 1 SPY .* put spread for a \d+\.\d\d credit/);
+  }, 30_000);
+
   it('the same ticket id submitted twice (concurrently) yields one order', async () => {
     const t = ticket('bull-call', { pricing: { mode: 'fixed' }, limit: { amount: 0.01, kind: 'debit' } });
     const [a, b] = await Promise.all([exec.submit('dup-ticket-0001', t), exec.submit('dup-ticket-0001', t)]);
@@ -138,6 +153,7 @@ describe('execution service on the paper exchange', () => {
     const wrong = exec.submit('wrong-sign-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: { amount: 1.2, kind: 'debit' } }));
     await expect(wrong).rejects.toBeInstanceOf(ContractFailure);
     await expect(wrong).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(exec.submit('exits-0001', ticket('bull-put', { exits: { profitTargetPct: 50 } }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     const blocked = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: { check: async () => ({ allowed: false, verdicts: [{ code: 'MAX_LOSS', level: 'block', message: 'Max loss $900 exceeds the $500 limit.' }] }) }, clientId: () => CLIENT });
     try {
       await expect(blocked.submit('blocked-0001', ticket('bull-call'))).rejects.toMatchObject({ code: 'RISK_DENIED', message: expect.stringContaining('Max loss $900') });

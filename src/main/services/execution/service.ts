@@ -151,6 +151,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (!parsed.success) return fail('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
     const t = parsed.data;
     if (t.intent === 'roll') return fail('UNAVAILABLE', 'Rolling as one 4-leg order is not available yet: close the spread, then open the new one.');
+    // Never accept an exit plan that nothing would carry out: refused until the exit orders/monitor land.
+    if (t.exits && (t.exits.profitTargetPct !== undefined || t.exits.stop !== undefined)) return fail('UNAVAILABLE', 'Attached exits (profit target / stop) are not available yet; send the ticket without them and place the exit after the fill.');
     if (t.intent === 'close' && t.spreadId === undefined) return fail('VALIDATION', 'Closing needs the journal’s spread id (pick the spread in Positions).');
     const journal = deps.journal() ?? fail('UNAVAILABLE', 'The trade journal is not available, so no order can be recorded before it is sent.');
     const intent = t.intent === 'close' ? 'close' : 'open';
