@@ -8,6 +8,7 @@ import { diagnosticsEvents, diagnosticsMethods } from './diagnostics';
 import { journalEvents, journalMethods } from './journal';
 import { settingsEvents, settingsMethods } from './settings';
 import { tradingEvents, tradingMethods } from './trading';
+import { riskEvents, riskMethods } from './risk';
 import { ordersEvents, ordersMethods } from './orders';
 
 export * from './define';
@@ -20,6 +21,7 @@ export * from './broker';
 export * from './diagnostics';
 export * from './journal';
 export * from './settings-defaults';
+export * from './risk';
 export * from './orders';
 
 export const methods = {
@@ -31,6 +33,7 @@ export const methods = {
   ...brokerMethods,
   ...diagnosticsMethods,
   ...journalMethods,
+  ...riskMethods,
   ...ordersMethods,
 } as const;
 
@@ -43,6 +46,7 @@ export const events = {
   ...brokerEvents,
   ...diagnosticsEvents,
   ...journalEvents,
+  ...riskEvents,
   ...ordersEvents,
 } as const;
 

@@ -7,6 +7,10 @@ export const TradingStatus = z.object({
   code: z.string(),
   reason: z.string(),
   since: z.number(),
+  /** A LIVE session: orders need an arm (trading.arm) in this session. Absent = no arming needed. */
+  armRequired: z.boolean().optional(),
+  /** Whether this session is armed (always false on paper and simulated, where it is not required). */
+  armed: z.boolean().optional(),
 });
 export type TradingStatus = z.infer<typeof TradingStatus>;
 

@@ -8,7 +8,11 @@ export type TradingReasonCode =
   | 'LINK_LOST'
   | 'JOURNAL_UNAVAILABLE'
   | 'RECONCILING'
-  | 'RECONCILIATION_DIFFERS';
+  | 'RECONCILIATION_DIFFERS'
+  // Latched by a breaker (core/risk/breakers.ts) until the trader resets it.
+  | 'DAILY_LOSS'
+  | 'REJECT_STREAK'
+  | 'KILL_SWITCH';
 
 export interface TradingFacts {
   connection: 'disconnected' | 'connecting' | 'connected' | 'reconnecting';

@@ -15,8 +15,11 @@ import { createJournalService, type JournalService } from './journal/service';
 import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
+import { createRiskService, type RiskService } from './risk/service';
+import { riskHandlers } from './risk/handlers';
+import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
-import { createExecutionService, tradingStateGate } from './execution/service';
+import { createExecutionService } from './execution/service';
 import { createLegQuoteCache } from './execution/quotes';
 
 export interface ServicesConfig {
@@ -40,6 +43,7 @@ export interface Services {
   broker: BrokerService;
   journal: JournalService;
   trading: TradingGate;
+  risk: RiskService;
   close(): Promise<void>;
 }
 
@@ -55,7 +59,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
-  const gate = tradingStateGate(() => trading.status());
+  const risk = createRiskService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, journal, gate: trading });
+  // Every order the execution service sends passes the risk service's checks (and feeds its breakers).
+  const gate = risk;
   const legQuotes = createLegQuoteCache(broker.broker, { now });
   const execution = createExecutionService({
     broker: broker.broker,
@@ -76,6 +82,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     recovered = true;
     void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
+  risk.attachExecution(executionForRisk(execution));
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -93,6 +100,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
+    ...riskHandlers(risk),
     ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
   };
 
@@ -110,7 +118,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     broker,
     journal,
     trading,
+    risk,
     async close() {
+      risk.close();
       trading.close();
       offRecover();
       execution.dispose();

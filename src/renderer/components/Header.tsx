@@ -1,6 +1,7 @@
 // The header: app name, profile, account, connection state and the mode banner that cannot be missed.
 import { useAppStore } from '../stores/app-store';
 import { activeProfile, modeOf } from './mode';
+import { TradingControls } from '../features/risk/TradingControls';
 
 const MODE_HINT = {
   SIMULATED: 'Local paper exchange: simulated market, simulated money',
@@ -33,6 +34,7 @@ export function Header() {
         <span className={`conn conn-${connection?.state ?? 'disconnected'}`}>{connection?.state ?? 'disconnected'}</span>
       </div>
       <div className="spacer" />
+      <TradingControls />
       <button type="button" className="btn" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Connection profiles and preferences">
         Settings
       </button>

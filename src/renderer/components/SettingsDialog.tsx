@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { ConnectionProfile, type ProfileId, type Settings } from '../../core/contract';
 import { useClient } from '../platform/context';
 import { useAppStore } from '../stores/app-store';
+import { RiskSettings } from '../features/risk/RiskSettings';
 
 interface Draft {
   id: ProfileId;
@@ -155,6 +156,7 @@ export function SettingsDialog() {
           </button>
         </div>
       </form>
+      <RiskSettings />
     </dialog>
   );
 }

@@ -1,5 +1,5 @@
 // Order-entry handlers: the contract's ticket/order methods mapped onto the execution service.
-import type { HandlerMap } from '../../transport/dispatch';
+import type { HandlerMap } from '../../../core/contract';
 import { previewTicket, type PreviewDeps } from './preview';
 import type { ExecutionService } from './service';
 

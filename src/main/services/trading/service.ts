@@ -1,7 +1,8 @@
 // The trading gate at start-up and after every reconnect: start a journal session, reconcile, then allow trading.
 import type { ConnectionStatus, TradingStatus } from '../../../core/contract';
 import type { HandlerMap } from '../../../core/contract';
-import { decideTradingState, type TradingFacts } from '../../../core/risk';
+import type { RiskBreaker } from '../../../core/contract/risk';
+import { combineState, decideTradingState, type TradingFacts } from '../../../core/risk';
 import type { EventBus } from '../events';
 import type { JournalService } from '../journal/service';
 import type { Logger } from '../logging';
@@ -15,8 +16,19 @@ export interface TradingGateDeps {
   status(): ConnectionStatus;
 }
 
+/** What the risk service lays over the connection gate: a latched breaker and the live-account arming. */
+export interface TradingOverlay {
+  breaker: RiskBreaker | null;
+  armRequired: boolean;
+  armed: boolean;
+}
+
 export interface TradingGate {
   status(): TradingStatus;
+  /** The connection gate alone (connected, journal, reconciliation), without breakers. */
+  connectionDecision(): ReturnType<typeof decideTradingState>;
+  /** The risk service's breaker and arming changed: recompute and publish trading.status. */
+  setOverlay(overlay: TradingOverlay): void;
   /** Resolves when the reconciliation of the current connection has finished (tests, shutdown). */
   settled(): Promise<void>;
   close(): void;
@@ -29,18 +41,24 @@ export function createTradingGate(deps: TradingGateDeps): TradingGate {
   let running: Promise<void> = Promise.resolve();
   let current: TradingStatus = { state: 'HALTED', code: 'NOT_CONNECTED', reason: 'Not connected to the broker.', since: deps.now() };
   let wasConnected = false;
+  let overlay: TradingOverlay = { breaker: null, armRequired: false, armed: false };
 
-  const recompute = () => {
+  const connectionDecision = () => {
     const conn = deps.status();
-    const d = decideTradingState({
+    return decideTradingState({
       connection: conn.state,
       linkLost: conn.linkLost ?? false,
       journalAvailable: deps.journal.status().available,
       reconciliation,
       ...(summary !== undefined ? { reconciliationSummary: summary } : {}),
     });
-    if (d.state === current.state && d.code === current.code) return;
-    current = { ...d, since: deps.now() };
+  };
+
+  const recompute = () => {
+    const d = combineState(connectionDecision(), overlay.breaker);
+    const arming = overlay.armRequired ? { armRequired: true, armed: overlay.armed } : {};
+    if (d.state === current.state && d.code === current.code && d.reason === current.reason && current.armRequired === arming.armRequired && current.armed === arming.armed) return;
+    current = { ...d, since: d.state === current.state && d.code === current.code ? current.since : deps.now(), ...arming };
     deps.bus.emit('trading.status', current);
     log.info({ state: d.state, code: d.code }, 'trading state changed');
   };
@@ -98,6 +116,11 @@ export function createTradingGate(deps: TradingGateDeps): TradingGate {
 
   return {
     status: () => current,
+    connectionDecision,
+    setOverlay(o) {
+      overlay = o;
+      recompute();
+    },
     settled: () => running,
     close: off,
   };
