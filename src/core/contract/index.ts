@@ -8,6 +8,7 @@ import { diagnosticsEvents, diagnosticsMethods } from './diagnostics';
 import { journalEvents, journalMethods } from './journal';
 import { settingsEvents, settingsMethods } from './settings';
 import { tradingEvents, tradingMethods } from './trading';
+import { ordersEvents, ordersMethods } from './orders';
 
 export * from './define';
 export * from './app';
@@ -19,6 +20,7 @@ export * from './broker';
 export * from './diagnostics';
 export * from './journal';
 export * from './settings-defaults';
+export * from './orders';
 
 export const methods = {
   ...tradingMethods,
@@ -29,6 +31,7 @@ export const methods = {
   ...brokerMethods,
   ...diagnosticsMethods,
   ...journalMethods,
+  ...ordersMethods,
 } as const;
 
 export const events = {
@@ -40,6 +43,7 @@ export const events = {
   ...brokerEvents,
   ...diagnosticsEvents,
   ...journalEvents,
+  ...ordersEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -26,6 +26,13 @@ export const METHOD_NAMES = [
   'journal.export',
   'journal.backup',
   'journal.reconcile',
+  'ticket.preview',
+  'order.submit',
+  'order.modify',
+  'order.cancel',
+  'order.cancelAll',
+  'orders.list',
+  'executions.list',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -36,4 +43,6 @@ export const EVENT_NAMES = [
   'trading.status',
   'connection.status',
   'journal.updated',
+  'order.updated',
+  'execution.added',
 ] as const;

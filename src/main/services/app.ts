@@ -14,6 +14,7 @@ import { createJournalService, type JournalService } from './journal/service';
 import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
+import { executionHandlers } from './execution/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -68,6 +69,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
+    ...executionHandlers(),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
