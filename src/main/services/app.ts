@@ -15,6 +15,8 @@ import type { Logger } from './logging';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store';
 import { createTradingGate, tradingHandlers, type TradingGate } from './trading/service';
 import { executionHandlers } from './execution/handlers';
+import { createExecutionService, tradingStateGate } from './execution/service';
+import { createLegQuoteCache } from './execution/quotes';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -52,6 +54,27 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
+  const gate = tradingStateGate(() => trading.status());
+  const legQuotes = createLegQuoteCache(broker.broker, { now });
+  const execution = createExecutionService({
+    broker: broker.broker,
+    quotes: legQuotes,
+    journal: () => journal.journal,
+    gate,
+    clientId: () => broker.status().clientId ?? 0,
+    emit: (e) => (e.type === 'order.updated' ? bus.emit('order.updated', e.row) : bus.emit('execution.added', e.row)),
+    logger: log,
+    now,
+  });
+  // Once trading opens after a (re)connect and reconciliation, orders left working by an earlier run are found
+  // and left working (never re-sent); their walks do not resume.
+  let recovered = false;
+  const offRecover = bus.subscribe((name, payload) => {
+    if (name === 'connection.status' && (payload as { state: string }).state !== 'connected') recovered = false;
+    if (name !== 'trading.status' || recovered || (payload as { state: string }).state !== 'ACTIVE') return;
+    recovered = true;
+    void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
+  });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -69,7 +92,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...scannerHandlers(scanner),
     ...journalHandlers(journal),
     ...tradingHandlers(trading),
-    ...executionHandlers(),
+    ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -88,6 +111,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     trading,
     async close() {
       trading.close();
+      offRecover();
+      execution.dispose();
+      legQuotes.dispose();
       await scanner.close();
       await diagnostics.close();
       await broker.close();

@@ -248,6 +248,7 @@ export class IbBroker implements Broker {
       timers: this.timers,
       ackTimeoutMs: this.opts.orderAckTimeoutMs,
       lookup: (id) => this.lookupOrder(id),
+      clientId: () => this.target?.clientId ?? null,
       onNotice: (n) => {
         this.notice({ level: 'error', code: null, message: n.type === 'orderStuck' ? n.message : n.error.userMessage, at: n.at });
         for (const l of this.orderNoticeListeners) safe(() => l(n));
@@ -1114,6 +1115,12 @@ export class IbBroker implements Broker {
     return this.orderIds.allocate();
   }
 
+  /** The id of a new placement: a reserved one (refused if the caller made it up or reuses it), or a fresh one. */
+  private claimOrderId(requested: number | undefined): number {
+    if (!this.orderIds) throw ours.notConnected('Order ids are available once connected.');
+    return this.orderIds.claim(requested ?? this.orderIds.allocate());
+  }
+
   /** An order refused before it left the process: tell the order-notice listeners, return the error to throw. */
   private refused(ticketId: string, error: BrokerError): BrokerError {
     for (const l of this.orderNoticeListeners) safe(() => l({ type: 'orderRefused', ticketId, at: this.timers.now(), error }));
@@ -1127,7 +1134,7 @@ export class IbBroker implements Broker {
     let orderId: number;
     try {
       built = buildOrder(request);
-      orderId = request.orderId ?? this.reserveOrderId();
+      orderId = this.claimOrderId(request.orderId);
     } catch (e) {
       return Promise.reject(e instanceof BrokerError ? this.refused(request.ticketId, e) : e);
     }
@@ -1181,7 +1188,7 @@ export class IbBroker implements Broker {
     try {
       built = buildOrder(request, true);
       // A what-if uses an order id at TWS like any order; it is never reused.
-      orderId = this.reserveOrderId();
+      orderId = this.claimOrderId(undefined);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -69,6 +69,8 @@ export class OrderIdAllocator {
   private highWater: number;
   private nextId = 0;
   private ready = false;
+  /** Ids handed out by allocate() and not yet used by an order: the only ids a placement may carry. */
+  private readonly reserved = new Set<number>();
 
   constructor(private readonly store: OrderIdStore) {
     this.highWater = store.load() ?? 0;
@@ -106,6 +108,16 @@ export class OrderIdAllocator {
     this.store.save(id); // throws → the id is never used
     this.highWater = id;
     this.nextId = id + 1;
+    this.reserved.add(id);
+    return id;
+  }
+
+  /**
+   * Uses a reserved id for one placement. An id this allocator did not hand out, or one already used, is
+   * refused: a caller-chosen id could be another order's, and TWS would treat the placement as its modify.
+   */
+  claim(id: number): number {
+    if (!this.reserved.delete(id)) throw ours.invalidOrder(`Order id ${id} was not reserved by SpreadDesk for a new order (or was already used); a new order always gets a fresh id.`);
     return id;
   }
 }

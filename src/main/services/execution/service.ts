@@ -1,0 +1,446 @@
+// The execution service: the one place an order leaves SpreadDesk — validate, price on the grid, risk gate,
+// journal intent, our own order id, one BAG order; then track it, walk its limit, modify, cancel and close it.
+//
+// This file is long (~400 lines) because submit, its walk and the order tracking share one per-order queue:
+// every place/modify/cancel of an order runs through `serial(orderId, …)`, so a walk step, a trader's modify
+// and a cancel never race. A test (execution.boundary.test.ts) checks no other module calls the broker's
+// placeOrder/modifyOrder/cancelOrder.
+import { ContractFailure, Ticket, type ExecutionRow, type OrderRow, type SubmitResult, type TicketParsed } from '../../../core/contract';
+import type { BrokerEvent } from '../../../core/journal/events';
+import { foldStatus, isTerminal, markRejected, markSent, newOrder, withTotal, type OrderProgress } from '../../../core/orders/state';
+import { nextLadderStep, type ComboQuote, type LadderPolicy } from '../../../core/orders/ladder';
+import { bagToNet, expectedNetKind, netToMicros, rightOf, verticalBag, type BagTicket } from '../../../core/orders/ticket';
+import type { RiskGate, RiskOrder, RiskVerdict } from '../../../core/risk/types';
+import { fromBagOrder, roundToTick, TICKS_COMBO, toDollars, toMicros, type Micros, type NetPrice } from '../../../core/spreads';
+import type { IbBroker } from '../broker/ib-broker';
+import type { Journal } from '../journal';
+import type { Logger } from '../logging';
+import type { LegQuoteCache } from './quotes';
+
+/** What the service needs of the broker adapter (IbBroker satisfies it). */
+export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'trackedOrders' | 'onEvent'>;
+
+export interface ExecutionDeps {
+  broker: ExecutionBroker;
+  /** Leg contracts and live quotes (shared with the preview so a submit reads streamed quotes). */
+  quotes: LegQuoteCache;
+  journal: () => Journal | null;
+  gate: RiskGate;
+  clientId: () => number;
+  emit?: (e: { type: 'order.updated'; row: OrderRow } | { type: 'execution.added'; row: ExecutionRow }) => void;
+  logger?: Logger;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  /** A leg quote older than this pauses a walk. */
+  staleQuoteMs?: number;
+  /** Combo bid-ask wider than this fraction of the strike width pauses a walk. */
+  maxSpreadOfWidth?: number;
+}
+
+interface Working {
+  row: OrderRow;
+  progress: OrderProgress;
+  bag: BagTicket;
+  legConIds: [number, number];
+  journalTicketId: string;
+  ticket: TicketParsed;
+  /** Confirmed signed BAG limit. */
+  current: Micros;
+  walk: { policy: LadderPolicy; startedAt: number; timer: { cancel(): void } | null; stopped: boolean } | null;
+}
+
+export interface ExecutionService {
+  submit(ticketId: string, ticket: unknown): Promise<SubmitResult>;
+  modify(orderId: number, change: { limit?: { amount: number; kind: 'credit' | 'debit' }; quantity?: number }): Promise<OrderRow>;
+  cancel(orderId: number): Promise<OrderRow>;
+  /** Cancels every working order of this app (kill switch). */
+  cancelAll(): Promise<{ cancelled: number[] }>;
+  /** Closes a held spread with the opposite BAG (exits, kill switch). */
+  closeSpread(args: { ticketId: string; spreadId: number; symbol: string; expiry: string; kind: TicketParsed['kind']; longStrike: number; shortStrike: number; quantity: number; limit: { amount: number; kind: 'credit' | 'debit' } }): Promise<SubmitResult>;
+  list(includeDone?: boolean): OrderRow[];
+  executions(orderId?: number): ExecutionRow[];
+  /** After a restart: working orders of earlier sessions are adopted (listed, left working) or cancelled — never re-sent. */
+  recoverWorking(policy: 'leave' | 'cancel'): Promise<{ adopted: number[]; cancelled: number[] }>;
+  dispose(): void;
+}
+
+const fail = (code: ConstructorParameters<typeof ContractFailure>[0], message: string, details?: unknown): never => {
+  throw new ContractFailure(code, message, details);
+};
+const microsNet = (n: NetPrice) => ({ amount: toDollars(n.amount), kind: n.kind });
+
+export function createExecutionService(deps: ExecutionDeps): ExecutionService {
+  const now = deps.now ?? Date.now;
+  const setTimer = deps.setTimer ?? ((fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(t) };
+  });
+  const staleMs = deps.staleQuoteMs ?? 15_000;
+  const byTicket = new Map<string, Promise<SubmitResult>>();
+  const orders = new Map<number, Working>();
+  const adopted = new Map<number, OrderRow>();
+  const execs: ExecutionRow[] = [];
+  const queues = new Map<number, Promise<unknown>>();
+  let disposed = false;
+
+  /** Runs `fn` after every earlier operation on the same order (place/modify/cancel/walk step). */
+  const serial = <T>(orderId: number, fn: () => Promise<T>): Promise<T> => {
+    const prev = queues.get(orderId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    queues.set(orderId, next.catch(() => undefined));
+    return next;
+  };
+
+  const publish = (w: Working) => {
+    w.row = { ...w.row, status: w.progress.state === 'New' ? 'PendingSubmit' : w.progress.state, done: isTerminal(w.progress.state), filled: w.progress.filled, remaining: Math.max(0, w.progress.total - w.progress.filled), updatedAt: now() };
+    deps.emit?.({ type: 'order.updated', row: w.row });
+  };
+
+  const legQuotes = async (w: Pick<Working, 'legConIds'>): Promise<{ quote: ComboQuote | null; stale: boolean }> => {
+    const [l, s] = await Promise.all(w.legConIds.map((conId) => deps.quotes.quote(conId)));
+    if (!l || !s || l.bid === null || l.ask === null || s.bid === null || s.ask === null) return { quote: null, stale: true };
+    const t = now();
+    const stale = [l, s].some((q) => q.updatedAt !== null && t - q.updatedAt > staleMs);
+    // BAG terms, the combo as held: bid = long.bid − short.ask, ask = long.ask − short.bid.
+    return { quote: { bid: (toMicros(l.bid) - toMicros(s.ask)) as Micros, ask: (toMicros(l.ask) - toMicros(s.bid)) as Micros }, stale };
+  };
+
+  const resolveLegs = async (t: TicketParsed): Promise<[number, number]> => {
+    const right = rightOf(t.kind);
+    const contracts = await deps.quotes.contracts(t.symbol, t.expiry, right);
+    const find = (k: number) => contracts.find((c) => c.strike !== null && Math.abs(c.strike - k) < 1e-6)?.conId;
+    const long = find(t.longStrike);
+    const short = find(t.shortStrike);
+    if (long === undefined || short === undefined) fail('NOT_FOUND', `${t.symbol} ${t.expiry} has no ${right === 'C' ? 'call' : 'put'} at ${long === undefined ? t.longStrike : t.shortStrike}.`);
+    return [long as number, short as number];
+  };
+
+  const riskOrder = (ticketId: string, t: TicketParsed, limit: NetPrice, quote: ComboQuote | null, action: 'BUY' | 'SELL'): RiskOrder => {
+    const width = Math.abs(t.longStrike - t.shortStrike);
+    const amt = toDollars(limit.amount);
+    const credit = limit.kind === 'credit';
+    const opening = t.intent !== 'close';
+    const maxLossPer = opening ? (credit ? width - amt : amt) : 0;
+    const maxProfitPer = opening ? (credit ? amt : width - amt) : 0;
+    const mid = quote ? bagToNet(action, Math.round((quote.bid + quote.ask) / 2) as Micros) : null;
+    const natural = quote ? bagToNet(action, action === 'BUY' ? quote.ask : quote.bid) : null;
+    const units = 100 * t.quantity;
+    return {
+      ticketId, symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, quantity: t.quantity,
+      limit: microsNet(limit), mid: mid ? microsNet(mid) : null, natural: natural ? microsNet(natural) : null, multiplier: 100,
+      maxLoss: maxLossPer * units, maxProfit: maxProfitPer * units,
+      margin: opening ? (credit ? width * units : amt * units) : 0, commission: Math.max(1, 0.65 * 2 * t.quantity),
+      legs: [
+        { symbol: t.symbol, expiry: t.expiry, strike: t.longStrike, right: rightOf(t.kind), side: 1, ratio: 1 },
+        { symbol: t.symbol, expiry: t.expiry, strike: t.shortStrike, right: rightOf(t.kind), side: -1, ratio: 1 },
+      ],
+      quoteAgeMs: null, pop: null, at: now(),
+    };
+  };
+
+  const ladderPolicy = (t: TicketParsed): LadderPolicy | null => {
+    if (t.pricing.mode !== 'walk') return null;
+    const p = t.pricing;
+    const width = toMicros(Math.abs(t.longStrike - t.shortStrike));
+    const maxSpread = deps.maxSpreadOfWidth === undefined ? undefined : (Math.round(width * deps.maxSpreadOfWidth) as Micros);
+    return { stepTicks: p.stepTicks, intervalMs: p.intervalSec * 1000, capPct: p.capPct, maxSteps: p.maxSteps, endAction: p.endAction, ...(maxSpread !== undefined ? { maxSpread } : {}) };
+  };
+
+  async function doSubmit(ticketId: string, raw: unknown): Promise<SubmitResult> {
+    const parsed = Ticket.safeParse(raw);
+    if (!parsed.success) return fail('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
+    const t = parsed.data;
+    if (t.intent === 'roll') return fail('UNAVAILABLE', 'Rolling as one 4-leg order is not available yet: close the spread, then open the new one.');
+    // Never accept an exit plan that nothing would carry out: refused until the exit orders/monitor land.
+    if (t.exits && (t.exits.profitTargetPct !== undefined || t.exits.stop !== undefined)) return fail('UNAVAILABLE', 'Attached exits (profit target / stop) are not available yet; send the ticket without them and place the exit after the fill.');
+    if (t.intent === 'close' && t.spreadId === undefined) return fail('VALIDATION', 'Closing needs the journal’s spread id (pick the spread in Positions).');
+    const journal = deps.journal() ?? fail('UNAVAILABLE', 'The trade journal is not available, so no order can be recorded before it is sent.');
+    const intent = t.intent === 'close' ? 'close' : 'open';
+    const legConIds = await resolveLegs(t);
+    const { quote } = await legQuotes({ legConIds }).catch(() => ({ quote: null, stale: true }));
+    const policy = ladderPolicy(t);
+    // The first limit: a walk starting at mid uses the ladder's start (mid on the conservative side).
+    let limit: NetPrice = netToMicros(t.limit);
+    const action: 'BUY' | 'SELL' = intent === 'open' ? 'BUY' : 'SELL';
+    if (policy && t.pricing.mode === 'walk' && t.pricing.start === 'mid') {
+      if (!quote) return fail('UNAVAILABLE', 'A walk starts at mid, but the legs have no two-sided quote now; use a fixed limit or try again.');
+      const first = nextLadderStep({ action, quote, stale: false, table: TICKS_COMBO, policy, elapsedMs: 0, current: null });
+      if (first.type === 'limit') limit = bagToNet(action, first.price);
+    }
+    if (limit.amount !== 0 && limit.kind !== expectedNetKind(t.kind, intent)) {
+      return fail('VALIDATION', `${intent === 'open' ? 'Opening' : 'Closing'} a ${t.kind} spread is a ${expectedNetKind(t.kind, intent)}, and the market's mid is a ${limit.kind}; check the strikes.`);
+    }
+    const capNet = policy && quote ? bagToNet(action, ladderCap(action, quote, policy)) : null;
+    const bag = verticalBag(t, intent, t.quantity, limit, TICKS_COMBO, capNet);
+    if (!bag.ok) return fail('VALIDATION', bag.message);
+
+    const check = await deps.gate.check(riskOrder(ticketId, t, limit, quote, action));
+    if (!check.allowed) {
+      const why = check.verdicts.filter((v) => v.level === 'block').map((v) => v.message).join(' ');
+      return fail('RISK_DENIED', `Not sent: ${why || 'the risk checks blocked it.'}`, { verdicts: check.verdicts });
+    }
+
+    // Our id, reserved (and durably high-watered) here; never taken from a caller.
+    const orderId = deps.broker.reserveOrderId();
+    const clientId = deps.clientId();
+    const mid = quote ? Math.round((quote.bid + quote.ask) / 2) : null;
+    const recorded = journal.recordIntent({
+      purpose: intent, ...(t.spreadId !== undefined ? { spreadId: t.spreadId } : {}), underlying: t.symbol, kind: t.kind.replace('-', '_') as never, right: rightOf(t.kind), expiry: t.expiry,
+      longStrike: t.longStrike, shortStrike: t.shortStrike, multiplier: 100,
+      legs: bag.value.legs.map((l, i) => ({ conId: legConIds[i] ?? null, action: intent === 'open' ? l.action : l.action === 'BUY' ? 'SELL' : 'BUY', ratio: 1, expiry: l.expiry, strike: l.strike, right: l.right })),
+      action: bag.value.action, quantity: t.quantity, limitPrice: toDollars(bag.value.lmtPrice), midPrice: mid === null ? null : toDollars(mid as Micros),
+      pricingPolicy: { ...t.pricing, mode: t.pricing.mode === 'walk' ? 'custom' : 'custom', kind: t.pricing.mode },
+      preview: { clientTicketId: ticketId, sentence: bag.value.sentence, verdicts: check.verdicts },
+      popAtEntry: null, maxLoss: null, maxProfit: null,
+      risk: { verdict: check.verdicts.some((v) => v.level === 'warn') ? 'warn' : 'allow', reasons: check.verdicts.filter((v) => v.level !== 'pass').map((v) => ({ code: v.code, message: v.message })) },
+      createdBy: 'execution', orderId, clientId,
+    });
+    if (!recorded.ok) return fail('UNAVAILABLE', `Not sent: ${recorded.error.message}`);
+
+    const w: Working = {
+      row: {
+        orderId, ticketId, permId: null, symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, action: bag.value.action,
+        quantity: t.quantity, filled: 0, remaining: t.quantity, limit: microsNet(limit), avgFill: null, midAtSubmit: mid === null ? null : microsNet(bagToNet(action, mid as Micros)), slippage: null,
+        commission: 0, tif: t.tif, status: 'PendingSubmit', done: false, walk: null, message: null, ocaGroup: null, parentTicketId: null, submittedAt: now(), updatedAt: now(), sentence: bag.value.sentence,
+      },
+      progress: newOrder(t.quantity), bag: bag.value, legConIds, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice,
+      walk: policy ? { policy, startedAt: now(), timer: null, stopped: false } : null,
+    };
+    orders.set(orderId, w);
+    await serial(orderId, async () => {
+      w.progress = markSent(w.progress);
+      publish(w);
+      try {
+        const placed = await deps.broker.placeOrder({
+          ticketId: recorded.value.ticketId, orderId, action: bag.value.action, quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
+          contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: legConIds[0], action: 'BUY', ratio: 1 }, { conId: legConIds[1], action: 'SELL', ratio: 1 }] },
+        });
+        w.row = { ...w.row, permId: placed.permId };
+        w.progress = foldStatus(w.progress, { status: placed.status, filled: w.progress.filled });
+        publish(w);
+      } catch (e) {
+        w.progress = markRejected(w.progress);
+        w.row = { ...w.row, message: errorText(e) };
+        publish(w);
+        fail('BROKER', `The order was not accepted: ${errorText(e)}`);
+      }
+    });
+    if (w.walk) scheduleWalk(w);
+    return { orderId, ticketId, duplicate: false, verdicts: check.verdicts, sentence: bag.value.sentence, exitOrderIds: [] };
+  }
+
+  const ladderCap = (action: 'BUY' | 'SELL', quote: ComboQuote, policy: LadderPolicy): Micros => {
+    const mid = Math.round((quote.bid + quote.ask) / 2);
+    const nat = action === 'BUY' ? quote.ask : quote.bid;
+    return roundToTick(Math.round(mid + ((nat - mid) * policy.capPct) / 100) as Micros, TICKS_COMBO, action === 'BUY' ? 'down' : 'up');
+  };
+
+  /** Walk-the-limit: one step per interval, each after the previous modify was confirmed by TWS. */
+  function scheduleWalk(w: Working): void {
+    const walk = w.walk;
+    if (!walk || walk.stopped || disposed || isTerminal(w.progress.state)) return;
+    const elapsed = now() - walk.startedAt;
+    const nextAt = (Math.floor(elapsed / walk.policy.intervalMs) + 1) * walk.policy.intervalMs;
+    walk.timer = setTimer(() => void serial(w.row.orderId, () => walkStep(w)).catch((e: unknown) => deps.logger?.warn({ err: e, orderId: w.row.orderId }, 'walk step failed')), nextAt - elapsed);
+  }
+
+  async function walkStep(w: Working): Promise<void> {
+    const walk = w.walk;
+    if (!walk || walk.stopped || isTerminal(w.progress.state)) return;
+    const action = w.bag.action;
+    const { quote, stale } = await legQuotes(w).catch(() => ({ quote: null, stale: true }));
+    const d = nextLadderStep({ action, quote, stale, table: TICKS_COMBO, policy: walk.policy, elapsedMs: now() - walk.startedAt, current: w.current });
+    const journal = deps.journal();
+    if (d.type === 'stop') {
+      walk.stopped = true;
+      if (d.endAction === 'cancel' && !isTerminal(w.progress.state)) await cancelNow(w);
+      publish(w);
+      return;
+    }
+    if (d.type === 'limit' && journal && !isTerminal(w.progress.state)) {
+      // Write-ahead: the step (with the quote it saw, in the log) is journaled before the modify leaves.
+      const rec = journal.recordSubmission({ ticketId: w.journalTicketId, orderId: w.row.orderId, clientId: deps.clientId(), limitPrice: toDollars(d.price) });
+      if (rec.ok) {
+        deps.logger?.info({ orderId: w.row.orderId, step: d.step, price: toDollars(d.price), bid: quote && toDollars(quote.bid), ask: quote && toDollars(quote.ask) }, 'walk step');
+        try {
+          await deps.broker.modifyOrder(w.row.orderId, { net: fromBagOrder({ action, lmtPrice: d.price }).net });
+          if (!isTerminal(w.progress.state)) {
+            w.current = d.price;
+            w.row = { ...w.row, limit: microsNet(bagToNet(action, d.price)) };
+          }
+        } catch (e) {
+          w.row = { ...w.row, message: errorText(e) };
+        }
+      }
+    }
+    const cap = quote ? microsNet(bagToNet(action, ladderCap(action, quote, walk.policy))) : (w.row.walk?.cap ?? w.row.limit);
+    w.row = { ...w.row, walk: { step: d.type === 'limit' ? d.step : w.row.walk?.step ?? 0, maxSteps: walk.policy.maxSteps, current: w.row.limit, cap, state: d.type === 'hold' ? (d.reason === 'stale' || d.reason === 'no-quote' ? 'paused-stale' : d.reason === 'wide' ? 'paused-wide' : 'walking') : 'walking', nextStepAt: null } };
+    publish(w);
+    scheduleWalk(w);
+  }
+
+  async function cancelNow(w: Working): Promise<void> {
+    if (w.walk) {
+      w.walk.stopped = true;
+      w.walk.timer?.cancel();
+    }
+    if (isTerminal(w.progress.state)) return;
+    try {
+      await deps.broker.cancelOrder(w.row.orderId);
+      w.progress = foldStatus(w.progress, { status: 'Cancelled', filled: w.progress.filled });
+    } catch (e) {
+      w.row = { ...w.row, message: errorText(e) };
+    }
+    publish(w);
+  }
+
+  const onEvent = (e: BrokerEvent) => {
+    if (e.type === 'orderStatus' && e.clientId === deps.clientId()) {
+      const w = orders.get(e.orderId);
+      if (!w) return;
+      w.progress = foldStatus(w.progress, { status: e.status, filled: e.filled, avgFillPrice: e.avgFillPrice });
+      if (w.progress.avgFillPrice !== null) {
+        const avg = bagToNet(w.bag.action, toMicros(w.progress.avgFillPrice));
+        const mid = w.row.midAtSubmit;
+        // Slippage vs mid at submit, $ per share: positive = worse for us than mid.
+        const cash = (n: { amount: number; kind: string }) => (n.kind === 'credit' ? n.amount : -n.amount);
+        w.row = { ...w.row, avgFill: microsNet(avg), slippage: mid ? Math.round((cash(mid) - cash(microsNet(avg))) * 1e6) / 1e6 : null };
+      }
+      if (isTerminal(w.progress.state) && w.walk) {
+        w.walk.stopped = true;
+        w.walk.timer?.cancel();
+      }
+      publish(w);
+    } else if (e.type === 'execution' && e.clientId === deps.clientId() && orders.has(e.orderId)) {
+      const w = orders.get(e.orderId) as Working;
+      const isCombo = e.contract.secType === 'BAG';
+      const row: ExecutionRow = {
+        execId: e.execId, orderId: e.orderId, ticketId: w.row.ticketId, level: isCombo ? 'combo' : 'leg', symbol: e.contract.symbol, conId: e.contract.conId, strike: e.contract.strike ?? null,
+        right: e.contract.right === 'C' || e.contract.right === 'P' ? e.contract.right : null, expiry: e.contract.lastTradeDateOrContractMonth ?? null, side: e.side, quantity: e.shares, price: e.price,
+        net: isCombo ? microsNet(bagToNet(w.bag.action, toMicros(e.price))) : null, commission: null, time: e.receivedAt,
+      };
+      if (execs.some((x) => x.execId === row.execId)) return;
+      execs.push(row);
+      deps.emit?.({ type: 'execution.added', row });
+    } else if (e.type === 'commissionReport') {
+      const x = execs.find((r) => r.execId === e.execId);
+      if (!x || x.commission !== null) return;
+      x.commission = e.commission;
+      const w = orders.get(x.orderId);
+      if (w) {
+        w.row = { ...w.row, commission: Math.round((w.row.commission + e.commission) * 1e6) / 1e6 };
+        publish(w);
+      }
+      deps.emit?.({ type: 'execution.added', row: { ...x } });
+    }
+  };
+  const offEvents = deps.broker.onEvent(onEvent);
+
+  const mustGet = (orderId: number): Working => orders.get(orderId) ?? fail('NOT_FOUND', `Order ${orderId} was not placed by SpreadDesk in this session.`);
+
+  const service: ExecutionService = {
+    submit(ticketId, ticket) {
+      const existing = byTicket.get(ticketId);
+      if (existing) return existing.then((r) => ({ ...r, duplicate: true }));
+      const p = doSubmit(ticketId, ticket);
+      byTicket.set(ticketId, p);
+      // A ticket refused before an order id was reserved may be corrected and sent again under the same id.
+      p.catch(() => {
+        if (![...orders.values()].some((w) => w.row.ticketId === ticketId)) byTicket.delete(ticketId);
+      });
+      return p;
+    },
+    modify(orderId, change) {
+      const w = mustGet(orderId);
+      return serial(orderId, async () => {
+        if (isTerminal(w.progress.state)) fail('CONFLICT', `Order ${orderId} is ${w.progress.state}; it can no longer be changed.`);
+        if (w.walk) {
+          // A trader's modify takes over from the walk.
+          w.walk.stopped = true;
+          w.walk.timer?.cancel();
+        }
+        const intent = w.bag.action === 'BUY' ? 'open' : 'close';
+        const net = change.limit ? netToMicros(change.limit) : bagToNet(w.bag.action, w.current);
+        const quantity = change.quantity ?? w.progress.total;
+        const bag = verticalBag(w.ticket, intent, quantity, net, TICKS_COMBO);
+        if (!bag.ok) fail('VALIDATION', bag.ok ? '' : bag.message);
+        const journal = deps.journal() ?? fail('UNAVAILABLE', 'The trade journal is not available, so the change cannot be recorded first.');
+        const rec = journal.recordSubmission({ ticketId: w.journalTicketId, orderId, clientId: deps.clientId(), limitPrice: bag.ok ? toDollars(bag.value.lmtPrice) : 0, quantity });
+        if (!rec.ok) fail('UNAVAILABLE', `Not changed: ${rec.error.message}`);
+        try {
+          await deps.broker.modifyOrder(orderId, { net, quantity });
+        } catch (e) {
+          fail('BROKER', `TWS did not accept the change: ${errorText(e)}`);
+        }
+        w.current = bag.ok ? bag.value.lmtPrice : w.current;
+        w.progress = withTotal(w.progress, quantity);
+        w.row = { ...w.row, limit: microsNet(net), quantity, walk: w.row.walk ? { ...w.row.walk, state: 'done' } : null };
+        publish(w);
+        return w.row;
+      });
+    },
+    cancel(orderId) {
+      const w = mustGet(orderId);
+      return serial(orderId, async () => {
+        await cancelNow(w);
+        return w.row;
+      });
+    },
+    async cancelAll() {
+      const ids = [...orders.values()].filter((w) => !isTerminal(w.progress.state)).map((w) => w.row.orderId);
+      await Promise.all(ids.map((id) => service.cancel(id).catch(() => undefined)));
+      return { cancelled: ids };
+    },
+    closeSpread(a) {
+      return service.submit(a.ticketId, { symbol: a.symbol, expiry: a.expiry, kind: a.kind, longStrike: a.longStrike, shortStrike: a.shortStrike, quantity: a.quantity, limit: a.limit, intent: 'close', spreadId: a.spreadId });
+    },
+    list(includeDone = true) {
+      const rows = [...[...orders.values()].map((w) => w.row), ...adopted.values()];
+      return rows.filter((r) => includeDone || !r.done).sort((a, b) => b.submittedAt - a.submittedAt || b.orderId - a.orderId);
+    },
+    executions(orderId) {
+      return execs.filter((x) => orderId === undefined || x.orderId === orderId).slice().reverse();
+    },
+    async recoverWorking(policy) {
+      const out = { adopted: [] as number[], cancelled: [] as number[] };
+      for (const o of deps.broker.trackedOrders()) {
+        if (orders.has(o.orderId) || adopted.has(o.orderId) || o.stuck) continue;
+        const st = o.status;
+        if (['Filled', 'Cancelled', 'ApiCancelled', 'Inactive'].includes(st)) continue;
+        if (policy === 'cancel') {
+          // The walk that priced it is gone with the old process: cancel rather than leave it unattended.
+          await deps.broker.cancelOrder(o.orderId).then(() => out.cancelled.push(o.orderId), (e: unknown) => deps.logger?.warn({ err: e, orderId: o.orderId }, 'could not cancel a recovered order'));
+        } else {
+          out.adopted.push(o.orderId);
+        }
+      }
+      return out;
+    },
+    dispose() {
+      disposed = true;
+      offEvents();
+      for (const w of orders.values()) w.walk?.timer?.cancel();
+    },
+  };
+  return service;
+}
+
+function errorText(e: unknown): string {
+  if (e && typeof e === 'object' && 'userMessage' in e && typeof e.userMessage === 'string') return e.userMessage;
+  if (e instanceof ContractFailure) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The gate until the risk engine lands: the trading state (ACTIVE allows, REDUCING only closes, HALTED nothing). */
+export function tradingStateGate(status: () => { state: 'ACTIVE' | 'REDUCING' | 'HALTED'; code: string; reason: string }): RiskGate {
+  return {
+    check(order) {
+      const s = status();
+      const verdict: RiskVerdict =
+        s.state === 'ACTIVE' || (s.state === 'REDUCING' && order.intent === 'close')
+          ? { code: 'TRADING_STATE', level: 'pass', message: 'Trading is allowed.' }
+          : { code: `TRADING_${s.code}`, level: 'block', message: s.state === 'REDUCING' ? `Only closing orders are allowed now: ${s.reason}` : s.reason };
+      return Promise.resolve({ allowed: verdict.level !== 'block', verdicts: [verdict] });
+    },
+  };
+}
