@@ -55,7 +55,7 @@ describe('Ticket model', () => {
   });
 
   it('previews a credit spread from core: max profit/loss, breakeven, margin, commission, odds and curves', () => {
-    const p = parseDraft(draftFromRow(row()));
+    const p = parseDraft({ ...draftFromRow(row()), targetPct: '50', stopPct: '50' });
     expect(p.ok).toBe(true);
     if (!p.ok) return;
     const m = marketFor(p, row(), NOW);

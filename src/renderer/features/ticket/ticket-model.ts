@@ -74,7 +74,7 @@ export const EMPTY_DRAFT: TicketDraft = {
   policy: 'walk',
   walkStepSec: '10',
   walkCapPct: '50',
-  targetPct: '50',
+  targetPct: '',
   stopPct: '',
 };
 
