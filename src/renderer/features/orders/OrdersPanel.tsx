@@ -24,7 +24,7 @@ function walkLabel(o: OrderRow): string {
 
 const COLUMNS: ColDef<OrderRow>[] = [
   { field: 'orderId', headerName: '#', width: 60, ...num },
-  { field: 'status', headerName: 'Status', width: 100, cellClass: (p) => `ord-status ord-${String(p.value).toLowerCase()}` },
+  { field: 'status', headerName: 'Status', width: 116, cellClass: (p) => `ord-status ord-${String(p.value).toLowerCase()}` },
   { field: 'symbol', headerName: 'Symbol', width: 64 },
   { field: 'kind', headerName: 'Kind', width: 76, valueFormatter: (p) => KIND_LABEL[p.value as OrderRow['kind']] ?? String(p.value) },
   { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num' },
