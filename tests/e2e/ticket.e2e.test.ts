@@ -75,7 +75,9 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
     await page.screenshot({ path: artifactPath('executions-1280x720.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('tab-journal').click();
-    await page.waitForTimeout(1500);
+    // The Journal lists the filled spread as an open trade.
+    await expect.poll(() => page.locator('.bottom-tabs [role="tabpanel"] .ag-row').first().textContent(), { timeout: 20_000 }).toMatch(/SPY.*open/);
+    await page.waitForTimeout(500);
     await page.screenshot({ path: artifactPath('journal-after-fill-1440x900.png') });
   }, 120_000);
 
