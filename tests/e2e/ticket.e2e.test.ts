@@ -59,7 +59,8 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
     await page.getByTestId('ticket-limit').fill(m![1]!);
     await expect.poll(() => page.getByTestId('ticket-preview').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('ticket-limit').press('Control+Enter');
-    await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(/^(SELL|BUY) 1 SPY .* spread for a \d+\.\d{2} (credit|debit)/);
+    await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^(SELL|BUY) 1 SPY .* spread for a ${m![1]!.replace('.', '\\.')} (credit|debit)`));
+    expect(await page.getByTestId('ticket-sentence').textContent()).not.toMatch(/walking/);
     await page.screenshot({ path: artifactPath('ticket-confirm-1440x900.png') });
     await page.getByTestId('ticket-send').click();
     await page.getByTestId('tab-orders').click();

@@ -18,7 +18,8 @@ import './ticket.css';
 const ODDS_TOOLTIP =
   'Probability the profit target is reached before the stop. Model: the underlying follows a lognormal (GBM) path at the legs’ implied volatility and drift r − q, watched continuously; the target and stop are turned into underlying prices at today’s mark (per-leg IV held constant). Time decay is not counted, so for credit spreads the figure is conservative.';
 
-type ServerPreview = { state: 'idle' | 'loading' | 'ok' | 'error'; value: TicketPreview | null; error: string | null };
+// `key` is the ticket the answer was computed for: an answer for an older draft is never shown or confirmed.
+type ServerPreview = { state: 'idle' | 'loading' | 'ok' | 'error'; value: TicketPreview | null; error: string | null; key: string | null };
 
 function newTicketId(): string {
   return `t-${globalThis.crypto.randomUUID()}`;
@@ -48,7 +49,7 @@ export function TicketPanel() {
   const { draft, row, stage, openSeq } = useTicketStore();
   const connection = useAppStore((s) => s.connection);
   const trading = useAppStore((s) => s.trading);
-  const [server, setServer] = useState<ServerPreview>({ state: 'idle', value: null, error: null });
+  const [server, setServer] = useState<ServerPreview>({ state: 'idle', value: null, error: null, key: null });
   const [sending, setSending] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const ticketId = useRef(newTicketId());
@@ -81,21 +82,20 @@ export function TicketPanel() {
   const previewKey = parsed?.ok && draft ? JSON.stringify(toTicket(parsed, draft)) : null;
   useEffect(() => {
     if (!previewKey || connection?.state !== 'connected') {
-      setServer({ state: 'idle', value: null, error: null });
+      setServer({ state: 'idle', value: null, error: null, key: null });
       return;
     }
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const run = (first: boolean) => {
-      if (first) setServer((s) => ({ ...s, state: s.value ? s.state : 'loading' }));
+    const run = () => {
       void client.invoke('ticket.preview', { ticket: JSON.parse(previewKey) as Ticket }).then((r) => {
         if (!alive) return;
-        if (r.ok) setServer({ state: 'ok', value: r.value, error: null });
-        else setServer({ state: 'error', value: null, error: r.error.message });
-        timer = setTimeout(() => run(false), 3000);
+        if (r.ok) setServer({ state: 'ok', value: r.value, error: null, key: previewKey });
+        else setServer({ state: 'error', value: null, error: r.error.message, key: previewKey });
+        timer = setTimeout(run, 3000);
       });
     };
-    timer = setTimeout(() => run(true), 200);
+    timer = setTimeout(run, 200);
     return () => {
       alive = false;
       if (timer) clearTimeout(timer);
@@ -103,7 +103,9 @@ export function TicketPanel() {
   }, [client, previewKey, connection?.state]);
 
   const edit = useTicketStore((s) => s.edit);
-  const blocker = sendBlocker({ connection, trading, parsed, preview: server });
+  // Until the server has answered for this exact draft, it is loading: nothing stale is shown or sent.
+  const current: ServerPreview = server.key === previewKey ? server : { state: previewKey ? 'loading' : 'idle', value: null, error: null, key: null };
+  const blocker = sendBlocker({ connection, trading, parsed, preview: current });
 
   const preview = useCallback(() => {
     if (blocker) return;
@@ -163,18 +165,18 @@ export function TicketPanel() {
   const isCredit = CREDIT_KIND(draft.kind);
   const legs = parsed?.ok ? legViews(parsed, row) : [];
   // Live leg quotes: the server's when it has them, else the scanner row's.
-  const serverLegs = server.value?.legs ?? [];
+  const serverLegs = current.value?.legs ?? [];
   const legRows = legs.map((l) => {
     const s = serverLegs.find((x) => x.strike === l.strike && x.right === l.right);
     return s ? { ...l, bid: s.bid, ask: s.ask, mid: s.mid, age: s.quoteAgeMs } : { ...l, age: l.quoteTime === null ? null : now - l.quoteTime };
   });
   const [shortLeg, longLeg] = legRows;
   const localNet = shortLeg && longLeg && shortLeg.bid !== null && shortLeg.ask !== null && longLeg.bid !== null && longLeg.ask !== null ? netFromLegs({ bid: shortLeg.bid, ask: shortLeg.ask }, { bid: longLeg.bid, ask: longLeg.ask }, isCredit) : null;
-  const netMid = server.value?.netMid ? (server.value.netMid.kind === 'credit') === isCredit ? server.value.netMid.amount : -server.value.netMid.amount : localNet?.mid ?? null;
-  const netNat = server.value?.netNatural ? (server.value.netNatural.kind === 'credit') === isCredit ? server.value.netNatural.amount : -server.value.netNatural.amount : localNet?.natural ?? null;
-  const walkTo = parsed?.ok && draft.policy === 'walk' ? (server.value?.walkCap?.amount ?? walkLimit(parsed.limit, netNat, parsed.walkCapPct, isCredit)) : null;
-  const sentence = server.value?.sentence ?? (parsed?.ok ? orderSentence(parsed, draft, walkTo) : '');
-  const sv = server.value;
+  const netMid = current.value?.netMid ? (current.value.netMid.kind === 'credit') === isCredit ? current.value.netMid.amount : -current.value.netMid.amount : localNet?.mid ?? null;
+  const netNat = current.value?.netNatural ? (current.value.netNatural.kind === 'credit') === isCredit ? current.value.netNatural.amount : -current.value.netNatural.amount : localNet?.natural ?? null;
+  const walkTo = parsed?.ok && draft.policy === 'walk' ? (current.value?.walkCap?.amount ?? walkLimit(parsed.limit, netNat, parsed.walkCapPct, isCredit)) : null;
+  const sentence = current.value?.sentence ?? (parsed?.ok ? orderSentence(parsed, draft, walkTo) : '');
+  const sv = current.value;
   const payoff: PayoffData | null = local
     ? { x: local.curve.x, expiry: local.curve.expiry, today: local.curve.today, strikes: [local.spread.lowStrike / 1e6, local.spread.highStrike / 1e6], breakeven: local.breakeven, spot: local.spot }
     : null;
@@ -319,8 +321,8 @@ export function TicketPanel() {
         ) : null}
 
         <ul className="tk-verdicts" data-testid="ticket-verdicts">
-          {server.state === 'loading' ? <li className="tk-dim">Checking with the broker and the risk rules…</li> : null}
-          {server.state === 'error' ? <li className="tk-verdict tk-block">✕ {server.error}</li> : null}
+          {current.state === 'loading' ? <li className="tk-dim">Checking with the broker and the risk rules…</li> : null}
+          {current.state === 'error' ? <li className="tk-verdict tk-block">✕ {current.error}</li> : null}
           {sv?.verdicts.map((v) => (
             <li key={v.code} className={`tk-verdict tk-${v.level}`} title={v.code}>
               {v.level === 'pass' ? '✓' : v.level === 'warn' ? '!' : '✕'} {v.message}
