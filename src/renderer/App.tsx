@@ -2,13 +2,13 @@
 import { useCallback } from 'react';
 import { Header } from './components/Header';
 import { activeProfile, modeOf } from './components/mode';
-import { EmptyState, Panel } from './components/Panel';
 import { SettingsDialog } from './components/SettingsDialog';
 import { SplitPane } from './components/SplitPane';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { BottomTabs } from './features/shell/BottomTabs';
 import { ScannerPanel } from './features/scanner/ScannerPanel';
+import { TicketPanel } from './features/ticket/TicketPanel';
 import { useClient } from './platform/context';
 import { reportError, useAppStore } from './stores/app-store';
 
@@ -36,9 +36,7 @@ export function App() {
         <SplitPane id="main-vertical" direction="column" initial={64} saved={sizes?.['main-vertical']} onCommit={persistSizes}>
           <SplitPane id="top-horizontal" direction="row" initial={66} saved={sizes?.['top-horizontal']} onCommit={persistSizes}>
             <ScannerPanel />
-            <Panel title="Ticket" testId="panel-ticket">
-              <EmptyState title="No spread selected">Select a scanner row and press Enter to preview it here: legs, net credit or debit, max profit and loss, breakevens, POP, margin and risk checks.</EmptyState>
-            </Panel>
+            <TicketPanel />
           </SplitPane>
           <BottomTabs />
         </SplitPane>

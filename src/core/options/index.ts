@@ -17,6 +17,7 @@
 //               verticalOutcome(bullish, isCredit, kLow, kHigh, cash, S, T, σ, μ) → POP, P(max profit),
 //               P(max loss), EV, breakeven · verticalOutcomeInto(out, offset, ...)                     (no allocation)
 //               lognormalView + strikeTailsInto + verticalOutcomeFromTailsInto   (a whole chain: tails once per strike)
+//   Barrier     firstExitProbabilities(S, lower, upper, T, σ, μ) → P(upper first), P(lower first), P(neither)
 //   Simulation  simulateExitPlan(spec, rng) → P(target), P(stop), P(time stop), mean P&L (seeded)
 //   Numerics    normCdf (Cody, rel. err 1.4e-15) · normPdf · normInv · logNormCdf · bivariateNormCdf (Genz)
 //               createRng(seed) → Rng (xoshiro128**, polar normals) · brentRoot
@@ -25,6 +26,7 @@ export * from './bsm';
 export * from './iv';
 export * from './american';
 export * from './probability';
+export * from './barrier';
 export * from './montecarlo';
 export * from './rng';
 export * from './solve';

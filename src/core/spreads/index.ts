@@ -19,6 +19,7 @@
 //   Payoff      pnlAtExpiry (exact) · payoffAtExpiry · payoffBeforeExpiry(per-leg IV) · payoffGrid
 //   Margin      regTMargin(spread, entry) · orderCommission/spreadCommission/roundTripCommission ($0.65, min $1)
 //   Odds        spreadOutcome(spread, entry, inputs) → POP, P(max profit), P(max loss), EV · simulateSpreadExitPlan
+//               exitPlanOdds(spread, entry, market, {profitTarget, stopLoss}) → P(target before stop) (barrier)
 export * from './money';
 export * from './ticks';
 export * from './bag';
@@ -29,3 +30,4 @@ export * from './greeks';
 export * from './payoff';
 export * from './margin';
 export * from './analytics';
+export * from './exit-odds';

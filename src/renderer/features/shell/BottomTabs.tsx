@@ -3,6 +3,8 @@ import { useState, type ReactNode } from 'react';
 import { EmptyState } from '../../components/Panel';
 import { DiagnosticsPanel } from '../diagnostics/DiagnosticsPanel';
 import { JournalPanel } from '../journal/JournalPanel';
+import { OrdersPanel } from '../orders/OrdersPanel';
+import { ExecutionsPanel } from '../executions/ExecutionsPanel';
 
 export interface BottomTab {
   id: string;
@@ -12,8 +14,8 @@ export interface BottomTab {
 
 export const DEFAULT_TABS: BottomTab[] = [
   { id: 'positions', label: 'Positions', render: () => <EmptyState title="No positions">Positions grouped as spreads, with live P&amp;L, appear here once connected to a profile.</EmptyState> },
-  { id: 'orders', label: 'Orders', render: () => <EmptyState title="No working orders">Orders you send from the Ticket appear here with their status; Ctrl+. cancels all.</EmptyState> },
-  { id: 'executions', label: 'Executions', render: () => <EmptyState title="No executions today">Fills for each leg and the combo appear here with commissions.</EmptyState> },
+  { id: 'orders', label: 'Orders', render: () => <OrdersPanel /> },
+  { id: 'executions', label: 'Executions', render: () => <ExecutionsPanel /> },
   { id: 'pnl', label: 'P&L', render: () => <EmptyState title="No P&amp;L yet">Daily, unrealized and realized P&amp;L stream here once connected.</EmptyState> },
   { id: 'journal', label: 'Journal', render: () => <JournalPanel /> },
   { id: 'diagnostics', label: 'Diagnostics', render: () => <DiagnosticsPanel /> },

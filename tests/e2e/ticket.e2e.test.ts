@@ -1,0 +1,114 @@
+// E2E: scan → row → Ticket → preview → confirm → send → fill, the Orders and Executions tabs, modify and cancel (Local paper, Chromium).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, openTerminal, type TerminalSession } from '../support/browser';
+
+describe('ticket, orders and executions (headless, Local paper, Chromium)', () => {
+  let t: TerminalSession;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await openTerminal({ connect: true });
+    t.page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('opens a scanner row in the Ticket with Enter and previews it (local math, then the server preview)', async () => {
+    const { page } = t;
+    await page.goto(t.app.url);
+    await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 20_000 }).toMatch(/^● connected/);
+    await expect.poll(() => page.getByTestId('scan-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('scan-symbols').fill('SPY');
+    await page.getByTestId('scan-dte-max').fill('21');
+    await page.getByTestId('scan-symbols').press('Enter');
+    await expect.poll(() => page.getByTestId('scan-progress').getAttribute('data-state'), { timeout: 90_000, interval: 500 }).toBe('complete');
+    await page.getByTestId('scan-symbols').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('ticket').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByTestId('ticket-symbol').inputValue()).toBe('SPY');
+    expect(await page.getByTestId('ticket-limit').inputValue()).toMatch(/^\d+\.\d{2}$/);
+    // A profit target shows the odds of reaching it first (local barrier model).
+    await page.getByTestId('ticket-target').fill('50');
+    await expect.poll(() => page.getByTestId('ticket-p-target').textContent()).toMatch(/^\d+\.\d%$/);
+    // ↑ steps one tick.
+    const before = Number(await page.getByTestId('ticket-limit').inputValue());
+    await page.getByTestId('ticket-limit').press('ArrowUp');
+    expect(Number(await page.getByTestId('ticket-limit').inputValue())).toBeCloseTo(before + 0.01, 6);
+    await page.getByTestId('ticket-limit').press('ArrowDown');
+    await expect.poll(() => page.getByTestId('ticket-verdicts').textContent(), { timeout: 20_000 }).not.toMatch(/Checking/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: artifactPath('ticket-preview-1440x900.png') });
+    await page.getByTestId('panel-ticket').screenshot({ path: artifactPath('ticket-panel-preview.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: artifactPath('ticket-preview-1280x720.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // Exits are refused by this build's execution service: clear them for the send.
+    await page.getByTestId('ticket-target').fill('');
+  }, 180_000);
+
+  it('Ctrl+Enter shows the exact sentence; a second explicit confirm sends; the order fills and shows in Orders and Executions', async () => {
+    const { page } = t;
+    await page.getByTestId('ticket-policy').selectOption('fixed');
+    // Price at natural so the paper exchange fills at once.
+    const natural = (await page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent()) ?? '';
+    const m = /^(\d+\.\d{2}) (cr|db)$/.exec(natural.trim());
+    expect(m).not.toBeNull();
+    await page.getByTestId('ticket-limit').fill(m![1]!);
+    await expect.poll(() => page.getByTestId('ticket-preview').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('ticket-limit').press('Control+Enter');
+    await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^(SELL|BUY) 1 SPY .* spread for a ${m![1]!.replace('.', '\\.')} (credit|debit)`));
+    expect(await page.getByTestId('ticket-sentence').textContent()).not.toMatch(/walking/);
+    await page.screenshot({ path: artifactPath('ticket-confirm-1440x900.png') });
+    await page.getByTestId('ticket-send').click();
+    await page.getByTestId('tab-orders').click();
+    await expect.poll(() => page.locator('[data-testid="orders-blotter"] .ag-row [col-id="status"]').first().textContent(), { timeout: 60_000, interval: 500 }).toBe('Filled');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: artifactPath('orders-filled-1440x900.png') });
+    await page.getByTestId('tab-executions').click();
+    await expect.poll(() => page.locator('[data-testid="executions-blotter"] .ag-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: artifactPath('executions-1440x900.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: artifactPath('executions-1280x720.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByTestId('tab-journal').click();
+    // The Journal lists the filled spread as an open trade.
+    await expect.poll(() => page.locator('.bottom-tabs [role="tabpanel"] .ag-row').first().textContent(), { timeout: 20_000 }).toMatch(/SPY.*open/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: artifactPath('journal-after-fill-1440x900.png') });
+  }, 120_000);
+
+  it('modifies and cancels a working order, with Ctrl+. asking before cancelling all', async () => {
+    const { page } = t;
+    // A limit far from the market keeps the order working: a credit near the width, or a one-cent debit.
+    const width = Math.abs(Number(await page.getByTestId('ticket-short').inputValue()) - Number(await page.getByTestId('ticket-long').inputValue()));
+    const isCredit = /cr$/.test(((await page.locator('.tk-price .tk-fact').first().locator('.num').textContent()) ?? '').trim());
+    const far = isCredit ? width - 0.05 : 0.01;
+    const modified = isCredit ? width - 0.06 : 0.02;
+    await page.getByTestId('ticket-limit').fill(far.toFixed(2));
+    await expect.poll(() => page.getByTestId('ticket-preview').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('ticket-preview').click();
+    await page.getByTestId('ticket-send').click();
+    await page.getByTestId('tab-orders').click();
+    const firstStatus = () => page.locator('[data-testid="orders-blotter"] .ag-row [col-id="status"]').first().textContent();
+    await expect.poll(firstStatus, { timeout: 30_000 }).toMatch(/Submitted|PreSubmitted/);
+    await page.locator('[data-testid="orders-blotter"] .ag-row').first().click();
+    await page.getByTestId('order-modify-open').click();
+    await page.getByTestId('order-modify-limit').fill(modified.toFixed(2));
+    await page.getByTestId('order-modify-apply').click();
+    await expect.poll(() => page.locator('[data-testid="orders-blotter"] .ag-row [col-id="limit"]').first().textContent(), { timeout: 30_000 }).toBe(`${modified.toFixed(2)} ${isCredit ? 'cr' : 'db'}`);
+    await page.screenshot({ path: artifactPath('orders-working-1440x900.png') });
+    await page.keyboard.press('Control+.');
+    await expect.poll(() => page.getByTestId('orders-cancel-all-confirm').isVisible()).toBe(true);
+    await page.screenshot({ path: artifactPath('orders-cancel-all-1280x720.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('orders-cancel-all-confirm').count()).toBe(0);
+    await page.getByTestId('order-cancel').click();
+    await expect.poll(firstStatus, { timeout: 30_000 }).toMatch(/Cancelled/);
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
+});
