@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../services/settings/settings-store';
 import { contentSecurityPolicy } from '../transport/protocol';
 import { registerIpcTransport } from '../transport/ipc.electron';
 import { buildMenu } from './menu';
+import { startAutoUpdate } from './updates';
 import { APP_ORIGIN, isTrustedSenderUrl, mainWindowOptions, sanitizeBounds, type WindowBounds } from './window-options';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -55,7 +56,7 @@ async function start(): Promise<void> {
   const stateFile = join(dataDir, 'window-state.json');
   const saved = readBounds(stateFile);
   const bounds = sanitizeBounds(saved, screen.getAllDisplays().map((d) => d.workArea));
-  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs'), bounds));
+  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs'), bounds, { devTools: !app.isPackaged }));
   if (bounds.maximized) win.maximize();
 
   const unregister = registerIpcTransport({
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
 
-  Menu.setApplicationMenu(buildMenu({ dataDir, isMac: process.platform === 'darwin' }));
+  Menu.setApplicationMenu(buildMenu({ dataDir, isMac: process.platform === 'darwin', devTools: !app.isPackaged }));
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
     const b = win.getNormalBounds();
@@ -81,6 +82,7 @@ async function start(): Promise<void> {
     void services.close().finally(() => app.quit());
   });
   await win.loadURL(`${APP_ORIGIN}/index.html`);
+  void startAutoUpdate({ enabled: services.settings.get().ui.autoUpdate, packaged: app.isPackaged, logger });
 }
 
 function readBounds(file: string): WindowBounds | null {

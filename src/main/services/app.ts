@@ -49,7 +49,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper: (o) => startPaperExchange(o), brokerOptions: config.brokerOptions });
   const diagnostics = createDiagnostics({ broker, logger: log });
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
-  const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
+  const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, backupKeep: () => settings.get().ui.backupKeep });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });

@@ -1,10 +1,11 @@
 // Test helper for migration tests: a fresh in-memory database with the first n migrations applied.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../sqlite';
 import { applyMigrations } from '../migrate';
 import { MIGRATIONS } from './index';
 
 export function dbWithMigrations(count: number): Database.Database {
-  const db = new Database(':memory:');
+  const db = openSqlite(':memory:');
   db.pragma('trusted_schema = OFF');
   db.pragma('foreign_keys = ON');
   applyMigrations(db, MIGRATIONS.slice(0, count), 1);
