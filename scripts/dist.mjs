@@ -1,6 +1,9 @@
 // `npm run dist`: build and package with electron-builder; without the Electron binary it only validates the config.
+// `npm run dist -- --smoke`: an unpacked build for the Electron smoke test (tests/electron/smoke.test.ts) that differs
+// from the release in one fuse: Playwright's _electron attaches through `--inspect`, which the release fuses refuse.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ROOT, findElectronBinary } from './electron-env.mjs';
 
@@ -22,7 +25,22 @@ if (!findElectronBinary()) {
   console.log('Electron binary absent on this machine: validated the packaging config and the build only; no installer was built.');
   process.exit(0);
 }
-const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--config', 'electron-builder.yml', ...process.argv.slice(2)], {
+const smoke = process.argv.includes('--smoke');
+const passthrough = process.argv.slice(2).filter((a) => a !== '--smoke');
+let configFile = 'electron-builder.yml';
+if (smoke) {
+  // js-yaml comes with electron-builder; the release config stays the one source, changed in two fields only.
+  const yaml = createRequire(join(ROOT, 'package.json'))('js-yaml');
+  const cfg = yaml.load(config);
+  cfg.electronFuses = { ...cfg.electronFuses, enableNodeCliInspectArguments: true };
+  cfg.directories = { ...cfg.directories, output: 'release/smoke' };
+  mkdirSync(join(ROOT, 'release'), { recursive: true });
+  configFile = join('release', 'electron-builder.smoke.json');
+  writeFileSync(join(ROOT, configFile), JSON.stringify(cfg, null, 2));
+  console.log('Smoke build: release fuses except EnableNodeCliInspectArguments (on, for Playwright), unpacked into release/smoke.');
+  passthrough.push('--dir');
+}
+const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--config', configFile, ...passthrough], {
   cwd: ROOT,
   stdio: 'inherit',
 });

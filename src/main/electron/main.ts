@@ -1,7 +1,7 @@
 // Electron entry: one secure window over the same services the headless entry uses.
 import { app, BrowserWindow, Menu, net, protocol, screen, session } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pkg from '../../../package.json';
 import { createServices, type Services } from '../services/app';
@@ -14,6 +14,11 @@ import { startAutoUpdate } from './updates';
 import { APP_ORIGIN, isTrustedSenderUrl, mainWindowOptions, sanitizeBounds, type WindowBounds } from './window-options';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+// `--data-dir=DIR` (as in headless): a separate profile folder, e.g. for the smoke test. Set before the single-instance
+// lock, which is per data folder.
+const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='));
+if (dataDirArg) app.setPath('userData', resolve(dataDirArg.slice('--data-dir='.length)));
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
