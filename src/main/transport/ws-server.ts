@@ -8,7 +8,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../services/events';
 import type { Logger } from '../services/logging';
 import type { Dispatcher } from './dispatch';
-import { CallFrame, contentSecurityPolicy, type ServerFrame } from './protocol';
+import { createClientSender, DEFAULT_LIMITS, type ClientSender, type SenderLimits } from './client-sender';
+import { CallFrame, contentSecurityPolicy } from './protocol';
 
 export interface WsServerOptions {
   dispatcher: Dispatcher;
@@ -20,6 +21,10 @@ export interface WsServerOptions {
   /** Always a loopback address; anything else is refused. */
   host?: '127.0.0.1' | '::1';
   token?: string;
+  /** At most this many WebSocket clients at once (default 16); more are refused with 503 and a sentence. */
+  maxClients?: number;
+  /** Per-client back-pressure limits (bytes). */
+  limits?: SenderLimits;
 }
 
 export interface WsServer {
@@ -27,6 +32,8 @@ export interface WsServer {
   readonly token: string;
   readonly url: string;
   clientCount(): number;
+  /** Per-client send state: bytes in ws's buffer, frames waiting, frames coalesced away. */
+  clientStats(): { buffered: number; waitingFrames: number; waitingBytes: number; coalesced: number }[];
   close(): Promise<void>;
 }
 
@@ -52,7 +59,18 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.logger;
+  const maxClients = options.maxClients ?? 16;
   let port = 0;
+  // The page sets this HttpOnly cookie on its first (tokened) load, so a reload works after the renderer has removed
+  // the token from the address bar. Named per port: cookies are per host, not per port.
+  const cookieName = () => `spreaddesk_${port}`;
+  const cookieToken = (req: IncomingMessage): string | null => {
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const [k, ...v] = part.trim().split('=');
+      if (k === cookieName()) return v.join('=');
+    }
+    return null;
+  };
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 
@@ -92,7 +110,8 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
       return;
     }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
-    if (isPage && !tokensEqual(url.searchParams.get('token'), token)) {
+    const tokenInUrl = tokensEqual(url.searchParams.get('token'), token);
+    if (isPage && !tokenInUrl && !tokensEqual(cookieToken(req), token)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...security }).end('SpreadDesk: this URL needs the token printed when the app started (…/?token=…).\n');
       return;
     }
@@ -105,6 +124,7 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
       'cache-control': isPage ? 'no-store' : 'public, max-age=31536000, immutable',
+      ...(isPage && tokenInUrl ? { 'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {}),
       ...security,
     });
     if (req.method === 'HEAD') res.end();
@@ -121,12 +141,33 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (wss.clients.size >= maxClients) {
+      log.warn({ clients: wss.clients.size }, 'websocket refused: connection cap');
+      const body = `SpreadDesk accepts at most ${maxClients} windows at once; close one and reload.`;
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  const senders = new Map<WebSocket, ClientSender>();
   wss.on('connection', (ws: WebSocket) => {
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    // A client too far behind is not reading, so a close frame would never reach it: terminate frees its buffers now.
+    const frameSocket = {
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      send: (data: string, cb?: (err?: Error) => void) => ws.send(data, cb),
+      close: (code: number, reason: string) => {
+        log.warn({ code, reason }, 'websocket client dropped');
+        ws.terminate();
+      },
+    };
+    const sender = createClientSender(frameSocket, options.limits ?? DEFAULT_LIMITS);
+    senders.set(ws, sender);
+    ws.on('close', () => senders.delete(ws));
+    const send: ClientSender['send'] = (frame) => {
+      if (ws.readyState === ws.OPEN) sender.send(frame);
     };
     // A late subscriber first receives the current state of every event.
     for (const { name, payload } of options.bus.latest()) send({ type: 'event', name, payload });
@@ -166,6 +207,8 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
     token,
     url,
     clientCount: () => wss.clients.size,
+    clientStats: () =>
+      [...senders].map(([ws, sd]) => ({ buffered: ws.bufferedAmount, waitingFrames: sd.pending().frames, waitingBytes: sd.pending().bytes, coalesced: sd.coalesced() })),
     async close() {
       for (const c of wss.clients) c.terminate();
       wss.close();
