@@ -1,9 +1,11 @@
 // The headless WebSocket server under load, over real sockets: a stalled client's buffer stays bounded and gets the
 // newest progress when it reads again, a connection cap with a sentence, and reloads without the token in the URL.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createEventBus } from '../../src/main/services/events';
@@ -97,5 +99,57 @@ describe('headless WebSocket server limits', () => {
     expect(reload.headers.get('set-cookie')).toBeNull();
     const wrong = await fetch(`http://127.0.0.1:${server.port}/`, { headers: { cookie: `spreaddesk_${server.port}=nope` } });
     expect(wrong.status).toBe(401);
+  });
+});
+
+describe('headless static assets are compressed', () => {
+  const bus = createEventBus();
+  const dispatcher = { dispatch: () => Promise.resolve({ ok: true as const, value: {} }) };
+  let server: WsServer;
+  let dir: string;
+  const js = `export const big = ${JSON.stringify('spreaddesk '.repeat(5000))};\n`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sd-gz-'));
+    writeFileSync(join(dir, 'index.html'), '<div id="root"></div>');
+    writeFileSync(join(dir, 'app.js'), js);
+    writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    server = await startWsServer({ dispatcher, bus, logger: silentLogger(), staticDir: dir, port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = (path: string, acceptEncoding: string) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = httpGet({ host: '127.0.0.1', port: server.port, path, headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+    });
+
+  it('brotli when accepted, else gzip, else identity; with Vary and the right length', async () => {
+    const br = await get('/app.js', 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    expect(br.body.length).toBeLessThan(js.length / 10);
+    expect(brotliDecompressSync(br.body).toString()).toBe(js);
+    const gz = await get('/app.js', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(js);
+    const plain = await get('/app.js', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(js);
+    expect((await get('/app.js', 'br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+  });
+
+  it('leaves already-compressed images alone', async () => {
+    const png = await get('/logo.png', 'br, gzip');
+    expect(png.headers['content-encoding']).toBeUndefined();
+    expect(png.body.length).toBe(4);
   });
 });

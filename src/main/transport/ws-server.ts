@@ -1,5 +1,6 @@
 // Headless transport: the renderer over HTTP and the contract over a WebSocket, loopback only, token required.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -48,6 +49,21 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
+
+/** The encoding to answer with: brotli, then gzip, when the client accepts it (q=0 refuses). */
+export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  if ((accepted.get('br') ?? 0) > 0) return 'br';
+  if ((accepted.get('gzip') ?? 0) > 0) return 'gzip';
+  return null;
+}
+
 export function tokensEqual(given: string | null | undefined, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -73,6 +89,20 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
   };
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+
+  // Static assets compressed once per file version (hashed names: each build is new files) and kept in memory.
+  // Brotli quality 4 / gzip 6: the first request pays the compression, so fast levels beat the last few percent.
+  const compressed = new Map<string, Buffer>();
+  const compressedBody = (file: string, mtimeMs: number, enc: 'br' | 'gzip'): Buffer => {
+    const key = `${enc}:${file}:${mtimeMs}`;
+    let body = compressed.get(key);
+    if (!body) {
+      const raw = readFileSync(file);
+      body = enc === 'br' ? brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
+      compressed.set(key, body);
+    }
+    return body;
+  };
 
   const server: Server = createServer((req, res) => {
     try {
@@ -121,13 +151,18 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
       res.writeHead(404, { 'content-type': 'text/plain', ...security }).end('Not found');
       return;
     }
+    const enc = COMPRESSIBLE.has(extname(file)) ? pickEncoding(req.headers['accept-encoding']) : null;
+    const body = enc ? compressedBody(file, statSync(file).mtimeMs, enc) : null;
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      ...(COMPRESSIBLE.has(extname(file)) ? { vary: 'accept-encoding' } : {}),
+      ...(enc && body ? { 'content-encoding': enc, 'content-length': String(body.length) } : {}),
       'cache-control': isPage ? 'no-store' : 'public, max-age=31536000, immutable',
       ...(isPage && tokenInUrl ? { 'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {}),
       ...security,
     });
     if (req.method === 'HEAD') res.end();
+    else if (body) res.end(body);
     else createReadStream(file).pipe(res);
   }
 
