@@ -53,7 +53,8 @@ describe('journal backups and reconcile (real services, disconnected)', () => {
   it('refuses a retention outside its limits with a sentence', async () => {
     const r = await services.dispatcher.dispatch('settings.update', { patch: { ui: { backupKeep: 0 } } }, ctx);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/keep at least 1 backup\./i);
-      expect(r.error.message).not.toContain('patch.');
+    if (r.ok) return;
+    expect(r.error.message).toMatch(/keep at least 1 backup\./i);
+    expect(r.error.message).not.toContain('patch.');
   });
 });
