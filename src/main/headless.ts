@@ -1,12 +1,13 @@
 // Headless entry: the same main services under plain Node, the renderer and the contract served on loopback.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json';
 import { defaultDataDir } from './paths';
 import { createServices } from './services/app';
 import { createLogger } from './services/logging';
+import { browserCommand, OPEN_PAGE_FILE, writeOpenPage } from './transport/open-page';
 import { startWsServer } from './transport/ws-server';
 
 const USAGE = `Usage: npm run headless -- [--port N] [--data-dir DIR] [--no-open] [--no-connect]
@@ -20,10 +21,10 @@ function staticDirCandidates(): string[] {
   return [join(entry, '..', 'renderer'), resolve('dist', 'renderer')];
 }
 
-function openBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
-  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+/** Opens the UI through a 0600 redirect file, so the token never appears on a command line (ps shows argv). */
+function openBrowser(dataDir: string, url: string): void {
   try {
+    const { cmd, args } = browserCommand(writeOpenPage(dataDir, url));
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
     child.unref();
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
 
   console.log(`SpreadDesk ${pkg.version} (headless) is serving the UI at ${server.url}`);
   console.log(`Data directory: ${dataDir}`);
-  if (!values['no-open'] && !process.env.CI) openBrowser(server.url);
+  if (!values['no-open'] && !process.env.CI) openBrowser(dataDir, server.url);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await server.close();
     await services.close();
+    rmSync(join(dataDir, OPEN_PAGE_FILE), { force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,8 +1,11 @@
 // The terminal shell: header, Scanner and Ticket over the bottom tabs, status bar, mode-coloured frame.
 import { useCallback } from 'react';
+import { FieldErrors } from './components/FieldErrors';
 import { Header } from './components/Header';
 import { activeProfile, modeOf } from './components/mode';
+import { NotResponding } from './components/NotResponding';
 import { SettingsDialog } from './components/SettingsDialog';
+import { ShortcutsDialog } from './components/ShortcutsDialog';
 import { SplitPane } from './components/SplitPane';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
@@ -17,6 +20,8 @@ export function App() {
   const settings = useAppStore((s) => s.settings);
   const mode = modeOf(activeProfile(settings));
   const sizes = settings?.ui.panelSizes;
+  const lost = useAppStore((s) => s.lost);
+  const prefs = `density-${settings?.ui.density ?? 'compact'}${settings?.ui.colorBlindSafe ? ' cb-safe' : ''}`;
 
   const persistSizes = useCallback(
     (id: string, value: number[]) => {
@@ -30,9 +35,11 @@ export function App() {
   );
 
   return (
-    <div className={`app-frame frame-${mode.toLowerCase()}`} data-testid="app-frame">
+    <div className={`app-frame frame-${mode.toLowerCase()} ${prefs}${lost ? ' app-lost' : ''}`} data-testid="app-frame">
       <Header />
-      <main className="workspace">
+      <NotResponding />
+      {/* inert: no click, key or focus reaches a stale screen while the backend is gone. */}
+      <main className="workspace" inert={lost}>
         <SplitPane id="main-vertical" direction="column" initial={64} saved={sizes?.['main-vertical']} onCommit={persistSizes}>
           <SplitPane id="top-horizontal" direction="row" initial={66} saved={sizes?.['top-horizontal']} onCommit={persistSizes}>
             <ScannerPanel />
@@ -43,6 +50,8 @@ export function App() {
       </main>
       <StatusBar />
       <SettingsDialog />
+      <ShortcutsDialog />
+      <FieldErrors />
       <Toasts />
     </div>
   );

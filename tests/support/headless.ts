@@ -54,7 +54,7 @@ export async function startHeadless(options: { dataDir?: string; extraArgs?: str
     child,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // already gone (e.g. killed by a test)
       await new Promise<void>((r) => {
         child.once('exit', () => r());
         child.kill('SIGTERM');

@@ -1,10 +1,11 @@
 // Test helper for migration tests: a fresh in-memory database with the first n migrations applied.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../src/main/services/sqlite';
 import { applyMigrations } from '../../src/main/services/journal/migrate';
 import { MIGRATIONS } from '../../src/main/services/journal/migrations';
 
 export function dbWithMigrations(count: number): Database.Database {
-  const db = new Database(':memory:');
+  const db = openSqlite(':memory:');
   db.pragma('trusted_schema = OFF');
   db.pragma('foreign_keys = ON');
   applyMigrations(db, MIGRATIONS.slice(0, count), 1);

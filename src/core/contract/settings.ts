@@ -43,6 +43,12 @@ export const UiPreferences = z.object({
   scannerForm: ScannerForm.optional(),
   /** The scanner grid's columns, sort and filters. */
   scannerGrid: ScannerGridState.optional(),
+  /** Row height and padding of grids and panels (Settings → Preferences). */
+  density: z.enum(['compact', 'comfortable']).default('compact'),
+  /** Journal backups kept in `backups/`; older ones are deleted after each backup. */
+  backupKeep: z.number({ error: 'Backups to keep must be a number' }).int('Backups to keep must be a whole number').min(1, 'Keep at least 1 backup').max(365, 'Keep at most 365 backups').default(10),
+  /** Check for and download app updates (electron-updater); off unless the user turns it on. */
+  autoUpdate: z.boolean().default(false),
 });
 export type UiPreferences = z.infer<typeof UiPreferences>;
 

@@ -6,12 +6,13 @@ import { credit, debit } from './bag';
 import { exitPlanOdds } from './exit-odds';
 import { toMicros } from './money';
 import { payoffBeforeExpiry } from './payoff';
-import { buildVertical, type VerticalKind, type VerticalSpread } from './vertical';
+import type { SpreadKind } from '../contract/scanner';
+import { buildVertical, type VerticalSpread } from './vertical';
 import type { IsoDate } from '../market';
 
-function spread(kind: VerticalKind, low: number, high: number): VerticalSpread {
+function spread(kind: SpreadKind, low: number, high: number): VerticalSpread {
   const r = buildVertical({ kind, underlying: 'SPY', expiry: '2026-12-18' as IsoDate, lowStrike: toMicros(low), highStrike: toMicros(high) });
-  if (!r.ok) throw new Error(r.issues[0]?.message);
+  if (!r.ok) throw new Error(r.error[0]?.message);
   return r.value;
 }
 
@@ -19,7 +20,7 @@ const market = { S: 500, T: 30 / 365, r: 0.04, q: 0.01, ivLong: 0.2, ivShort: 0.
 
 describe('exitPlanOdds (profit target before stop)', () => {
   it('translates the target and stop into prices on the right sides of the spot, where today’s P&L equals them', () => {
-    const bullPut = spread('BULL_PUT_CREDIT', 480, 490);
+    const bullPut = spread('bull-put', 480, 490);
     const entry = credit(toMicros(2));
     const odds = exitPlanOdds(bullPut, entry, market, { profitTarget: 0.5, stopLoss: 0.5 });
     expect(odds.targetUnderlying).toBeGreaterThan(market.S);
@@ -29,14 +30,14 @@ describe('exitPlanOdds (profit target before stop)', () => {
     expect(pnl(odds.stopUnderlying as number)).toBeCloseTo(-0.5 * 8, 6);
     expect(odds.pTarget + odds.pStop + odds.pNeither).toBeCloseTo(1, 12);
     // A bear call mirrors it: target below, stop above.
-    const bearCall = exitPlanOdds(spread('BEAR_CALL_CREDIT', 510, 520), credit(toMicros(2)), market, { profitTarget: 0.5, stopLoss: 0.5 });
+    const bearCall = exitPlanOdds(spread('bear-call', 510, 520), credit(toMicros(2)), market, { profitTarget: 0.5, stopLoss: 0.5 });
     expect(bearCall.targetUnderlying).toBeLessThan(market.S);
     expect(bearCall.stopUnderlying).toBeGreaterThan(market.S);
   });
 
   it('a nearer target or a farther stop never lowers P(target first); the parts stay a probability split', () => {
-    const kinds: Array<[VerticalKind, number, number, 'credit' | 'debit']> = [
-      ['BULL_PUT_CREDIT', 480, 490, 'credit'], ['BEAR_CALL_CREDIT', 510, 520, 'credit'], ['BULL_CALL_DEBIT', 495, 505, 'debit'], ['BEAR_PUT_DEBIT', 495, 505, 'debit'],
+    const kinds: Array<[SpreadKind, number, number, 'credit' | 'debit']> = [
+      ['bull-put', 480, 490, 'credit'], ['bear-call', 510, 520, 'credit'], ['bull-call', 495, 505, 'debit'], ['bear-put', 495, 505, 'debit'],
     ];
     fc.assert(fc.property(fc.constantFrom(...kinds), fc.double({ min: 0.2, max: 0.8, noNaN: true }), fc.double({ min: 0.2, max: 0.8, noNaN: true }), ([kind, lo, hi, side], pt, sl) => {
       const s = spread(kind, lo, hi);
@@ -54,7 +55,7 @@ describe('exitPlanOdds (profit target before stop)', () => {
   });
 
   it('without a stop nothing is stopped; without either, nothing is hit', () => {
-    const s = spread('BULL_CALL_DEBIT', 495, 505);
+    const s = spread('bull-call', 495, 505);
     const noStop = exitPlanOdds(s, debit(toMicros(5)), market, { profitTarget: 0.5 });
     expect(noStop.pStop).toBe(0);
     expect(noStop.stopUnderlying).toBeNull();
@@ -65,7 +66,7 @@ describe('exitPlanOdds (profit target before stop)', () => {
   it('is close to the seeded daily-monitored Monte-Carlo of the same plan (which also lets time decay work)', () => {
     // The MC re-marks with the time left each day, so the credit spread's target comes nearer as theta accrues:
     // the barrier figure is the conservative one, within a few points.
-    const s = spread('BULL_PUT_CREDIT', 480, 490);
+    const s = spread('bull-put', 480, 490);
     const entry = credit(toMicros(2));
     const odds = exitPlanOdds(s, entry, market, { profitTarget: 0.5, stopLoss: 0.5 });
     const mc = simulateSpreadExitPlan(s, entry, market, { profitTarget: 0.5, stopLoss: 0.5, paths: 20_000, stepsPerYear: 252 * 8 }, createRng(11));

@@ -1,7 +1,7 @@
 // Electron entry: one secure window over the same services the headless entry uses.
 import { app, BrowserWindow, Menu, net, protocol, screen, session } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pkg from '../../../package.json';
 import { createServices, type Services } from '../services/app';
@@ -10,9 +10,15 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import { contentSecurityPolicy } from '../transport/protocol';
 import { registerIpcTransport } from '../transport/ipc.electron';
 import { buildMenu } from './menu';
+import { startAutoUpdate } from './updates';
 import { APP_ORIGIN, isTrustedSenderUrl, mainWindowOptions, sanitizeBounds, type WindowBounds } from './window-options';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+// `--data-dir=DIR` (as in headless): a separate profile folder, e.g. for the smoke test. Set before the single-instance
+// lock, which is per data folder.
+const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='));
+if (dataDirArg) app.setPath('userData', resolve(dataDirArg.slice('--data-dir='.length)));
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -55,7 +61,7 @@ async function start(): Promise<void> {
   const stateFile = join(dataDir, 'window-state.json');
   const saved = readBounds(stateFile);
   const bounds = sanitizeBounds(saved, screen.getAllDisplays().map((d) => d.workArea));
-  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs'), bounds));
+  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs'), bounds, { devTools: !app.isPackaged }));
   if (bounds.maximized) win.maximize();
 
   const unregister = registerIpcTransport({
@@ -66,7 +72,7 @@ async function start(): Promise<void> {
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
 
-  Menu.setApplicationMenu(buildMenu({ dataDir, isMac: process.platform === 'darwin' }));
+  Menu.setApplicationMenu(buildMenu({ dataDir, isMac: process.platform === 'darwin', devTools: !app.isPackaged }));
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
     const b = win.getNormalBounds();
@@ -81,6 +87,7 @@ async function start(): Promise<void> {
     void services.close().finally(() => app.quit());
   });
   await win.loadURL(`${APP_ORIGIN}/index.html`);
+  void startAutoUpdate({ enabled: services.settings.get().ui.autoUpdate, packaged: app.isPackaged, logger });
 }
 
 function readBounds(file: string): WindowBounds | null {

@@ -1,7 +1,7 @@
 // The application menu: File, Edit, View, Window, Help.
 import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
 
-export function buildMenu(options: { dataDir: string; isMac: boolean }): Menu {
+export function buildMenu(options: { dataDir: string; isMac: boolean; devTools: boolean }): Menu {
   const template: MenuItemConstructorOptions[] = [
     ...(options.isMac ? [{ role: 'appMenu' as const }] : []),
     {
@@ -15,7 +15,7 @@ export function buildMenu(options: { dataDir: string; isMac: boolean }): Menu {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [{ role: 'reload' }, ...(options.devTools ? [{ role: 'toggleDevTools' as const }] : []), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
     {

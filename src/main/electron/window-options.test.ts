@@ -62,3 +62,11 @@ describe('isTrustedSenderUrl', () => {
     expect(isTrustedSenderUrl('not a url')).toBe(false);
   });
 });
+
+describe('DevTools', () => {
+  it('are off unless asked for (the packaged app never asks)', () => {
+    expect(mainWindowOptions('/p.cjs', DEFAULT_BOUNDS).webPreferences?.devTools).toBe(false);
+    expect(mainWindowOptions('/p.cjs', DEFAULT_BOUNDS, { devTools: false }).webPreferences?.devTools).toBe(false);
+    expect(mainWindowOptions('/p.cjs', DEFAULT_BOUNDS, { devTools: true }).webPreferences?.devTools).toBe(true);
+  });
+});

@@ -26,7 +26,8 @@ export function sanitizeBounds(saved: WindowBounds | null, displays: Rectangle[]
   return visible ? { x, y, width, height, maximized: saved.maximized ?? false } : { width, height, maximized: saved.maximized ?? false };
 }
 
-export function mainWindowOptions(preloadPath: string, bounds: WindowBounds): BrowserWindowConstructorOptions {
+/** `devTools` only for an unpackaged (development) run: a packaged app gives no console into the broker session. */
+export function mainWindowOptions(preloadPath: string, bounds: WindowBounds, options: { devTools?: boolean } = {}): BrowserWindowConstructorOptions {
   return {
     ...(bounds.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
     width: bounds.width,
@@ -49,7 +50,7 @@ export function mainWindowOptions(preloadPath: string, bounds: WindowBounds): Br
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: options.devTools ?? false,
       safeDialogs: true,
     },
   };

@@ -1,5 +1,6 @@
 // The paper account's books on disk: orders, executions, positions, cash and id counters in one SQLite file.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../services/sqlite';
 
 export interface StoredState {
   meta: Map<string, string>;
@@ -36,7 +37,7 @@ export class BooksStore {
   };
 
   constructor(readonly file: string) {
-    this.db = new Database(file);
+    this.db = openSqlite(file);
     if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');

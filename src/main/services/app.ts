@@ -57,7 +57,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper: (o) => startPaperExchange(o), brokerOptions: config.brokerOptions });
   const diagnostics = createDiagnostics({ broker, logger: log });
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
-  const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker });
+  const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, backupKeep: () => settings.get().ui.backupKeep });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
   const risk = createRiskService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, journal, gate: trading });
   // Every order the execution service sends passes the risk service's checks (and feeds its breakers).

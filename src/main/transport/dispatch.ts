@@ -9,19 +9,13 @@ import {
   type MethodName,
   type Result,
 } from '../../core/contract';
+import { issueSentence, issuesSentence } from './issues';
 
 /** @deprecated Import HandlerMap, Handler and CallContext from core/contract; kept so branches written before the move still build. */
 export type { CallContext, Handler, HandlerMap, PartialHandlerMap } from '../../core/contract';
 
 export interface Dispatcher {
   dispatch(method: unknown, args: unknown, ctx: CallContext): Promise<Result<unknown, ContractError>>;
-}
-
-function formatZodIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
-    .join('; ');
 }
 
 export function createDispatcher(handlers: HandlerMap, options: { onInternalError?: (method: string, e: unknown) => void; validateResults?: boolean } = {}): Dispatcher {
@@ -36,7 +30,12 @@ export function createDispatcher(handlers: HandlerMap, options: { onInternalErro
       if (!parsed.success) {
         return {
           ok: false,
-          error: { code: 'VALIDATION', message: `Invalid arguments for ${name}: ${formatZodIssues(parsed.error.issues)}`, details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message })) },
+          // A sentence about the value that is wrong; `details` keep each issue's path so the UI can put it on the field.
+          error: {
+            code: 'VALIDATION',
+            message: issuesSentence(parsed.error.issues, rawArgs),
+            details: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message, sentence: issueSentence(i, rawArgs) })),
+          },
         };
       }
       try {

@@ -1,5 +1,6 @@
 // Headless transport: the renderer over HTTP and the contract over a WebSocket, loopback only, token required.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -8,7 +9,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../services/events';
 import type { Logger } from '../services/logging';
 import type { Dispatcher } from './dispatch';
-import { CallFrame, contentSecurityPolicy, type ServerFrame } from './protocol';
+import { createClientSender, DEFAULT_LIMITS, type ClientSender, type SenderLimits } from './client-sender';
+import { CallFrame, contentSecurityPolicy } from './protocol';
 
 export interface WsServerOptions {
   dispatcher: Dispatcher;
@@ -20,6 +22,10 @@ export interface WsServerOptions {
   /** Always a loopback address; anything else is refused. */
   host?: '127.0.0.1' | '::1';
   token?: string;
+  /** At most this many WebSocket clients at once (default 16); more are refused with 503 and a sentence. */
+  maxClients?: number;
+  /** Per-client back-pressure limits (bytes). */
+  limits?: SenderLimits;
 }
 
 export interface WsServer {
@@ -27,6 +33,8 @@ export interface WsServer {
   readonly token: string;
   readonly url: string;
   clientCount(): number;
+  /** Per-client send state: bytes in ws's buffer, frames waiting, frames coalesced away. */
+  clientStats(): { buffered: number; waitingFrames: number; waitingBytes: number; coalesced: number }[];
   close(): Promise<void>;
 }
 
@@ -41,6 +49,21 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
+
+/** The encoding to answer with: brotli, then gzip, when the client accepts it (q=0 refuses). */
+export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | null {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  if ((accepted.get('br') ?? 0) > 0) return 'br';
+  if ((accepted.get('gzip') ?? 0) > 0) return 'gzip';
+  return null;
+}
+
 export function tokensEqual(given: string | null | undefined, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -52,9 +75,34 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.logger;
+  const maxClients = options.maxClients ?? 16;
   let port = 0;
+  // The page sets this HttpOnly cookie on its first (tokened) load, so a reload works after the renderer has removed
+  // the token from the address bar. Named per port: cookies are per host, not per port.
+  const cookieName = () => `spreaddesk_${port}`;
+  const cookieToken = (req: IncomingMessage): string | null => {
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const [k, ...v] = part.trim().split('=');
+      if (k === cookieName()) return v.join('=');
+    }
+    return null;
+  };
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+
+  // Static assets compressed once per file version (hashed names: each build is new files) and kept in memory.
+  // Brotli quality 4 / gzip 6: the first request pays the compression, so fast levels beat the last few percent.
+  const compressed = new Map<string, Buffer>();
+  const compressedBody = (file: string, mtimeMs: number, enc: 'br' | 'gzip'): Buffer => {
+    const key = `${enc}:${file}:${mtimeMs}`;
+    let body = compressed.get(key);
+    if (!body) {
+      const raw = readFileSync(file);
+      body = enc === 'br' ? brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
+      compressed.set(key, body);
+    }
+    return body;
+  };
 
   const server: Server = createServer((req, res) => {
     try {
@@ -92,7 +140,8 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
       return;
     }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
-    if (isPage && !tokensEqual(url.searchParams.get('token'), token)) {
+    const tokenInUrl = tokensEqual(url.searchParams.get('token'), token);
+    if (isPage && !tokenInUrl && !tokensEqual(cookieToken(req), token)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...security }).end('SpreadDesk: this URL needs the token printed when the app started (…/?token=…).\n');
       return;
     }
@@ -102,12 +151,18 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
       res.writeHead(404, { 'content-type': 'text/plain', ...security }).end('Not found');
       return;
     }
+    const enc = COMPRESSIBLE.has(extname(file)) ? pickEncoding(req.headers['accept-encoding']) : null;
+    const body = enc ? compressedBody(file, statSync(file).mtimeMs, enc) : null;
     res.writeHead(200, {
       'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      ...(COMPRESSIBLE.has(extname(file)) ? { vary: 'accept-encoding' } : {}),
+      ...(enc && body ? { 'content-encoding': enc, 'content-length': String(body.length) } : {}),
       'cache-control': isPage ? 'no-store' : 'public, max-age=31536000, immutable',
+      ...(isPage && tokenInUrl ? { 'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {}),
       ...security,
     });
     if (req.method === 'HEAD') res.end();
+    else if (body) res.end(body);
     else createReadStream(file).pipe(res);
   }
 
@@ -121,12 +176,33 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (wss.clients.size >= maxClients) {
+      log.warn({ clients: wss.clients.size }, 'websocket refused: connection cap');
+      const body = `SpreadDesk accepts at most ${maxClients} windows at once; close one and reload.`;
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  const senders = new Map<WebSocket, ClientSender>();
   wss.on('connection', (ws: WebSocket) => {
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    // A client too far behind is not reading, so a close frame would never reach it: terminate frees its buffers now.
+    const frameSocket = {
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      send: (data: string, cb?: (err?: Error) => void) => ws.send(data, cb),
+      close: (code: number, reason: string) => {
+        log.warn({ code, reason }, 'websocket client dropped');
+        ws.terminate();
+      },
+    };
+    const sender = createClientSender(frameSocket, options.limits ?? DEFAULT_LIMITS);
+    senders.set(ws, sender);
+    ws.on('close', () => senders.delete(ws));
+    const send: ClientSender['send'] = (frame) => {
+      if (ws.readyState === ws.OPEN) sender.send(frame);
     };
     // A late subscriber first receives the current state of every event.
     for (const { name, payload } of options.bus.latest()) send({ type: 'event', name, payload });
@@ -166,6 +242,8 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
     token,
     url,
     clientCount: () => wss.clients.size,
+    clientStats: () =>
+      [...senders].map(([ws, sd]) => ({ buffered: ws.bufferedAmount, waitingFrames: sd.pending().frames, waitingBytes: sd.pending().bytes, coalesced: sd.coalesced() })),
     async close() {
       for (const c of wss.clients) c.terminate();
       wss.close();

@@ -9,6 +9,8 @@ declare module 'pino-roll' {
     limit?: { count: number };
     mkdir?: boolean;
     symlink?: boolean;
+    /** File mode for the log files it creates (passed to sonic-boom). */
+    mode?: number;
   }
   export default function roll(options: PinoRollOptions): Promise<DestinationStream>;
 }

@@ -13,6 +13,7 @@ export function Header() {
   const settings = useAppStore((s) => s.settings);
   const connection = useAppStore((s) => s.connection);
   const setSettingsOpen = useAppStore((s) => s.setSettingsOpen);
+  const lost = useAppStore((s) => s.lost);
   const profile = activeProfile(settings);
   const mode = modeOf(profile);
   return (
@@ -31,11 +32,14 @@ export function Header() {
       </div>
       <div className="header-field" data-testid="header-connection">
         <span className="label">Connection</span>
-        <span className={`conn conn-${connection?.state ?? 'disconnected'}`}>{connection?.state ?? 'disconnected'}</span>
+        <span className={`conn conn-${lost ? 'lost' : (connection?.state ?? 'disconnected')}`}>{lost ? 'not responding' : (connection?.state ?? 'disconnected')}</span>
       </div>
       <div className="spacer" />
       <TradingControls />
-      <button type="button" className="btn" onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Connection profiles and preferences">
+      <button type="button" className="btn btn-ghost" onClick={() => useAppStore.setState({ shortcutsOpen: true })} title="Keyboard shortcuts (?)" data-testid="open-shortcuts">
+        ?
+      </button>
+      <button type="button" className="btn" disabled={lost} onClick={() => setSettingsOpen(true)} data-testid="open-settings" title="Connection profiles and preferences">
         Settings
       </button>
     </header>

@@ -1,9 +1,10 @@
-// The Settings dialog: connection profiles edited, validated with the contract's schema, saved through main.
+// The Settings dialog: connection profiles and Preferences, validated with the contract's schemas, saved through main.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ConnectionProfile, type ProfileId, type Settings } from '../../core/contract';
 import { useClient } from '../platform/context';
 import { useAppStore } from '../stores/app-store';
 import { RiskSettings } from '../features/risk/RiskSettings';
+import { Preferences, prefsPatch, toPrefsDraft, validatePrefs, type PrefsDraft } from './Preferences';
 
 interface Draft {
   id: ProfileId;
@@ -48,14 +49,21 @@ export function SettingsDialog() {
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
+  const [prefs, setPrefs] = useState<PrefsDraft | null>(null);
 
   useEffect(() => {
     if (open && settings) {
       setDrafts(toDrafts(settings));
       setActive(settings.activeProfile);
       setSaveError(null);
+      setPrefs(toPrefsDraft(settings, null));
+      // connection.tune with no change answers the current pacer rate and line budget.
+      void client.invoke('connection.tune', { tuning: {} }).then((r) => {
+        if (r.ok) setPrefs((p) => (p ? { ...p, pacerRate: String(r.value.pacerRate), lineBudget: String(r.value.lineBudget) } : p));
+      });
     }
-  }, [open, settings]);
+  }, [open, settings, client]);
+  const prefErrors = useMemo(() => (prefs ? validatePrefs(prefs) : {}), [prefs]);
 
   useEffect(() => {
     const d = dialog.current;
@@ -68,7 +76,7 @@ export function SettingsDialog() {
     if (!settings) return {} as Record<string, FieldErrors>;
     return Object.fromEntries(drafts.map((d) => [d.id, validateDraft(d, settings.profiles.find((p) => p.id === d.id)!)]));
   }, [drafts, settings]);
-  const hasErrors = Object.values(errors).some((e) => Object.keys(e).length > 0);
+  const hasErrors = Object.values(errors).some((e) => Object.keys(e).length > 0) || Object.keys(prefErrors).length > 0;
 
   if (!settings) return null;
 
@@ -81,7 +89,16 @@ export function SettingsDialog() {
       const base = settings.profiles.find((p) => p.id === d.id)!;
       return { id: d.id, host: d.host.trim(), port: base.simulated ? base.port : parseWhole(d.port), clientId: parseWhole(d.clientId) };
     });
-    const res = await client.invoke('settings.update', { patch: { activeProfile: active, profiles } });
+    const p = prefs ? prefsPatch(prefs) : null;
+    if (p && Object.keys(p.tuning).length > 0) {
+      const tuned = await client.invoke('connection.tune', { tuning: p.tuning });
+      if (!tuned.ok) {
+        setSaving(false);
+        setSaveError(tuned.error.message);
+        return;
+      }
+    }
+    const res = await client.invoke('settings.update', { patch: { activeProfile: active, profiles, ...(p ? { ui: p.ui } : {}) } });
     setSaving(false);
     if (res.ok) {
       useAppStore.setState({ settings: res.value });
@@ -146,6 +163,7 @@ export function SettingsDialog() {
             })}
           </tbody>
         </table>
+        {prefs ? <Preferences draft={prefs} errors={prefErrors} onChange={setPrefs} /> : null}
         {saveError ? <div className="field-error" role="alert">Not saved: {saveError}</div> : null}
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={() => setOpen(false)}>

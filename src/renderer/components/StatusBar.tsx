@@ -1,16 +1,17 @@
-// The status bar: connection with time since last message, New York time, lines, pacer, trading state, last message.
-import { useEffect, useState } from 'react';
+// The status bar: connection with time since last message, market session and New York time, lines, pacer, trading state, last message.
+import { useEffect, useState, type ReactNode } from 'react';
 import { useAppStore } from '../stores/app-store';
-
-const nyFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+import { marketSession } from './market-session';
 
 function age(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
 }
 
-export function StatusBar() {
+/** `clockBadge`: where the paper exchange's SIMULATED TIME badge goes, beside the New York clock. */
+export function StatusBar({ clockBadge }: { clockBadge?: ReactNode } = {}) {
   const connection = useAppStore((s) => s.connection);
+  const lost = useAppStore((s) => s.lost);
   const transport = useAppStore((s) => s.transport);
   const last = useAppStore((s) => s.log[s.log.length - 1]);
   const [now, setNow] = useState(() => Date.now());
@@ -25,10 +26,11 @@ export function StatusBar() {
   const retryIn = state === 'reconnecting' && connection?.nextRetryAt ? Math.max(0, Math.ceil((connection.nextRetryAt - now) / 1000)) : null;
   const trading = useAppStore((s) => s.trading);
   const tradingState = trading?.state ?? 'HALTED';
+  const session = marketSession(now);
   return (
     <footer className="status-bar" data-testid="status-bar">
-      <span className={`status-item conn-${state}${linkLost ? ' warn' : ''}`} title={connection?.message ?? 'Broker connection'} data-testid="status-connection">
-        ● {linkLost ? 'link lost' : state}
+      <span className={`status-item conn-${lost ? 'lost' : state}${linkLost || lost ? ' warn' : ''}`} title={lost ? 'The app is not answering; the broker state is unknown.' : (connection?.message ?? 'Broker connection')} data-testid="status-connection">
+        ● {lost ? 'SpreadDesk not responding' : linkLost ? 'link lost' : state}
         {retryIn !== null ? ` · retry in ${retryIn}s` : ''}
         {connection?.lastMessageAt && state === 'connected' ? ` · last msg ${age(now - connection.lastMessageAt)} ago` : ''}
       </span>
@@ -37,8 +39,15 @@ export function StatusBar() {
           {connection.accountMode}
         </span>
       ) : null}
-      {transport !== 'open' ? <span className="status-item warn">UI link {transport}</span> : null}
-      <span className="status-item mono" title="New York time">NY {nyFormat.format(now)}</span>
+      {transport !== 'open' && !lost ? <span className="status-item warn">UI link {transport}</span> : null}
+      <span className={`status-item session session-${session.kind}`} title={`US options market (NYSE hours)${session.detail ? `: ${session.detail}` : ''}`} data-testid="status-session">
+        {session.label}
+        {session.detail ? ` · ${session.detail}` : ''}
+      </span>
+      <span className="status-item mono" title="New York time" data-testid="status-clock">
+        NY {session.clock}
+      </span>
+      {clockBadge}
       <span className={`status-item${connection?.marketDataType === 'delayed' ? ' warn' : ''}`} title="Market data type" data-testid="status-data">
         data {state === 'connected' ? (connection?.marketDataType ?? 'live') : '—'}
       </span>
@@ -49,7 +58,7 @@ export function StatusBar() {
         pacer {pacer ? `${pacer.depth}q ${pacer.sentPerSecond.toFixed(0)}/${pacer.ratePerSecond}/s` : '—'}
       </span>
       <span className={`status-item trading-${tradingState.toLowerCase()}`} title={trading?.reason ?? 'Trading state'} data-testid="status-trading">
-        trading {tradingState}
+        trading {lost ? '—' : tradingState}
       </span>
       <span className="status-item last-msg" title={last?.message}>
         {last ? `${last.code !== undefined ? `[${last.code}] ` : ''}${last.message}` : 'No broker messages yet'}

@@ -122,7 +122,24 @@ function wsClient(url: string): PlatformClient {
 
 export function createPlatformClient(win: Window = window): PlatformClient {
   if (win.spreaddesk) return bridgeClient(win.spreaddesk);
-  const token = new URLSearchParams(win.location.search).get('token') ?? '';
+  const token = takeToken(win);
   const proto = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
   return wsClient(`${proto}//${win.location.host}/ws?token=${encodeURIComponent(token)}`);
+}
+
+const TOKEN_KEY = 'spreaddesk.token';
+
+/**
+ * The headless token: read from `?token=` once, kept in this tab's sessionStorage (a reload reconnects), and removed
+ * from the address bar and the history entry so it is not shown, bookmarked or shared with the URL.
+ */
+export function takeToken(win: Window): string {
+  const params = new URLSearchParams(win.location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl === null) return win.sessionStorage.getItem(TOKEN_KEY) ?? '';
+  win.sessionStorage.setItem(TOKEN_KEY, fromUrl);
+  params.delete('token');
+  const rest = params.toString();
+  win.history.replaceState(win.history.state, '', `${win.location.pathname}${rest ? `?${rest}` : ''}${win.location.hash}`);
+  return fromUrl;
 }

@@ -1,5 +1,6 @@
 // Opening the journal file: durability pragmas, a quick integrity check, a damaged file kept aside, then migrations.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type JournalError, type Result, fail, ioFailure, ok } from './errors';
@@ -36,7 +37,7 @@ function isDamage(e: unknown): boolean {
 
 /** Connection settings that write nothing to the file. */
 function connect(file: string, busyTimeoutMs: number): Database.Database {
-  const db = new Database(file, { timeout: busyTimeoutMs });
+  const db = openSqlite(file, { timeout: busyTimeoutMs });
   // Never run functions named by the schema with our privileges; enforce the REFERENCES we declare.
   db.pragma('trusted_schema = OFF');
   db.pragma('foreign_keys = ON');
@@ -136,7 +137,7 @@ export function openJournalDb(opts: OpenDbOptions): Result<OpenedDb, JournalErro
 
 /** An in-memory journal database for tests and tools (same pragmas and migrations, no durability). */
 export function openMemoryDb(now: number): Database.Database {
-  const db = new Database(':memory:');
+  const db = openSqlite(':memory:');
   db.pragma('trusted_schema = OFF');
   db.pragma('foreign_keys = ON');
   applyMigrations(db, MIGRATIONS, now);

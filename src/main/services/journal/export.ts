@@ -1,6 +1,6 @@
 // Journal exports: trades and executions as CSV (written atomically) and an online SQLite backup.
 import type Database from 'better-sqlite3';
-import DatabaseCtor from 'better-sqlite3';
+import { openSqlite, privateFiles } from '../sqlite';
 import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { type CsvColumn, type TradeRecord, WEEKDAYS, microsToDecimalString as dec, toCsv } from '../../../core/journal';
 import type { ExecutionExportRow } from './reads';
@@ -86,13 +86,16 @@ export async function backupTo(db: Database.Database, path: string): Promise<Bac
   const tmp = `${path}.partial`;
   if (existsSync(tmp)) unlinkSync(tmp);
   const meta = await db.backup(tmp);
-  const copy = new DatabaseCtor(tmp, { readonly: true });
+  const copy = openSqlite(tmp);
   try {
+    // The copy inherits WAL mode; a backup is one self-contained file, with no -wal/-shm left beside it.
+    copy.pragma('journal_mode = DELETE');
     const check = copy.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`The backup copy failed its integrity check: ${String(check)}`);
   } finally {
     copy.close();
   }
+  privateFiles(tmp);
   renameSync(tmp, path);
   return { path, bytes: statSync(path).size, pages: meta.totalPages };
 }

@@ -1,5 +1,5 @@
 // The journal service in the running app: opens the journal, journals every broker event, reconciles, exports and backs up.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalStatus } from '../../../core/contract';
 import type { BrokerView } from '../../../core/journal';
@@ -18,7 +18,11 @@ export interface JournalServiceDeps {
   broker?: {
     onEvent(listener: (event: BrokerEvent) => void): () => void;
     brokerView(): Promise<BrokerView>;
+    /** Whether the broker is connected now; reconcile says so instead of failing inside a request. */
+    status?(): { state: string };
   };
+  /** How many journal backups to keep in `backups/` (oldest pruned after each backup); default 10. */
+  backupKeep?: () => number;
 }
 
 export interface JournalService {
@@ -36,6 +40,46 @@ export interface JournalService {
 }
 
 const stamp = (t: number): string => new Date(t).toISOString().replace(/[:.]/g, '-');
+
+export const DEFAULT_BACKUP_KEEP = 10;
+const BACKUP_NAME = /^journal-.+\.sqlite$/;
+
+/**
+ * `journal-<time>.sqlite`, or `…-2.sqlite`, `…-3.sqlite` when backups share a millisecond: one past the highest
+ * counter in use for that time, so a pruned name is never reused and names keep sorting in time order.
+ */
+function uniqueBackupPath(dir: string, at: string): string {
+  const prefix = `journal-${at}`;
+  let last = 0;
+  for (const n of readdirSync(dir)) {
+    if (n === `${prefix}.sqlite` || n === `${prefix}.sqlite.partial`) last = Math.max(last, 1);
+    const m = n.startsWith(`${prefix}-`) ? /^-(\d+)\.sqlite(?:\.partial)?$/.exec(n.slice(prefix.length)) : null;
+    if (m) last = Math.max(last, Number(m[1]));
+  }
+  return join(dir, last === 0 ? `${prefix}.sqlite` : `${prefix}-${last + 1}.sqlite`);
+}
+
+/** Keeps the newest `keep` backups (names sort by time: ISO stamp, then the same-millisecond counter). */
+function pruneBackups(dir: string, keep: number, log: Logger): void {
+  const order = (n: string): [string, number] => {
+    const m = /^journal-(.+?)(?:-(\d+))?\.sqlite$/.exec(n);
+    return [m?.[1] ?? n, Number(m?.[2] ?? 1)];
+  };
+  const names = readdirSync(dir)
+    .filter((n) => BACKUP_NAME.test(n))
+    .sort((a, b) => {
+      const [ta, na] = order(a);
+      const [tb, nb] = order(b);
+      return ta < tb ? -1 : ta > tb ? 1 : na - nb;
+    });
+  for (const n of names.slice(0, Math.max(0, names.length - keep))) {
+    try {
+      unlinkSync(join(dir, n));
+    } catch (e) {
+      log.warn({ file: n, err: e instanceof Error ? e.message : String(e) }, 'could not prune an old backup');
+    }
+  }
+}
 
 export function createJournalService(deps: JournalServiceDeps): JournalService {
   const now = deps.now ?? Date.now;
@@ -103,7 +147,16 @@ export function createJournalService(deps: JournalServiceDeps): JournalService {
     async reconcile() {
       if (!journal) return fail('IO', warnings[0] ?? 'The journal is not open.');
       if (!deps.broker) return fail('IO', 'No broker connection to reconcile with.');
-      const view = await deps.broker.brokerView();
+      const notConnected = 'Not connected to the broker: connect first, then reconcile the journal.';
+      if (deps.broker.status && deps.broker.status().state !== 'connected') return fail('IO', notConnected);
+      let view: BrokerView;
+      try {
+        view = await deps.broker.brokerView();
+      } catch (e) {
+        // The connection dropped mid-request: a sentence, not a stack (IO answers UNAVAILABLE on the wire).
+        log.warn({ err: e instanceof Error ? e.message : String(e) }, 'reconcile could not read the broker');
+        return fail('IO', `${notConnected} (${e instanceof Error ? e.message : String(e)})`);
+      }
       flush(); // events that arrived while we waited belong before the comparison
       const r = journal.reconcile(view);
       if (r.ok) {
@@ -133,7 +186,8 @@ export function createJournalService(deps: JournalServiceDeps): JournalService {
         return fail('IO', `Cannot create ${dir}: ${e instanceof Error ? e.message : String(e)}`);
       }
       flush();
-      const r = await journal.backup(join(dir, `journal-${stamp(now())}.sqlite`));
+      const r = await journal.backup(uniqueBackupPath(dir, stamp(now())));
+      if (r.ok) pruneBackups(dir, Math.max(1, deps.backupKeep?.() ?? DEFAULT_BACKUP_KEEP), log);
       return r.ok ? ok({ path: r.value.path, bytes: r.value.bytes }) : r;
     },
     startSession(info) {

@@ -8,7 +8,8 @@ import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
 import { KIND_LABEL, ageLabel, greek, money, netLabel, percent, signedMoney } from '../scanner/format';
 import { TicketPayoff, type PayoffData } from './TicketPayoff';
-import { CREDIT_KIND, legViews, localPreview, marketFor, netFromLegs, orderSentence, parseDraft, stepLimit, walkLimit, type TicketDraft } from './ticket-model';
+import { legViews, localPreview, marketFor, netFromLegs, orderSentence, parseDraft, stepLimit, walkLimit, type TicketDraft } from './ticket-model';
+import { isCreditKind } from '../../../core/spreads';
 import { CancelAllDialog } from '../orders/OrdersPanel';
 import { bindOrdersStore } from '../orders/orders-store';
 import { bindTicketToSelection, useTicketStore } from './ticket-store';
@@ -162,7 +163,7 @@ export function TicketPanel() {
   }
 
   const errors = parsed && !parsed.ok ? parsed.errors : {};
-  const isCredit = CREDIT_KIND(draft.kind);
+  const isCredit = isCreditKind(draft.kind);
   const legs = parsed?.ok ? legViews(parsed, row) : [];
   // Live leg quotes: the server's when it has them, else the scanner row's.
   const serverLegs = current.value?.legs ?? [];
@@ -197,7 +198,7 @@ export function TicketPanel() {
           <Field label="Kind">
             <select className="scan-input tk-kind" value={draft.kind} onChange={set('kind')} data-testid="ticket-kind">
               {(['bull-put', 'bear-call', 'bull-call', 'bear-put'] as SpreadKind[]).map((k) => (
-                <option key={k} value={k}>{KIND_LABEL[k]} ({CREDIT_KIND(k) ? 'cr' : 'db'})</option>
+                <option key={k} value={k}>{KIND_LABEL[k]} ({isCreditKind(k) ? 'cr' : 'db'})</option>
               ))}
             </select>
           </Field>

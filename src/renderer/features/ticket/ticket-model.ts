@@ -5,18 +5,11 @@
 import type { ScanLeg, ScanRow, SpreadKind } from '../../../core/contract';
 import { expiryInstantFor, parseIsoDate, yearsToExpiry, type IsoDate } from '../../../core/market';
 import {
-  IBKR_FIXED_OPTIONS, TICKS_COMBO, buildVertical, credit, debit, exitPlanOdds, orderCommission, payoffAtExpiry, payoffBeforeExpiry,
+  IBKR_FIXED_OPTIONS, TICKS_COMBO, buildVertical, isCreditKind, credit, debit, exitPlanOdds, orderCommission, payoffAtExpiry, payoffBeforeExpiry,
   regTMargin, roundToTick, spreadGreeks, spreadOutcome, stepTicks, toDollars, toMicros, verticalMetrics,
-  type Micros, type NetPrice, type SpreadMarket, type VerticalKind, type VerticalSpread,
+  type Micros, type NetPrice, type SpreadMarket, type VerticalSpread,
 } from '../../../core/spreads';
 
-export const KIND_TO_VERTICAL: Record<SpreadKind, VerticalKind> = {
-  'bull-call': 'BULL_CALL_DEBIT',
-  'bear-put': 'BEAR_PUT_DEBIT',
-  'bull-put': 'BULL_PUT_CREDIT',
-  'bear-call': 'BEAR_CALL_CREDIT',
-};
-export const CREDIT_KIND = (k: SpreadKind): boolean => k === 'bull-put' || k === 'bear-call';
 
 /** Risk-free rate for the local preview (as the scanner: TWS sends none; ±1 % barely moves a vertical). */
 export const PREVIEW_RATE = 0.04;
@@ -128,7 +121,7 @@ export function parseDraft(d: TicketDraft): ParsedDraft {
   const long = num(d.longStrike);
   if (short === null || !(short > 0)) e.shortStrike = 'Enter the short strike as a positive price.';
   if (long === null || !(long > 0)) e.longStrike = 'Enter the long strike as a positive price.';
-  const credit_ = CREDIT_KIND(d.kind);
+  const credit_ = isCreditKind(d.kind);
   if (short !== null && long !== null && short > 0 && long > 0) {
     if (short === long) e.longStrike = 'The two strikes are equal, so the spread has no width.';
     else {
@@ -159,8 +152,8 @@ export function parseDraft(d: TicketDraft): ParsedDraft {
   if (Object.keys(e).length > 0 || !expiry || short === null || long === null || qty === null || limit === null) return { ok: false, errors: e };
   const lowStrike = toMicros(Math.min(short, long));
   const highStrike = toMicros(Math.max(short, long));
-  const built = buildVertical({ kind: KIND_TO_VERTICAL[d.kind], underlying: symbol, expiry, lowStrike, highStrike, quantity: qty });
-  if (!built.ok) return { ok: false, errors: { longStrike: built.issues.map((i) => i.message).join(' ') } };
+  const built = buildVertical({ kind: d.kind, underlying: symbol, expiry, lowStrike, highStrike, quantity: qty });
+  if (!built.ok) return { ok: false, errors: { longStrike: built.error.map((i) => i.message).join(' ') } };
   const entry = credit_ ? credit(toMicros(limit)) : debit(toMicros(limit));
   return { ok: true, spread: built.value, entry, expiry, quantity: qty, limit, targetPct: target, stopPct: stop, walkStepSec: step ?? 10, walkCapPct: cap ?? 50 };
 }
