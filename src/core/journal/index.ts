@@ -9,3 +9,4 @@ export * from './trades';
 export * from './analytics';
 export * from './intent';
 export * from './csv';
+export * from './expiry';

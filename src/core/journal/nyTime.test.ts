@@ -32,8 +32,18 @@ describe('New York time', () => {
     expect(parseTwsTime('20250303-15:00:00')).toBe(Date.UTC(2025, 2, 3, 15));
     expect(parseTwsTime('20250303 10:00:00 US/Eastern')).toBe(Date.UTC(2025, 2, 3, 15));
     expect(parseTwsTime('20250703  10:00:00')).toBe(Date.UTC(2025, 6, 3, 14));
-    expect(parseTwsTime('20250703 10:00:00 Europe/Berlin')).toBeNull();
+    expect(parseTwsTime('20250703 10:00:00 Mars/Olympus')).toBeNull();
     expect(parseTwsTime('yesterday')).toBeNull();
     expect(nyLocalToEpoch(2025, 11, 2, 12)).toBe(Date.UTC(2025, 10, 2, 17));
+  });
+
+  it('reads execution times in the other zones TWS runs in', () => {
+    // 09:00 Chicago = 10:00 New York, summer and winter.
+    expect(parseTwsTime('20250703 09:00:00 US/Central')).toBe(Date.UTC(2025, 6, 3, 14));
+    expect(parseTwsTime('20250103 09:00:00 America/Chicago')).toBe(Date.UTC(2025, 0, 3, 15));
+    expect(parseTwsTime('20250703 07:00:00 US/Pacific')).toBe(Date.UTC(2025, 6, 3, 14));
+    expect(parseTwsTime('20250703 16:00:00 Europe/Berlin')).toBe(Date.UTC(2025, 6, 3, 14)); // CEST
+    expect(parseTwsTime('20250103 15:00:00 Europe/London')).toBe(Date.UTC(2025, 0, 3, 15)); // GMT
+    expect(parseTwsTime('20250703 22:00:00 Asia/Hong_Kong')).toBe(Date.UTC(2025, 6, 3, 14));
   });
 });

@@ -2,6 +2,7 @@
 //
 // Pure arithmetic on US daylight-saving rules (core/market's nyOffsetMinutes) instead of Intl, because
 // analytics calls it for every one of 100k trades and Intl formatting is far too slow for that.
+import { lastWeekdayOfMonth, MS_PER_DAY } from '../market/dates';
 import { nyOffsetMinutes } from '../market/timezone';
 
 const HOUR = 3_600_000;
@@ -63,10 +64,37 @@ export function daysToExpiry(expiry: string, t: number): number {
 }
 
 const NEW_YORK_ZONES = new Set(['US/Eastern', 'America/New_York', 'EST', 'EDT', 'EST5EDT', 'ET']);
+/** Other US zones follow New York's DST rule: their wall clock is New York's minus these hours. */
+const US_ZONES_BEHIND_NY: Record<string, number> = {
+  'US/Central': 1, 'America/Chicago': 1, CST: 1, CDT: 1, CST6CDT: 1, CT: 1,
+  'US/Mountain': 2, 'America/Denver': 2, MST7MDT: 2,
+  'US/Pacific': 3, 'America/Los_Angeles': 3, PST: 3, PDT: 3, PST8PDT: 3,
+};
+/** Zones without daylight saving: their UTC offset in minutes. */
+const FIXED_ZONES: Record<string, number> = {
+  UTC: 0, GMT: 0, 'Etc/UTC': 0, 'Etc/GMT': 0, 'America/Phoenix': -420, 'US/Arizona': -420, 'Pacific/Honolulu': -600, 'US/Hawaii': -600,
+  'Asia/Hong_Kong': 480, Hongkong: 480, 'Asia/Shanghai': 480, PRC: 480, 'Asia/Singapore': 480, Singapore: 480,
+  'Asia/Tokyo': 540, Japan: 540, 'Asia/Kolkata': 330, 'Asia/Calcutta': 330, 'Australia/Brisbane': 600,
+};
+/** European zones: standard offset in minutes; daylight time adds 60 from the last Sunday of March to the last of October, 01:00 UTC. */
+const EU_ZONES: Record<string, number> = {
+  'Europe/London': 0, GB: 0, 'Europe/Dublin': 0, 'Europe/Lisbon': 0, WET: 0,
+  'Europe/Berlin': 60, 'Europe/Paris': 60, 'Europe/Zurich': 60, 'Europe/Amsterdam': 60, 'Europe/Brussels': 60, 'Europe/Madrid': 60,
+  'Europe/Rome': 60, 'Europe/Vienna': 60, 'Europe/Stockholm': 60, MET: 60, CET: 60, 'Europe/Helsinki': 120, 'Europe/Athens': 120, EET: 120,
+};
+
+function euLocalToEpoch(standardMinutes: number, y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const start = lastWeekdayOfMonth(y, 3, 0) * MS_PER_DAY + HOUR;
+  const end = lastWeekdayOfMonth(y, 10, 0) * MS_PER_DAY + HOUR;
+  const standard = asUtc - standardMinutes * MINUTE;
+  const daylight = standard - HOUR;
+  return daylight >= start && daylight < end ? daylight : standard;
+}
 
 /**
  * Parses the execution time TWS reports. Forms seen: `20250102-14:30:00` (UTC),
- * `20250102 09:30:00 US/Eastern`, and `20250102  09:30:00` (TWS local time, no zone; read as
+ * `20250102 09:30:00 US/Eastern` (or US/Central, Europe/London, Asia/Hong_Kong … — the zone TWS runs in), and `20250102  09:30:00` (TWS local time, no zone; read as
  * New York, the zone US option traders run TWS in). Unknown zones return null so the caller
  * can fall back to the time the event was received.
  */
@@ -79,11 +107,13 @@ export function parseTwsTime(text: string): number | null {
   const local = /^(\d{4})(\d{2})(\d{2})\s+(\d{2}):(\d{2}):(\d{2})(?:\s+(\S+))?$/.exec(text.trim());
   if (!local) return null;
   const zone = local[7];
-  if (zone !== undefined && !NEW_YORK_ZONES.has(zone)) {
-    if (zone === 'UTC' || zone === 'GMT') {
-      return Date.UTC(Number(local[1]), Number(local[2]) - 1, Number(local[3]), Number(local[4]), Number(local[5]), Number(local[6]));
-    }
-    return null;
-  }
-  return nyLocalToEpoch(Number(local[1]), Number(local[2]), Number(local[3]), Number(local[4]), Number(local[5]), Number(local[6]));
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(local[i])) as [number, number, number, number, number, number];
+  if (zone === undefined || NEW_YORK_ZONES.has(zone)) return nyLocalToEpoch(y, mo, d, h, mi, s);
+  const behind = US_ZONES_BEHIND_NY[zone];
+  if (behind !== undefined) return nyLocalToEpoch(y, mo, d, h + behind, mi, s);
+  const fixed = FIXED_ZONES[zone];
+  if (fixed !== undefined) return Date.UTC(y, mo - 1, d, h, mi, s) - fixed * MINUTE;
+  const eu = EU_ZONES[zone];
+  if (eu !== undefined) return euLocalToEpoch(eu, y, mo, d, h, mi, s);
+  return null;
 }

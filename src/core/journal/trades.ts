@@ -91,7 +91,6 @@ export interface TradeRecord {
 
 export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): TradeRecord {
   let entryCashU = 0;
-  let commissionsU = 0;
   let bagCommissionsU = 0;
   let legCommissionsU = 0;
   let openedLongU = 0;
@@ -121,7 +120,7 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
     lastAt = lastAt === null ? f.at : Math.max(lastAt, f.at);
   }
   // The BAG line's commission repeats its legs' when they carry one; it counts only when they do not.
-  commissionsU = legCommissionsU + (legCommissionsU === 0 ? bagCommissionsU : 0);
+  const commissionsU = legCommissionsU + (legCommissionsU === 0 ? bagCommissionsU : 0);
   closing.long.opened = openedLongU;
   closing.short.opened = openedShortU;
   let exitCashU = 0;
@@ -195,4 +194,10 @@ export function buildTrades(spreads: readonly SpreadRow[], fills: readonly Sprea
     else bySpread.set(f.spreadId, [f]);
   }
   return spreads.map((s) => buildTrade(s, bySpread.get(s.id) ?? []));
+}
+
+/** The vertical a long and a short leg of one right form (a roll's new spread is named by this). */
+export function kindOfVertical(right: 'C' | 'P', longStrikeU: number, shortStrikeU: number): SpreadKind {
+  if (right === 'C') return longStrikeU < shortStrikeU ? 'bull_call' : 'bear_call';
+  return longStrikeU > shortStrikeU ? 'bear_put' : 'bull_put';
 }

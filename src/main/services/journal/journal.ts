@@ -18,14 +18,16 @@ import {
   TicketIntent as TicketIntentSchema,
   computeAnalytics,
   filterTrades,
+  fromMicros,
   orderKey,
+  syntheticClose,
   reconcile,
   toMicros,
   toMicrosOrNull,
 } from '../../../core/journal';
 import { type JournalResult, fail, ioFailure, ok } from './errors';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv, writeFileAtomic } from './export';
-import { type EventSource, type IngestOutcome, Ingestor } from './ingest';
+import { type EventSource, type IngestOutcome, Ingestor, SYNTHETIC_PREFIX } from './ingest';
 import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './reads';
 
 export interface JournalDeps {
@@ -78,6 +80,17 @@ export interface RiskEventInput {
 export interface ReconciliationResult extends ReconReport {
   reconciliationId: number;
   at: number;
+}
+
+export interface ReconcileOptions {
+  /** Underlying prices by symbol: an in-the-money leg that vanished at expiry is booked at its intrinsic value. */
+  underlyingPrices?: Record<string, number>;
+}
+
+/** TWS's UTC execution time form, `YYYYMMDD-HH:MM:SS`. */
+function twsUtcTime(t: number): string {
+  const iso = new Date(t).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 19)}`;
 }
 
 export const defaultTicketId = (): string => `sd-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -149,6 +162,7 @@ export class Journal {
       forceOrderState: p('UPDATE orders SET status = ?, filled_u = ?, updated_at = ? WHERE id = ?'),
       logRepair: p(`INSERT OR IGNORE INTO order_events (event_key, type, source, session_id, received_at, order_id, client_id, perm_id, status, filled_u, raw)
         VALUES (?, 'reconciled', 'reconcile', ?, ?, ?, ?, ?, ?, ?, ?)`),
+      contractTerms: p(`SELECT symbol, expiry, strike_u, right, multiplier FROM executions WHERE con_id = ? AND sec_type = 'OPT' ORDER BY at DESC LIMIT 1`),
       insertAdjustment: p('INSERT INTO position_adjustments (reconciliation_id, account, con_id, symbol, delta_u, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
   }
@@ -363,7 +377,7 @@ export class Journal {
    * Compares the journal with the broker's view, applies the repairs and records the run, all in
    * one transaction. Call with no order in flight (at startup, after a reconnect).
    */
-  reconcile(broker: BrokerView): JournalResult<ReconciliationResult> {
+  reconcile(broker: BrokerView, opts: ReconcileOptions = {}): JournalResult<ReconciliationResult> {
     const at = this.clock();
     try {
       const result = this.db.transaction((): ReconciliationResult => {
@@ -377,6 +391,8 @@ export class Journal {
         const reconciliationId = Number(
           this.s.insertRecon.run(at, this.session, report.clean ? 1 : 0, JSON.stringify(report.diffs), JSON.stringify(report.repairs), summary).lastInsertRowid,
         );
+        const journalU = new Map<string, number>();
+        for (const d of report.diffs) if (d.kind === 'positionMismatch') journalU.set(`${d.account}|${d.conId}`, d.journalU);
         for (const r of report.repairs) {
           switch (r.kind) {
             case 'ingestExecution':
@@ -394,9 +410,12 @@ export class Journal {
               this.s.logRepair.run(`rc|${reconciliationId}|${orderKey(r)}`, this.session, at, r.orderId, r.clientId, r.permId, r.status, r.filledU, JSON.stringify(r));
               break;
             }
-            case 'adjustPosition':
+            case 'adjustPosition': {
+              const before = journalU.get(`${r.account}|${r.conId}`) ?? 0;
+              if (this.closeVanishedLeg(r, before, reconciliationId, at, opts)) break;
               this.s.insertAdjustment.run(reconciliationId, r.account, r.conId, r.symbol, r.deltaU, r.reason, at);
               break;
+            }
           }
         }
         return { ...report, reconciliationId, at };
@@ -405,6 +424,32 @@ export class Journal {
     } catch (e) {
       return ioFailure('Reconciliation with the broker failed; nothing was changed', e);
     }
+  }
+
+  /**
+   * An option position the broker no longer holds (or holds less of) with no execution to explain
+   * it: expiry, assignment or exercise. Journaled as a synthetic closing fill named by its source,
+   * so the spread closes and its P&L stays a plain sum over fills. False when it is not such a case.
+   */
+  private closeVanishedLeg(r: { account: string; conId: number; symbol: string; deltaU: number }, journalU: number, reconciliationId: number, at: number, opts: ReconcileOptions): boolean {
+    const brokerU = journalU + r.deltaU;
+    const reduces = journalU !== 0 && Math.abs(brokerU) < Math.abs(journalU) && (brokerU === 0 || Math.sign(brokerU) === Math.sign(journalU));
+    if (!reduces) return false;
+    const terms = this.s.contractTerms.get(r.conId) as { symbol: string; expiry: string | null; strike_u: number | null; right: 'C' | 'P' | null; multiplier: number } | undefined;
+    if (!terms || terms.expiry === null || terms.strike_u === null || terms.right === null) return false;
+    const side = journalU > 0 ? 'SLD' : 'BOT';
+    const price = opts.underlyingPrices?.[terms.symbol.toUpperCase()];
+    const close = syntheticClose({ expiry: terms.expiry, strikeU: terms.strike_u, right: terms.right, side }, at, price === undefined ? null : toMicros(price));
+    this.ingestor.ingest(
+      {
+        type: 'execution', receivedAt: at, orderId: 0, clientId: 0, permId: 0,
+        contract: { conId: r.conId, symbol: terms.symbol, secType: 'OPT', lastTradeDateOrContractMonth: terms.expiry, strike: fromMicros(terms.strike_u), right: terms.right, multiplier: String(terms.multiplier) },
+        execId: `${SYNTHETIC_PREFIX}${close.source}.r${reconciliationId}.c${r.conId}`, time: twsUtcTime(close.at), acctNumber: r.account,
+        exchange: close.source.toUpperCase(), side, shares: fromMicros(Math.abs(r.deltaU)), price: fromMicros(close.priceU),
+      },
+      'reconcile',
+    );
+    return true;
   }
 
   /** Trade records (one per spread), by spread id. The first call loads them all; later calls re-read only changed spreads. */

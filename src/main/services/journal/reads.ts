@@ -141,6 +141,13 @@ export function scopedView(db: Database.Database, broker: BrokerView): JournalVi
 }
 
 
+/**
+ * A correction (…01.02) that came without its own commission report keeps the fee reported for the
+ * revision it replaced: the commission was charged once, for the fill, not per revision.
+ */
+const FEE_OF_EARLIER_REVISION = `(SELECT c2.commission_u FROM executions e2 JOIN commissions c2 ON c2.exec_id = e2.exec_id
+  WHERE e2.exec_base = e.exec_base AND e2.exec_id != e.exec_id ORDER BY e2.revision DESC LIMIT 1)`;
+
 type SpreadJoinRow = [
   id: number, underlying: string, kind: SpreadKind, right: 'C' | 'P', expiry: string, longStrikeU: number, shortStrikeU: number,
   multiplier: number, createdAt: number, ticketId: string | null, action: 'BUY' | 'SELL' | null, quantity: number | null,
@@ -202,7 +209,8 @@ export function loadTrades(db: Database.Database, ids?: readonly number[]): Trad
   }));
   const fillRows = db
     .prepare(
-      `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at, COALESCE(c.commission_u, 0)
+      `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at,
+              COALESCE(c.commission_u, CASE WHEN e.revision > 0 THEN ${FEE_OF_EARLIER_REVISION} END, 0)
          FROM spread_executions se
          JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
          LEFT JOIN commissions c ON c.exec_id = e.exec_id
