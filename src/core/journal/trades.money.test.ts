@@ -34,7 +34,7 @@ describe('trade money', () => {
     expect(t.exitCashU / t.closedQuantity / t.multiplier / M).toBe(2); // 2.00 credit, not 1.00
   });
 
-  it('does not add the BAG line commission to the legs that already carry it', () => {
+  it('does not add the BAG line commission to the legs of its order that already carry it', () => {
     const t = buildTrade(spread, [
       fill('open', 'long', 'BOT', 3.2, 1, 0.65), fill('open', 'short', 'SLD', 1.7, 1, 0.65), fill('open', 'bag', 'BOT', 1.5, 1, 1.3),
     ]);

@@ -53,6 +53,8 @@ export interface SpreadFillRow {
   multiplier: number;
   at: number;
   commissionU: number;
+  /** The order the fill belongs to (permId, else clientId:orderId); a BAG line's fee is weighed against its own order's legs. */
+  order?: string;
 }
 
 export interface TradeRecord {
@@ -91,8 +93,8 @@ export interface TradeRecord {
 
 export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): TradeRecord {
   let entryCashU = 0;
-  let bagCommissionsU = 0;
-  let legCommissionsU = 0;
+  // Commissions per order: the BAG line's fee repeats its legs' when they carry one.
+  const fees = new Map<string, { leg: number; bag: number }>();
   let openedLongU = 0;
   let openedShortU = 0;
   let openedAt: number | null = null;
@@ -101,11 +103,14 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
   // over-close) books only the share of its cash that closes this spread; the rest is another position.
   const closing = { long: { u: 0, cash: 0, opened: 0 }, short: { u: 0, cash: 0, opened: 0 }, other: { u: 0, cash: 0, opened: 0 } };
   for (const f of fills) {
+    const key = f.order ?? '';
+    const fee = fees.get(key) ?? { leg: 0, bag: 0 };
+    fees.set(key, fee);
     if (f.leg === 'bag') {
-      bagCommissionsU += f.commissionU;
+      fee.bag += f.commissionU;
       continue;
     }
-    legCommissionsU += f.commissionU;
+    fee.leg += f.commissionU;
     const cash = (f.side === 'SLD' ? 1 : -1) * fillCashMicros(f.priceU, f.sharesU, f.multiplier);
     if (f.role === 'open') {
       entryCashU += cash;
@@ -119,8 +124,8 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
     }
     lastAt = lastAt === null ? f.at : Math.max(lastAt, f.at);
   }
-  // The BAG line's commission repeats its legs' when they carry one; it counts only when they do not.
-  const commissionsU = legCommissionsU + (legCommissionsU === 0 ? bagCommissionsU : 0);
+  let commissionsU = 0;
+  for (const fee of fees.values()) commissionsU += fee.leg !== 0 ? fee.leg : fee.bag;
   closing.long.opened = openedLongU;
   closing.short.opened = openedShortU;
   let exitCashU = 0;

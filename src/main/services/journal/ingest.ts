@@ -120,6 +120,8 @@ export class Ingestor {
          exchange, side, shares_u, price_u, cum_qty_u, avg_price_u, exec_time, at, received_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       linkExec: p('INSERT OR IGNORE INTO spread_executions (exec_id, spread_id, ticket_id, role, leg, source) VALUES (?, ?, ?, ?, ?, ?)'),
+      linkOf: p(`SELECT se.spread_id AS spreadId, se.ticket_id AS ticketId, se.role, se.leg, se.source, s.multiplier
+        FROM spread_executions se JOIN spread_positions s ON s.id = se.spread_id WHERE se.exec_id = ?`),
       spreadsOfBase: p(`SELECT DISTINCT se.spread_id FROM spread_executions se JOIN executions e ON e.exec_id = se.exec_id
         WHERE e.exec_base = (SELECT exec_base FROM executions WHERE exec_id = ?)`).pluck(),
       spreadAgg: p(`SELECT count(*) AS n,
@@ -254,8 +256,10 @@ export class Ingestor {
       conId: c.conId, secType: c.secType, symbol: c.symbol.toUpperCase(), account: e.acctNumber, side: e.side,
       strikeU: toMicrosOrNull(c.strike), right: normaliseRight(c.right), expiry: c.lastTradeDateOrContractMonth || null,
     };
-    const ticket = this.ticketFor(e, order);
-    const link: SpreadLink | null = ticket ? this.linker.forTicket(ticket, terms, e.receivedAt) : this.linker.forOutside(terms, outsideSource(e));
+    // A correction belongs where the fill it replaces belonged (its spread may have closed since).
+    const previous = current && replacedBy === null ? (this.s.linkOf.get(current.exec_id) as SpreadLink | undefined) : undefined;
+    const ticket = previous ? undefined : this.ticketFor(e, order);
+    const link: SpreadLink | null = previous ?? (ticket ? this.linker.forTicket(ticket, terms, e.receivedAt) : this.linker.forOutside(terms, outsideSource(e)));
     // A fill without a multiplier is not ×1: the spread's multiplier, else an equity option's 100.
     const multiplier = hasMultiplier(c.multiplier) || c.secType !== 'OPT' ? rec.multiplier : (link?.multiplier ?? 100);
     this.s.insertExec.run(

@@ -155,7 +155,7 @@ type SpreadJoinRow = [
 ];
 type FillJoinRow = [
   spreadId: number, execId: string, role: 'open' | 'close', leg: 'long' | 'short' | 'bag' | 'other', side: 'BOT' | 'SLD',
-  sharesU: number, priceU: number, multiplier: number, at: number, commissionU: number,
+  sharesU: number, priceU: number, multiplier: number, at: number, commissionU: number, order: string,
 ];
 
 /**
@@ -210,7 +210,8 @@ export function loadTrades(db: Database.Database, ids?: readonly number[]): Trad
   const fillRows = db
     .prepare(
       `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at,
-              COALESCE(c.commission_u, CASE WHEN e.revision > 0 THEN ${FEE_OF_EARLIER_REVISION} END, 0)
+              COALESCE(c.commission_u, CASE WHEN e.revision > 0 THEN ${FEE_OF_EARLIER_REVISION} END, 0),
+              CASE WHEN e.perm_id != 0 THEN 'p' || e.perm_id ELSE 'c' || e.client_id || ':' || e.order_id END
          FROM spread_executions se
          JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
          LEFT JOIN commissions c ON c.exec_id = e.exec_id
@@ -219,7 +220,7 @@ export function loadTrades(db: Database.Database, ids?: readonly number[]): Trad
     .raw(true)
     .all(...params) as FillJoinRow[];
   const fills = fillRows.map(
-    ([spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU]): SpreadFillRow => ({ spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU }),
+    ([spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU, order]): SpreadFillRow => ({ spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU, order }),
   );
   return buildTrades(rows, fills);
 }
