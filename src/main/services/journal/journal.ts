@@ -28,7 +28,7 @@ import {
 import { type JournalResult, fail, ioFailure, ok } from './errors';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv, writeFileAtomic } from './export';
 import { type EventSource, type IngestOutcome, Ingestor, SYNTHETIC_PREFIX } from './ingest';
-import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './reads';
+import { fullView, loadExecutionsForExport, loadStoredTrades, loadTrades, scopedView, storeTrades } from './reads';
 
 export interface JournalDeps {
   /** Epoch ms; defaults to Date.now. */
@@ -163,11 +163,15 @@ export class Journal {
       logRepair: p(`INSERT OR IGNORE INTO order_events (event_key, type, source, session_id, received_at, order_id, client_id, perm_id, status, filled_u, raw)
         VALUES (?, 'reconciled', 'reconcile', ?, ?, ?, ?, ?, ?, ?, ?)`),
       contractTerms: p(`SELECT symbol, expiry, strike_u, right, multiplier FROM executions WHERE con_id = ? AND sec_type = 'OPT' ORDER BY at DESC LIMIT 1`),
+      dropRecord: p('DELETE FROM trade_records WHERE spread_id = ?'),
       insertAdjustment: p('INSERT INTO position_adjustments (reconciliation_id, account, con_id, symbol, delta_u, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
   }
 
   private touch(spreadId: number): void {
+    // The stored record goes in the same transaction as the write that changed the spread, so a
+    // crash can never leave a stale one behind.
+    this.s.dropRecord.run(spreadId);
     this.dirtySpreads.add(spreadId);
     this.changedSpreads.add(spreadId);
   }
@@ -455,7 +459,7 @@ export class Journal {
   /** Trade records (one per spread), by spread id. The first call loads them all; later calls re-read only changed spreads. */
   trades(filter: TradeFilter = {}): TradeRecord[] {
     if (this.tradeCache === null) {
-      this.tradeCache = new Map(loadTrades(this.db).map((t) => [t.id, t]));
+      this.tradeCache = loadStoredTrades(this.db);
       this.dirtySpreads.clear();
     } else if (this.dirtySpreads.size > 0) {
       const ids = [...this.dirtySpreads];
@@ -463,6 +467,7 @@ export class Journal {
       const fresh = loadTrades(this.db, ids);
       for (const id of ids) this.tradeCache.delete(id);
       for (const t of fresh) this.tradeCache.set(t.id, t);
+      storeTrades(this.db, fresh);
     }
     const all = [...this.tradeCache.values()].sort((a, b) => a.id - b.id);
     return Object.keys(filter).length === 0 ? all : filterTrades(all, filter);

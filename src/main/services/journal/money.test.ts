@@ -165,4 +165,23 @@ describe('journal money', () => {
     j = o.value.journal;
     expect(j.trades()).toEqual(before);
   });
+
+  it('opens from stored trade records and never serves a stale one', () => {
+    openOne();
+    expect(j.trades()).toHaveLength(1); // stores the record
+    expect(j.db.prepare('SELECT count(*) FROM trade_records').pluck().get()).toBe(1);
+    j.ingest(exec(undefined, 0, 'tws1.01', OPT(1, 405), 'SLD', 1, 4.0)); // the write drops the record in its own transaction
+    expect(j.db.prepare('SELECT count(*) FROM trade_records').pluck().get()).toBe(0);
+    j.close(); // closed before reading: the next open must rebuild it from the fills
+    const o = openJournal({ dataDir: dir, clock: () => clock, idleCheckpointMs: 0 });
+    if (!o.ok) throw new Error(o.error.message);
+    j = o.value.journal;
+    expect(only()).toMatchObject({ status: 'broken', exitCashU: 400 * M });
+    j.db.prepare("UPDATE trade_records SET version = 0, record = '{}'").run(); // a record from an older rule is rebuilt
+    j.close();
+    const again = openJournal({ dataDir: dir, clock: () => clock, idleCheckpointMs: 0 });
+    if (!again.ok) throw new Error(again.error.message);
+    j = again.value.journal;
+    expect(only()).toMatchObject({ status: 'broken', exitCashU: 400 * M });
+  });
 });

@@ -266,3 +266,31 @@ export function loadExecutionsForExport(db: Database.Database): ExecutionExportR
     )
     .all() as ExecutionExportRow[];
 }
+
+/** The format of a stored trade record; bump it whenever buildTrade's output changes meaning. */
+export const TRADE_RECORD_VERSION = 1;
+
+/** Writes trade records to the store (one transaction). */
+export function storeTrades(db: Database.Database, trades: readonly TradeRecord[]): void {
+  if (trades.length === 0) return;
+  const put = db.prepare('INSERT OR REPLACE INTO trade_records (spread_id, version, record) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const t of trades) put.run(t.id, TRADE_RECORD_VERSION, JSON.stringify(t));
+  })();
+}
+
+/**
+ * Every trade record: the stored ones as they are, the rest (new, changed, or from an older
+ * format) folded from their fills and stored for the next open.
+ */
+export function loadStoredTrades(db: Database.Database): Map<number, TradeRecord> {
+  const out = new Map<number, TradeRecord>();
+  const rows = db.prepare('SELECT spread_id, record FROM trade_records WHERE version = ?').raw(true).all(TRADE_RECORD_VERSION) as [number, string][];
+  for (const [id, record] of rows) out.set(id, JSON.parse(record) as TradeRecord);
+  const missing = db.prepare('SELECT id FROM spread_positions WHERE id NOT IN (SELECT spread_id FROM trade_records WHERE version = ?)').pluck().all(TRADE_RECORD_VERSION) as number[];
+  if (missing.length === 0) return out;
+  const fresh = missing.length === out.size + missing.length ? loadTrades(db) : loadTrades(db, missing);
+  for (const t of fresh) out.set(t.id, t);
+  storeTrades(db, fresh);
+  return out;
+}
