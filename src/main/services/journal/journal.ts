@@ -28,7 +28,8 @@ import {
 import { type JournalResult, fail, ioFailure, ok } from './errors';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv, writeFileAtomic } from './export';
 import { type EventSource, type IngestOutcome, Ingestor, SYNTHETIC_PREFIX } from './ingest';
-import { fullView, loadExecutionsForExport, loadStoredTrades, loadTrades, scopedView, storeTrades } from './reads';
+import { type GroupedPositions, groupPositions } from '../../../core/portfolio/positions';
+import { fullView, loadExecutionsForExport, loadHoldings, loadStoredTrades, loadTrades, scopedView, storeTrades } from './reads';
 
 export interface JournalDeps {
   /** Epoch ms; defaults to Date.now. */
@@ -471,6 +472,12 @@ export class Journal {
     }
     const all = [...this.tradeCache.values()].sort((a, b) => a.id - b.id);
     return Object.keys(filter).length === 0 ? all : filterTrades(all, filter);
+  }
+
+  /** Positions as spreads: the broker's last reported legs explained by the open spreads, the rest as orphan legs. */
+  positions(): GroupedPositions {
+    const { spreads, broker } = loadHoldings(this.db);
+    return groupPositions(spreads, broker);
   }
 
   /**

@@ -184,4 +184,12 @@ describe('journal money', () => {
     j = again.value.journal;
     expect(only()).toMatchObject({ status: 'broken', exitCashU: 400 * M });
   });
+
+  it('shows positions as spreads from the broker positions, with an orphan leg', () => {
+    const { spreadId } = openOne(2);
+    j.ingestBatch([pos(OPT(1, 405), 2), pos(OPT(2, 410), -2), pos(OPT(7, 430, 'P'), -1)]);
+    const g = j.positions();
+    expect(g.spreads).toEqual([{ spreadId, matched: true, long: { conId: 1, journalU: 2 * M, brokerU: 2 * M }, short: { conId: 2, journalU: -2 * M, brokerU: -2 * M } }]);
+    expect(g.orphans).toEqual([{ account: 'DU1', conId: 7, symbol: 'SPY', qtyU: -1 * M }]);
+  });
 });

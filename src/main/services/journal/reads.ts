@@ -12,6 +12,7 @@ import type {
   TradeRecord,
 } from '../../../core/journal';
 import { buildTrades, parseExecId } from '../../../core/journal';
+import type { BrokerLeg, OpenSpreadLegs } from '../../../core/portfolio/positions';
 import type { OrderRow } from './ingest';
 
 const TERMINAL_SQL = "('Filled', 'Cancelled', 'ApiCancelled', 'Inactive')";
@@ -293,4 +294,22 @@ export function loadStoredTrades(db: Database.Database): Map<number, TradeRecord
   for (const t of fresh) out.set(t.id, t);
   storeTrades(db, fresh);
   return out;
+}
+
+/** Open spreads with each leg's open units, and the broker's last reported positions: the input to positions-as-spreads. */
+export function loadHoldings(db: Database.Database): { spreads: OpenSpreadLegs[]; broker: BrokerLeg[] } {
+  const spreads = db
+    .prepare(
+      `SELECT s.id AS spreadId, s.account, s.long_con_id AS longConId, s.short_con_id AS shortConId,
+              COALESCE(SUM(CASE WHEN se.leg = 'long' THEN (CASE e.side WHEN 'BOT' THEN e.shares_u ELSE -e.shares_u END) END), 0) AS longOpenU,
+              COALESCE(SUM(CASE WHEN se.leg = 'short' THEN (CASE e.side WHEN 'SLD' THEN e.shares_u ELSE -e.shares_u END) END), 0) AS shortOpenU
+         FROM spread_positions s
+         JOIN spread_executions se ON se.spread_id = s.id
+         JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
+        WHERE s.status IN ('open', 'broken')
+        GROUP BY s.id ORDER BY s.id`,
+    )
+    .all() as OpenSpreadLegs[];
+  const broker = db.prepare('SELECT account, con_id AS conId, symbol, position_u AS qtyU FROM broker_positions WHERE position_u != 0 ORDER BY account, con_id').all() as BrokerLeg[];
+  return { spreads: spreads.map((x) => ({ ...x, longOpenU: Math.max(0, x.longOpenU), shortOpenU: Math.max(0, x.shortOpenU) })), broker };
 }
