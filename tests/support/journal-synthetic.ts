@@ -255,6 +255,7 @@ export function syntheticTrades(count: number, seed = 42, startAt = Date.UTC(202
       closedAt: open ? null : t + holdingMs,
       quantity: qty,
       openQuantity: open ? qty : 0,
+      closedQuantity: open ? 0 : qty,
       entryCashU,
       exitCashU: open ? 0 : exitCashU,
       grossPnlU,

@@ -7,3 +7,4 @@ export * from './trades';
 export * from './analytics';
 export * from './intent';
 export * from './csv';
+export * from './expiry';

@@ -57,6 +57,8 @@ export interface SpreadFillRow {
   multiplier: number;
   at: number;
   commissionU: number;
+  /** The order the fill belongs to (permId, else clientId:orderId); a BAG line's fee is weighed against its own order's legs. */
+  order?: string;
 }
 
 export interface TradeRecord {
@@ -71,6 +73,8 @@ export interface TradeRecord {
   /** Spread units opened (contracts per leg). */
   quantity: number;
   openQuantity: number;
+  /** Spread units closed so far (the exit price is per closed unit, not per opened unit). */
+  closedQuantity: number;
   entryCashU: number;
   exitCashU: number;
   grossPnlU: number;
@@ -93,35 +97,57 @@ export interface TradeRecord {
 
 export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): TradeRecord {
   let entryCashU = 0;
-  let exitCashU = 0;
-  let commissionsU = 0;
-  let longNetU = 0;
-  let shortNetU = 0;
+  // Commissions per order: the BAG line's fee repeats its legs' when they carry one.
+  const fees = new Map<string, { leg: number; bag: number }>();
   let openedLongU = 0;
   let openedShortU = 0;
   let openedAt: number | null = null;
   let lastAt: number | null = null;
+  // Per leg: units closed and the cash they brought, so a close beyond what was opened (an
+  // over-close) books only the share of its cash that closes this spread; the rest is another position.
+  const closing = { long: { u: 0, cash: 0, opened: 0 }, short: { u: 0, cash: 0, opened: 0 }, other: { u: 0, cash: 0, opened: 0 } };
   for (const f of fills) {
-    commissionsU += f.commissionU;
-    if (f.leg === 'bag') continue;
+    const key = f.order ?? '';
+    const fee = fees.get(key) ?? { leg: 0, bag: 0 };
+    fees.set(key, fee);
+    if (f.leg === 'bag') {
+      fee.bag += f.commissionU;
+      continue;
+    }
+    fee.leg += f.commissionU;
     const cash = (f.side === 'SLD' ? 1 : -1) * fillCashMicros(f.priceU, f.sharesU, f.multiplier);
     if (f.role === 'open') {
       entryCashU += cash;
       openedAt = openedAt === null ? f.at : Math.min(openedAt, f.at);
       if (f.leg === 'long' && f.side === 'BOT') openedLongU += f.sharesU;
       if (f.leg === 'short' && f.side === 'SLD') openedShortU += f.sharesU;
-    } else exitCashU += cash;
+    } else {
+      const c = closing[f.leg];
+      c.u += f.sharesU;
+      c.cash += cash;
+    }
     lastAt = lastAt === null ? f.at : Math.max(lastAt, f.at);
-    if (f.leg === 'long') longNetU += f.side === 'BOT' ? f.sharesU : -f.sharesU;
-    if (f.leg === 'short') shortNetU += f.side === 'SLD' ? f.sharesU : -f.sharesU;
   }
+  let commissionsU = 0;
+  for (const fee of fees.values()) commissionsU += fee.leg !== 0 ? fee.leg : fee.bag;
+  closing.long.opened = openedLongU;
+  closing.short.opened = openedShortU;
+  let exitCashU = 0;
+  for (const c of Object.values(closing)) {
+    if (c.u === 0) continue;
+    exitCashU += c.opened > 0 && c.u > c.opened ? Math.round((c.cash * c.opened) / c.u) : c.cash;
+  }
+  const closedLongU = Math.min(closing.long.u, openedLongU);
+  const closedShortU = Math.min(closing.short.u, openedShortU);
+  const longNetU = openedLongU - closedLongU;
+  const shortNetU = openedShortU - closedShortU;
   const legFills = fills.some((f) => f.leg !== 'bag');
   const status: TradeStatus = !legFills ? 'pending' : longNetU === 0 && shortNetU === 0 ? 'closed' : longNetU !== shortNetU ? 'broken' : 'open';
   const quantity = Math.max(openedLongU, openedShortU) / MICROS_PER_DOLLAR;
-  const openQuantity = Math.max(Math.abs(longNetU), Math.abs(shortNetU)) / MICROS_PER_DOLLAR;
+  const openQuantity = Math.max(longNetU, shortNetU) / MICROS_PER_DOLLAR;
   // Realised so far: the exits plus the share of the entry they close out (all of it once closed).
-  const closedU = Math.max(openedLongU, openedShortU) - Math.max(Math.abs(longNetU), Math.abs(shortNetU));
   const openedU = Math.max(openedLongU, openedShortU);
+  const closedU = openedU - Math.max(longNetU, shortNetU);
   const entryClosedU = status === 'closed' || openedU === 0 ? entryCashU : Math.round((entryCashU * Math.max(0, closedU)) / openedU);
   const grossPnlU = entryClosedU + exitCashU;
   const netPnlU = grossPnlU - commissionsU;
@@ -149,6 +175,7 @@ export function buildTrade(spread: SpreadRow, fills: readonly SpreadFillRow[]): 
     closedAt,
     quantity,
     openQuantity,
+    closedQuantity: closedU / MICROS_PER_DOLLAR,
     entryCashU,
     exitCashU,
     grossPnlU,
@@ -177,3 +204,4 @@ export function buildTrades(spreads: readonly SpreadRow[], fills: readonly Sprea
   }
   return spreads.map((s) => buildTrade(s, bySpread.get(s.id) ?? []));
 }
+

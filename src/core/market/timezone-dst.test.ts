@@ -35,7 +35,7 @@ describe('New York time', () => {
     expect(parseTwsTime('20250303-15:00:00')).toBe(Date.UTC(2025, 2, 3, 15));
     expect(parseTwsTime('20250303 10:00:00 US/Eastern')).toBe(Date.UTC(2025, 2, 3, 15));
     expect(parseTwsTime('20250703  10:00:00')).toBe(Date.UTC(2025, 6, 3, 14));
-    expect(parseTwsTime('20250703 10:00:00 Europe/Berlin')).toBeNull();
+    expect(parseTwsTime('20250703 10:00:00 Mars/Olympus')).toBeNull();
     expect(parseTwsTime('yesterday')).toBeNull();
     expect(fromNewYork(isoDate(2025, 11, 2), 12 * 60)).toBe(Date.UTC(2025, 10, 2, 17));
   });
@@ -68,5 +68,17 @@ describe('New York time', () => {
     expect(parseTwsTime('20261123 10:00:00 Eastern Standard Time')).toBe(Date.UTC(2026, 10, 23, 15, 0, 0));
     expect(parseTwsTime('20180817 13:29:20 Eastern European Time')).toBeNull();
     expect(parseTwsTime('20250303 15:00:00 UTC')).toBe(Date.UTC(2025, 2, 3, 15));
+  });
+});
+
+describe('execution times in the other zones TWS runs in', () => {
+  it('reads US, fixed-offset and European zones by their own rules', () => {
+    // 09:00 Chicago = 10:00 New York, summer and winter.
+    expect(parseTwsTime('20250703 09:00:00 US/Central')).toBe(Date.UTC(2025, 6, 3, 14));
+    expect(parseTwsTime('20250103 09:00:00 America/Chicago')).toBe(Date.UTC(2025, 0, 3, 15));
+    expect(parseTwsTime('20250703 07:00:00 US/Pacific')).toBe(Date.UTC(2025, 6, 3, 14));
+    expect(parseTwsTime('20250703 16:00:00 Europe/Berlin')).toBe(Date.UTC(2025, 6, 3, 14)); // CEST
+    expect(parseTwsTime('20250103 15:00:00 Europe/London')).toBe(Date.UTC(2025, 0, 3, 15)); // GMT
+    expect(parseTwsTime('20250703 22:00:00 Asia/Hong_Kong')).toBe(Date.UTC(2025, 6, 3, 14));
   });
 });

@@ -131,12 +131,41 @@ export function nyParts(ms: EpochMs): NyParts {
 
 // Zone names TWS prints for New York (case-insensitive), long forms included.
 const NEW_YORK_ZONES = new Set(['us/eastern', 'america/new_york', 'est', 'edt', 'est5edt', 'et', 'eastern standard time', 'eastern daylight time']);
+/** Other US zones follow New York's DST rule: their wall clock is New York's minus these hours. */
+const US_ZONES_BEHIND_NY: Readonly<Record<string, number>> = {
+  'us/central': 1, 'america/chicago': 1, cst: 1, cdt: 1, cst6cdt: 1, ct: 1,
+  'us/mountain': 2, 'america/denver': 2, mst7mdt: 2,
+  'us/pacific': 3, 'america/los_angeles': 3, pst: 3, pdt: 3, pst8pdt: 3,
+};
+/** Zones without daylight saving: their UTC offset in minutes. */
+const FIXED_ZONES: Readonly<Record<string, number>> = {
+  utc: 0, gmt: 0, 'etc/utc': 0, 'etc/gmt': 0, 'america/phoenix': -420, 'us/arizona': -420, 'pacific/honolulu': -600, 'us/hawaii': -600,
+  'asia/hong_kong': 480, hongkong: 480, 'asia/shanghai': 480, prc: 480, 'asia/singapore': 480, singapore: 480,
+  'asia/tokyo': 540, japan: 540, 'asia/kolkata': 330, 'asia/calcutta': 330, 'australia/brisbane': 600,
+};
+/** European zones: standard offset in minutes; summer time adds 60 from the last Sunday of March to the last of October, 01:00 UTC. */
+const EU_ZONES: Readonly<Record<string, number>> = {
+  'europe/london': 0, gb: 0, 'europe/dublin': 0, 'europe/lisbon': 0, wet: 0,
+  'europe/berlin': 60, 'europe/paris': 60, 'europe/zurich': 60, 'europe/amsterdam': 60, 'europe/brussels': 60, 'europe/madrid': 60,
+  'europe/rome': 60, 'europe/vienna': 60, 'europe/stockholm': 60, met: 60, cet: 60, 'europe/helsinki': 120, 'europe/athens': 120, eet: 120,
+};
+
+/** A European wall-clock time (local ms since the epoch, read as UTC) as a UTC instant. */
+function fromEurope(standardMinutes: number, localMs: number): EpochMs {
+  const year = utcYear(localMs);
+  const start = lastWeekdayOfMonth(year, 3, 0) * MS_PER_DAY + MS_PER_HOUR;
+  const end = lastWeekdayOfMonth(year, 10, 0) * MS_PER_DAY + MS_PER_HOUR;
+  const standard = localMs - standardMinutes * MS_PER_MINUTE;
+  const summer = standard - MS_PER_HOUR;
+  return summer >= start && summer < end ? summer : standard;
+}
 
 /**
  * The time strings TWS sends (execution times, the connection time) as a UTC instant. Forms seen:
  * `20250102-14:30:00` (UTC), `20250102 09:30:00 US/Eastern` (or another New York zone name), `20250102 09:30:00 UTC`,
  * and `20250102  09:30:00` (TWS local time, no zone; read as New York, the zone US option traders run TWS in).
- * Other zones return null so the caller falls back to its own clock. New York wall times resolve like fromNewYork
+ * The other zones TWS runs in (US/Central, Europe/London, Asia/Hong_Kong …) are read by their rules.
+ * Unknown zones return null so the caller falls back to its own clock. New York wall times resolve like fromNewYork
  * (the repeated November hour is the earlier, daylight instant), so every part of the app agrees on them.
  */
 export function parseTwsTime(text: string): EpochMs | null {
@@ -152,7 +181,13 @@ export function parseTwsTime(text: string): EpochMs | null {
   const minuteOfDay = Number(local[4]) * 60 + Number(local[5]);
   const seconds = Number(local[6]) * 1000;
   const zone = (local[7] ?? '').trim().toLowerCase();
-  if (zone === 'utc' || zone === 'gmt') return toEpochDay(date) * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE + seconds;
-  if (zone !== '' && !NEW_YORK_ZONES.has(zone)) return null;
-  return fromNewYork(date, minuteOfDay) + seconds;
+  if (zone === '' || NEW_YORK_ZONES.has(zone)) return fromNewYork(date, minuteOfDay) + seconds;
+  const behind = US_ZONES_BEHIND_NY[zone];
+  if (behind !== undefined) return fromNewYork(date, minuteOfDay + behind * 60) + seconds;
+  const localMs = toEpochDay(date) * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE + seconds;
+  const fixed = FIXED_ZONES[zone];
+  if (fixed !== undefined) return localMs - fixed * MS_PER_MINUTE;
+  const eu = EU_ZONES[zone];
+  if (eu !== undefined) return fromEurope(eu, localMs);
+  return null;
 }

@@ -34,7 +34,8 @@ function perUnit(cashU: number, quantity: number, multiplier: number): { price: 
 
 export function toJournalTrade(t: TradeRecord): JournalTrade {
   const entry = perUnit(t.entryCashU, t.quantity, t.multiplier);
-  const exit = perUnit(t.exitCashU, t.quantity, t.multiplier);
+  // Exit price per closed unit: a half-closed trade's exit cash covers only the units it closed.
+  const exit = perUnit(t.exitCashU, t.closedQuantity, t.multiplier);
   return {
     id: t.id,
     underlying: t.underlying,

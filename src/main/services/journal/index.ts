@@ -37,7 +37,7 @@ export function openMemoryJournal(deps: JournalDeps = {}): Journal {
 }
 
 export { Journal } from './journal';
-export type { JournalDeps, SessionInfo, IntentRecorded, SubmissionInput, BatchOutcome, RiskEventInput, ReconciliationResult } from './journal';
+export type { JournalDeps, SessionInfo, IntentRecorded, SubmissionInput, BatchOutcome, RiskEventInput, ReconciliationResult, ReconcileOptions } from './journal';
 export type { JournalError, JournalErrorCode } from './errors';
 export type { OpenStatus } from './db';
 export { JOURNAL_FILE } from './db';

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { type OrderFillState, executionRecordOf, mergeOpenOrderStatus, mergeOrderStatus, statusUpdateOf, toMicros, toMicrosOrNull } from '../../../core/journal';
 import { type BrokerEvent, type CommissionReportEvent, type ExecutionEvent, type OpenOrderEvent, type OrderErrorEvent, type OrderStatusEvent, brokerEventKey, normaliseMultiplier, normaliseRight } from '../../../core/broker';
 import { nyDate, parseTwsTime } from '../../../core/market';
+import { type FillSource, type FillTerms, type SpreadLink, SpreadLinker, type TicketLink } from './links';
 
 export type EventSource = 'live' | 'reconcile';
 export type IngestOutcome = 'stored' | 'duplicate';
@@ -25,15 +26,6 @@ export interface OrderRow {
   avg_fill_u: number | null;
 }
 
-interface TicketLink {
-  id: string;
-  spread_id: number;
-  purpose: 'open' | 'close';
-  long_con_id: number | null;
-  short_con_id: number | null;
-  long_strike_u: number;
-  short_strike_u: number;
-}
 
 interface SpreadAgg {
   n: number;
@@ -42,6 +34,15 @@ interface SpreadAgg {
   opened_at: number | null;
   last_at: number | null;
 }
+
+/** Synthetic fills the journal writes itself carry their source in the exchange field (`SYN.` ids). */
+export const SYNTHETIC_PREFIX = 'SYN.';
+function outsideSource(e: ExecutionEvent): Exclude<FillSource, 'ticket'> {
+  if (!e.execId.startsWith(SYNTHETIC_PREFIX)) return 'external';
+  const x = (e.exchange ?? '').toLowerCase();
+  return x === 'assignment' || x === 'exercise' ? x : 'expiry';
+}
+const hasMultiplier = (m: number | string | undefined): boolean => m !== undefined && m !== '' && Number.isFinite(Number(m)) && Number(m) >= 1;
 
 const stateOf = (r: OrderRow): OrderFillState => ({ status: r.status, filledU: r.filled_u, remainingU: r.remaining_u, avgFillU: r.avg_fill_u });
 
@@ -63,6 +64,7 @@ const ORDER_COLUMNS = 'id, ticket_id, origin, order_ref, order_id, client_id, pe
 
 export class Ingestor {
   private readonly s;
+  private readonly linker: SpreadLinker;
 
   constructor(
     private readonly db: Database.Database,
@@ -70,6 +72,7 @@ export class Ingestor {
     /** Told about every spread whose fills changed, so cached trade records can be refreshed. */
     private readonly spreadChanged: (spreadId: number) => void = () => {},
   ) {
+    this.linker = new SpreadLinker(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       // Hot statements bind positionally: named binding costs more than the insert itself.
@@ -91,7 +94,7 @@ export class Ingestor {
       setOrderPerm: p('UPDATE orders SET perm_id = ?, updated_at = ? WHERE id = ? AND perm_id IS NULL'),
       updateOrderError: p('UPDATE orders SET last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?'),
       ticketExists: p('SELECT 1 FROM tickets WHERE id = ?').pluck(),
-      ticketLink: p(`SELECT t.id, t.spread_id, t.purpose, s.long_con_id, s.short_con_id, s.long_strike_u, s.short_strike_u
+      ticketLink: p(`SELECT t.id, t.spread_id, t.purpose, t.action, s.multiplier, s.right, s.expiry, s.long_con_id, s.short_con_id, s.long_strike_u, s.short_strike_u
         FROM tickets t JOIN spread_positions s ON s.id = t.spread_id WHERE t.id = ?`),
       currentExec: p('SELECT exec_id, revision FROM executions WHERE exec_base = ? AND replaced_by IS NULL'),
       supersede: p('UPDATE executions SET replaced_by = ? WHERE exec_id = ?'),
@@ -99,7 +102,11 @@ export class Ingestor {
         (exec_id, exec_base, revision, replaced_by, order_id, client_id, perm_id, order_ref, account, con_id, symbol, sec_type, expiry, strike_u, right, multiplier,
          exchange, side, shares_u, price_u, cum_qty_u, avg_price_u, exec_time, at, received_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      linkExec: p('INSERT OR IGNORE INTO spread_executions (exec_id, spread_id, ticket_id, role, leg) VALUES (?, ?, ?, ?, ?)'),
+      linkExec: p('INSERT OR IGNORE INTO spread_executions (exec_id, spread_id, ticket_id, role, leg, source) VALUES (?, ?, ?, ?, ?, ?)'),
+      linkOf: p(`SELECT se.spread_id AS spreadId, se.ticket_id AS ticketId, se.role, se.leg, se.source, s.multiplier
+        FROM spread_executions se JOIN spread_positions s ON s.id = se.spread_id WHERE se.exec_id = ?`),
+      spreadsOfBase: p(`SELECT DISTINCT se.spread_id FROM spread_executions se JOIN executions e ON e.exec_id = se.exec_id
+        WHERE e.exec_base = (SELECT exec_base FROM executions WHERE exec_id = ?)`).pluck(),
       spreadAgg: p(`SELECT count(*) AS n,
           SUM(CASE WHEN se.leg = 'long' THEN (CASE e.side WHEN 'BOT' THEN e.shares_u ELSE -e.shares_u END) ELSE 0 END) AS long_net,
           SUM(CASE WHEN se.leg = 'short' THEN (CASE e.side WHEN 'SLD' THEN e.shares_u ELSE -e.shares_u END) ELSE 0 END) AS short_net,
@@ -228,23 +235,25 @@ export class Ingestor {
     if (current && current.revision > rec.revision) replacedBy = current.exec_id; // a late original after its correction
     else if (current) this.s.supersede.run(rec.execId, current.exec_id);
     const c = e.contract;
-    const strikeU = toMicrosOrNull(c.strike);
+    const terms: FillTerms = {
+      conId: c.conId, secType: c.secType, symbol: c.symbol.toUpperCase(), account: e.acctNumber, side: e.side,
+      strikeU: toMicrosOrNull(c.strike), right: normaliseRight(c.right), expiry: c.lastTradeDateOrContractMonth || null,
+    };
+    // A correction belongs where the fill it replaces belonged (its spread may have closed since).
+    const previous = current && replacedBy === null ? (this.s.linkOf.get(current.exec_id) as SpreadLink | undefined) : undefined;
+    const ticket = previous ? undefined : this.ticketFor(e, order);
+    const link: SpreadLink | null = previous ?? (ticket ? this.linker.forTicket(ticket, terms, e.receivedAt) : this.linker.forOutside(terms, outsideSource(e)));
+    // A fill without a multiplier is not ×1: the spread's multiplier, else an equity option's 100.
+    const multiplier = hasMultiplier(c.multiplier) || c.secType !== 'OPT' ? rec.multiplier : (link?.multiplier ?? 100);
     this.s.insertExec.run(
       rec.execId, rec.base, rec.revision, replacedBy, e.orderId, e.clientId, e.permId, e.orderRef ?? null, e.acctNumber,
-      c.conId, c.symbol, c.secType, c.lastTradeDateOrContractMonth || null, strikeU, normaliseRight(c.right), rec.multiplier,
+      c.conId, c.symbol, c.secType, terms.expiry, terms.strikeU, terms.right, multiplier,
       e.exchange ?? null, e.side, rec.sharesU, rec.priceU, toMicrosOrNull(e.cumQty), toMicrosOrNull(e.avgPrice), e.time,
       parseTwsTime(e.time) ?? e.receivedAt, e.receivedAt,
     );
-    const link = this.ticketFor(e, order);
     if (link) {
-      let leg: 'long' | 'short' | 'bag' | 'other' = 'other';
-      if (c.secType === 'BAG') leg = 'bag';
-      else if (link.long_con_id !== null && c.conId === link.long_con_id) leg = 'long';
-      else if (link.short_con_id !== null && c.conId === link.short_con_id) leg = 'short';
-      else if (strikeU === link.long_strike_u) leg = 'long';
-      else if (strikeU === link.short_strike_u) leg = 'short';
-      this.s.linkExec.run(rec.execId, link.spread_id, link.id, link.purpose, leg);
-      this.refreshSpread(link.spread_id);
+      this.s.linkExec.run(rec.execId, link.spreadId, link.ticketId, link.role, link.leg, link.source);
+      this.refreshSpread(link.spreadId);
     }
     return 'stored';
   }
@@ -273,6 +282,9 @@ export class Ingestor {
     const commissionU = toMicros(e.commission);
     if (!this.log(e, source, { execId: e.execId, priceU: commissionU })) return 'duplicate';
     this.s.insertCommission.run(e.execId, commissionU, e.currency, toMicrosOrNull(e.realizedPNL), e.receivedAt);
+    // A commission that arrives after its fill (always, with TWS; and from reconciliation) changes
+    // the spread's P&L: its cached trade record must be rebuilt.
+    for (const spreadId of this.s.spreadsOfBase.all(e.execId) as number[]) this.spreadChanged(spreadId);
     return 'stored';
   }
 

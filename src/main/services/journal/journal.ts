@@ -6,13 +6,14 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type Analytics, type BrokerView, type JournalView, type ReconReport, type TicketIntent, type TradeFilter, type TradeRecord, TicketIntent as TicketIntentSchema, computeAnalytics, filterTrades, reconcile, toMicros, toMicrosOrNull } from '../../../core/journal';
+import { type Analytics, type BrokerView, type JournalView, type ReconReport, type TicketIntent, type TradeFilter, type TradeRecord, TicketIntent as TicketIntentSchema, computeAnalytics, filterTrades, fromMicros, syntheticClose, reconcile, toMicros, toMicrosOrNull } from '../../../core/journal';
 import { type BrokerEvent, orderKey } from '../../../core/broker';
+import { type GroupedPositions, groupPositions } from '../../../core/portfolio/positions';
 import { type JournalError, type Result, fail, ioFailure, ok } from './errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv } from './export';
-import { type EventSource, type IngestOutcome, Ingestor } from './ingest';
-import { fullView, loadExecutionsForExport, loadTrades, scopedView } from './reads';
+import { type EventSource, type IngestOutcome, Ingestor, SYNTHETIC_PREFIX } from './ingest';
+import { fullView, loadExecutionsForExport, loadHoldings, loadStoredTrades, loadTrades, scopedView, storeTrades } from './reads';
 
 export interface JournalDeps {
   /** Epoch ms; defaults to Date.now. */
@@ -64,6 +65,17 @@ export interface RiskEventInput {
 export interface ReconciliationResult extends ReconReport {
   reconciliationId: number;
   at: number;
+}
+
+export interface ReconcileOptions {
+  /** Underlying prices by symbol: an in-the-money leg that vanished at expiry is booked at its intrinsic value. */
+  underlyingPrices?: Record<string, number>;
+}
+
+/** TWS's UTC execution time form, `YYYYMMDD-HH:MM:SS`. */
+function twsUtcTime(t: number): string {
+  const iso = new Date(t).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 19)}`;
 }
 
 export const defaultTicketId = (): string => `sd-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -135,11 +147,16 @@ export class Journal {
       forceOrderState: p('UPDATE orders SET status = ?, filled_u = ?, updated_at = ? WHERE id = ?'),
       logRepair: p(`INSERT OR IGNORE INTO order_events (event_key, type, source, session_id, received_at, order_id, client_id, perm_id, status, filled_u, raw)
         VALUES (?, 'reconciled', 'reconcile', ?, ?, ?, ?, ?, ?, ?, ?)`),
+      contractTerms: p(`SELECT symbol, expiry, strike_u, right, multiplier FROM executions WHERE con_id = ? AND sec_type = 'OPT' ORDER BY at DESC LIMIT 1`),
+      dropRecord: p('DELETE FROM trade_records WHERE spread_id = ?'),
       insertAdjustment: p('INSERT INTO position_adjustments (reconciliation_id, account, con_id, symbol, delta_u, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
   }
 
   private touch(spreadId: number): void {
+    // The stored record goes in the same transaction as the write that changed the spread, so a
+    // crash can never leave a stale one behind.
+    this.s.dropRecord.run(spreadId);
     this.dirtySpreads.add(spreadId);
     this.changedSpreads.add(spreadId);
   }
@@ -349,7 +366,7 @@ export class Journal {
    * Compares the journal with the broker's view, applies the repairs and records the run, all in
    * one transaction. Call with no order in flight (at startup, after a reconnect).
    */
-  reconcile(broker: BrokerView): Result<ReconciliationResult, JournalError> {
+  reconcile(broker: BrokerView, opts: ReconcileOptions = {}): Result<ReconciliationResult, JournalError> {
     const at = this.clock();
     try {
       const result = this.db.transaction((): ReconciliationResult => {
@@ -363,6 +380,8 @@ export class Journal {
         const reconciliationId = Number(
           this.s.insertRecon.run(at, this.session, report.clean ? 1 : 0, JSON.stringify(report.diffs), JSON.stringify(report.repairs), summary).lastInsertRowid,
         );
+        const journalU = new Map<string, number>();
+        for (const d of report.diffs) if (d.kind === 'positionMismatch') journalU.set(`${d.account}|${d.conId}`, d.journalU);
         for (const r of report.repairs) {
           switch (r.kind) {
             case 'ingestExecution':
@@ -380,9 +399,12 @@ export class Journal {
               this.s.logRepair.run(`rc|${reconciliationId}|${orderKey(r)}`, this.session, at, r.orderId, r.clientId, r.permId, r.status, r.filledU, JSON.stringify(r));
               break;
             }
-            case 'adjustPosition':
+            case 'adjustPosition': {
+              const before = journalU.get(`${r.account}|${r.conId}`) ?? 0;
+              if (this.closeVanishedLeg(r, before, reconciliationId, at, opts)) break;
               this.s.insertAdjustment.run(reconciliationId, r.account, r.conId, r.symbol, r.deltaU, r.reason, at);
               break;
+            }
           }
         }
         return { ...report, reconciliationId, at };
@@ -393,10 +415,36 @@ export class Journal {
     }
   }
 
+  /**
+   * An option position the broker no longer holds (or holds less of) with no execution to explain
+   * it: expiry, assignment or exercise. Journaled as a synthetic closing fill named by its source,
+   * so the spread closes and its P&L stays a plain sum over fills. False when it is not such a case.
+   */
+  private closeVanishedLeg(r: { account: string; conId: number; symbol: string; deltaU: number }, journalU: number, reconciliationId: number, at: number, opts: ReconcileOptions): boolean {
+    const brokerU = journalU + r.deltaU;
+    const reduces = journalU !== 0 && Math.abs(brokerU) < Math.abs(journalU) && (brokerU === 0 || Math.sign(brokerU) === Math.sign(journalU));
+    if (!reduces) return false;
+    const terms = this.s.contractTerms.get(r.conId) as { symbol: string; expiry: string | null; strike_u: number | null; right: 'C' | 'P' | null; multiplier: number } | undefined;
+    if (!terms || terms.expiry === null || terms.strike_u === null || terms.right === null) return false;
+    const side = journalU > 0 ? 'SLD' : 'BOT';
+    const price = opts.underlyingPrices?.[terms.symbol.toUpperCase()];
+    const close = syntheticClose({ expiry: terms.expiry, strikeU: terms.strike_u, right: terms.right, side }, at, price === undefined ? null : toMicros(price));
+    this.ingestor.ingest(
+      {
+        type: 'execution', receivedAt: at, orderId: 0, clientId: 0, permId: 0,
+        contract: { conId: r.conId, symbol: terms.symbol, secType: 'OPT', lastTradeDateOrContractMonth: terms.expiry, strike: fromMicros(terms.strike_u), right: terms.right, multiplier: String(terms.multiplier) },
+        execId: `${SYNTHETIC_PREFIX}${close.source}.r${reconciliationId}.c${r.conId}`, time: twsUtcTime(close.at), acctNumber: r.account,
+        exchange: close.source.toUpperCase(), side, shares: fromMicros(Math.abs(r.deltaU)), price: fromMicros(close.priceU),
+      },
+      'reconcile',
+    );
+    return true;
+  }
+
   /** Trade records (one per spread), by spread id. The first call loads them all; later calls re-read only changed spreads. */
   trades(filter: TradeFilter = {}): TradeRecord[] {
     if (this.tradeCache === null) {
-      this.tradeCache = new Map(loadTrades(this.db).map((t) => [t.id, t]));
+      this.tradeCache = loadStoredTrades(this.db);
       this.dirtySpreads.clear();
     } else if (this.dirtySpreads.size > 0) {
       const ids = [...this.dirtySpreads];
@@ -404,9 +452,16 @@ export class Journal {
       const fresh = loadTrades(this.db, ids);
       for (const id of ids) this.tradeCache.delete(id);
       for (const t of fresh) this.tradeCache.set(t.id, t);
+      storeTrades(this.db, fresh);
     }
     const all = [...this.tradeCache.values()].sort((a, b) => a.id - b.id);
     return Object.keys(filter).length === 0 ? all : filterTrades(all, filter);
+  }
+
+  /** Positions as spreads: the broker's last reported legs explained by the open spreads, the rest as orphan legs. */
+  positions(): GroupedPositions {
+    const { spreads, broker } = loadHoldings(this.db);
+    return groupPositions(spreads, broker);
   }
 
   /**

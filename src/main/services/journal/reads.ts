@@ -13,6 +13,7 @@ import type {
 import type { SpreadKind } from '../../../core/contract';
 import { buildTrades } from '../../../core/journal';
 import { parseExecId } from '../../../core/broker';
+import type { BrokerLeg, OpenSpreadLegs } from '../../../core/portfolio/positions';
 import type { OrderRow } from './ingest';
 
 const TERMINAL_SQL = "('Filled', 'Cancelled', 'ApiCancelled', 'Inactive')";
@@ -142,6 +143,13 @@ export function scopedView(db: Database.Database, broker: BrokerView): JournalVi
 }
 
 
+/**
+ * A correction (…01.02) that came without its own commission report keeps the fee reported for the
+ * revision it replaced: the commission was charged once, for the fill, not per revision.
+ */
+const FEE_OF_EARLIER_REVISION = `(SELECT c2.commission_u FROM executions e2 JOIN commissions c2 ON c2.exec_id = e2.exec_id
+  WHERE e2.exec_base = e.exec_base AND e2.exec_id != e.exec_id ORDER BY e2.revision DESC LIMIT 1)`;
+
 type SpreadJoinRow = [
   id: number, underlying: string, kind: SpreadKind, right: 'C' | 'P', expiry: string, longStrikeU: number, shortStrikeU: number,
   multiplier: number, createdAt: number, ticketId: string | null, action: 'BUY' | 'SELL' | null, quantity: number | null,
@@ -149,7 +157,7 @@ type SpreadJoinRow = [
 ];
 type FillJoinRow = [
   spreadId: number, execId: string, role: 'open' | 'close', leg: 'long' | 'short' | 'bag' | 'other', side: 'BOT' | 'SLD',
-  sharesU: number, priceU: number, multiplier: number, at: number, commissionU: number,
+  sharesU: number, priceU: number, multiplier: number, at: number, commissionU: number, order: string,
 ];
 
 /**
@@ -203,7 +211,9 @@ export function loadTrades(db: Database.Database, ids?: readonly number[]): Trad
   }));
   const fillRows = db
     .prepare(
-      `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at, COALESCE(c.commission_u, 0)
+      `SELECT se.spread_id, e.exec_id, se.role, se.leg, e.side, e.shares_u, e.price_u, e.multiplier, e.at,
+              COALESCE(c.commission_u, CASE WHEN e.revision > 0 THEN ${FEE_OF_EARLIER_REVISION} END, 0),
+              CASE WHEN e.perm_id != 0 THEN 'p' || e.perm_id ELSE 'c' || e.client_id || ':' || e.order_id END
          FROM spread_executions se
          JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
          LEFT JOIN commissions c ON c.exec_id = e.exec_id
@@ -212,7 +222,7 @@ export function loadTrades(db: Database.Database, ids?: readonly number[]): Trad
     .raw(true)
     .all(...params) as FillJoinRow[];
   const fills = fillRows.map(
-    ([spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU]): SpreadFillRow => ({ spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU }),
+    ([spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU, order]): SpreadFillRow => ({ spreadId, execId, role, leg, side, sharesU, priceU, multiplier, at, commissionU, order }),
   );
   return buildTrades(rows, fills);
 }
@@ -257,4 +267,50 @@ export function loadExecutionsForExport(db: Database.Database): ExecutionExportR
         ORDER BY e.at, e.exec_id`,
     )
     .all() as ExecutionExportRow[];
+}
+
+/** The format of a stored trade record; bump it whenever buildTrade's output changes meaning. */
+export const TRADE_RECORD_VERSION = 1;
+
+/** Writes trade records to the store (one transaction). */
+export function storeTrades(db: Database.Database, trades: readonly TradeRecord[]): void {
+  if (trades.length === 0) return;
+  const put = db.prepare('INSERT OR REPLACE INTO trade_records (spread_id, version, record) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const t of trades) put.run(t.id, TRADE_RECORD_VERSION, JSON.stringify(t));
+  })();
+}
+
+/**
+ * Every trade record: the stored ones as they are, the rest (new, changed, or from an older
+ * format) folded from their fills and stored for the next open.
+ */
+export function loadStoredTrades(db: Database.Database): Map<number, TradeRecord> {
+  const out = new Map<number, TradeRecord>();
+  const rows = db.prepare('SELECT spread_id, record FROM trade_records WHERE version = ?').raw(true).all(TRADE_RECORD_VERSION) as [number, string][];
+  for (const [id, record] of rows) out.set(id, JSON.parse(record) as TradeRecord);
+  const missing = db.prepare('SELECT id FROM spread_positions WHERE id NOT IN (SELECT spread_id FROM trade_records WHERE version = ?)').pluck().all(TRADE_RECORD_VERSION) as number[];
+  if (missing.length === 0) return out;
+  const fresh = missing.length === out.size + missing.length ? loadTrades(db) : loadTrades(db, missing);
+  for (const t of fresh) out.set(t.id, t);
+  storeTrades(db, fresh);
+  return out;
+}
+
+/** Open spreads with each leg's open units, and the broker's last reported positions: the input to positions-as-spreads. */
+export function loadHoldings(db: Database.Database): { spreads: OpenSpreadLegs[]; broker: BrokerLeg[] } {
+  const spreads = db
+    .prepare(
+      `SELECT s.id AS spreadId, s.account, s.long_con_id AS longConId, s.short_con_id AS shortConId,
+              COALESCE(SUM(CASE WHEN se.leg = 'long' THEN (CASE e.side WHEN 'BOT' THEN e.shares_u ELSE -e.shares_u END) END), 0) AS longOpenU,
+              COALESCE(SUM(CASE WHEN se.leg = 'short' THEN (CASE e.side WHEN 'SLD' THEN e.shares_u ELSE -e.shares_u END) END), 0) AS shortOpenU
+         FROM spread_positions s
+         JOIN spread_executions se ON se.spread_id = s.id
+         JOIN executions e ON e.exec_id = se.exec_id AND e.replaced_by IS NULL
+        WHERE s.status IN ('open', 'broken')
+        GROUP BY s.id ORDER BY s.id`,
+    )
+    .all() as OpenSpreadLegs[];
+  const broker = db.prepare('SELECT account, con_id AS conId, symbol, position_u AS qtyU FROM broker_positions WHERE position_u != 0 ORDER BY account, con_id').all() as BrokerLeg[];
+  return { spreads: spreads.map((x) => ({ ...x, longOpenU: Math.max(0, x.longOpenU), shortOpenU: Math.max(0, x.shortOpenU) })), broker };
 }
