@@ -109,8 +109,9 @@ async function e2eBench(argv: string[]): Promise<void> {
           if (name !== 'scan.results') return;
           emitted++;
           const r = payload as ScanResults;
+          const rows = r.delta ? r.delta.order : r.rows;
           firstResultsAt ??= performance.now() - t0;
-          if (firstRowsAt === null && r.rows.length > 0) firstRowsAt = performance.now() - t0;
+          if (firstRowsAt === null && rows.length > 0) firstRowsAt = performance.now() - t0;
         },
       },
     });

@@ -2,7 +2,7 @@
 // cancellation mid-scan, auto-refresh. The exchange runs on its own thread, as TWS runs in its own process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanProgress, ScanRequest, ScanResults } from '../../src/core/contract';
-import { violations } from '../../src/core/scanner';
+import { ResultsAssembler, violations } from '../../src/core/scanner';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
 import { localTarget, newBroker, waitFor } from '../support/broker';
 import { createScannerService, type ScannerService } from '../../src/main/services/scanner/service';
@@ -32,6 +32,7 @@ describe('scanner service (paper exchange, real sockets)', () => {
   let svc: ScannerService;
   const progress: ScanProgress[] = [];
   const results: ScanResults[] = [];
+  const assembler = new ResultsAssembler();
 
   beforeAll(async () => {
     ex = await startPaperWorker({ seed: 42 });
@@ -42,7 +43,10 @@ describe('scanner service (paper exchange, real sockets)', () => {
       bus: {
         emit: (name, payload) => {
           if (name === 'scan.progress') progress.push(payload as ScanProgress);
-          if (name === 'scan.results') results.push(payload as ScanResults);
+          if (name === 'scan.results') {
+            const frame = payload as ScanResults;
+            results.push({ ...frame, rows: assembler.apply(frame) });
+          }
         },
       },
     });
@@ -128,6 +132,44 @@ describe('scanner service (paper exchange, real sockets)', () => {
     expect(await svc.stop(handle.scanId)).toBe(true);
     await waitFor(() => broker.diagnostics().lines.held === 0, 3_000, 'lines released');
   }, 60_000);
+
+  it('two concurrent scan.start calls cannot orphan a run: the earlier ones end stopped, one run keeps quoting', async () => {
+    const small: ScanRequest = { ...CREDIT, symbols: ['AAPL'], filters: { ...CREDIT.filters, dte: { min: 0, max: 7 } } };
+    const first = await svc.start(small);
+    // While a run exists, two more starts race (each used to stop the old run and then both became current).
+    const [a, b] = await Promise.all([svc.start(small), svc.start(small)]);
+    const outs = await Promise.all([first.done, a.done, b.done]);
+    expect(outs.map((o) => o.progress.state)).toEqual(['stopped', 'stopped', 'complete']);
+    expect(svc.latest().progress?.scanId).toBe(b.scanId);
+    // Nothing keeps quoting once the last run is complete.
+    await waitFor(() => broker.diagnostics().lines.held === 0, 3_000, 'lines released');
+    await new Promise((r) => setTimeout(r, 300));
+    const n = (await ex.client(CLIENT))!.totalIn;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await ex.client(CLIENT))!.totalIn).toBe(n);
+  }, 60_000);
+
+  it('leaves no abort listener behind: the count is flat over 100 auto-refresh cycles', async () => {
+    const handle = await svc.start({ ...CREDIT, symbols: ['AAPL'], filters: { ...CREDIT.filters, dte: { min: 0, max: 7 } }, top: 2, topPerSymbol: 2, autoRefreshSec: 3600 });
+    const out = await handle.done;
+    expect(out.progress.state).toBe('complete');
+    expect(out.results.rows.length).toBeGreaterThan(0);
+    const counts: number[] = [];
+    // Quick snapshots for this test only: the point is the count over many cycles, not the exchange's latency.
+    await ex.setSnapshotLatency(5, 20);
+    try {
+      for (let i = 0; i < 100; i++) {
+        expect(await svc.refreshNow()).toBe(true);
+        counts.push(svc.runDiagnostics()!.abortListeners);
+      }
+    } finally {
+      await ex.setSnapshotLatency(500, 2000);
+    }
+    expect(new Set(counts)).toEqual(new Set([0]));
+    expect(svc.runDiagnostics()!.outstanding).toBe(0);
+    expect(broker.diagnostics().errorsByCode['100']).toBeUndefined();
+    expect(await svc.stop(handle.scanId)).toBe(true);
+  }, 180_000);
 
   it('refuses to scan while disconnected, with a sentence for the trader', async () => {
     const idle = createScannerService({ broker: newBroker(), bus: { emit: () => undefined } });

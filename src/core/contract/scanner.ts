@@ -97,6 +97,10 @@ export const ScanRequest = z
     drift: Finite.optional(),
     /** Re-quote the rows shown every N seconds after the scan completes; absent = off. */
     autoRefreshSec: z.number().int().min(5).max(3600).optional(),
+    /** Risk-free rate (continuous, annualised) for POP/EV/edge; absent = the scanner's configured rate (ScannerDeps.rate). */
+    rate: Finite.optional(),
+    /** Dividend yield (continuous, annualised); absent = 0 (TWS's dividend tick 456 is not read by the broker yet). */
+    divYield: Finite.optional(),
   })
   .strict();
 export type ScanRequest = z.input<typeof ScanRequest>;
@@ -186,6 +190,10 @@ export const ScanProgress = z.object({
 });
 export type ScanProgress = z.infer<typeof ScanProgress>;
 
+/** A results frame on the wire: the ranked order by fingerprint and only the rows new or changed since the last frame. */
+export const ScanResultsDelta = z.object({ order: z.array(z.string()), changed: z.array(ScanRow) });
+export type ScanResultsDelta = z.infer<typeof ScanResultsDelta>;
+
 export const ScanResults = z.object({
   scanId: ScanId,
   /** Ranked overall top-K, best first. */
@@ -196,6 +204,8 @@ export const ScanResults = z.object({
   /** True once the scan has every planned quote (or was stopped). */
   final: z.boolean(),
   at: z.number(),
+  /** Event frames: `rows` is empty and this carries the change (see core/scanner/delta.ts); absent in scan.latest. */
+  delta: ScanResultsDelta.optional(),
 });
 export type ScanResults = z.infer<typeof ScanResults>;
 

@@ -10,3 +10,4 @@ export { KIND_SPECS, buildRow, candidateMetrics, scoreOf, quoteValid, midOf, typ
 export { normCdf, probAbove, expectedCallPayoff, expectedPutPayoff, bsmPrice, bsmDelta } from './math';
 export { syntheticChain, type SyntheticChainSpec } from './synthetic';
 export * from './plan';
+export * from './delta';

@@ -52,8 +52,8 @@ export function dumpOf(options: ScanCliOptions, outcome: ScanOutcome, drift: num
     rankedAt: outcome.rankedAt,
     request: options.request,
     model: {
-      rate: DEFAULT_RATE,
-      divYield: 0,
+      rate: outcome.chains[0]?.rate ?? options.request.rate ?? DEFAULT_RATE,
+      divYield: outcome.chains[0]?.divYield ?? options.request.divYield ?? 0,
       drift: drift ?? null,
       driftRule: 'null = risk-neutral (rate − divYield)',
       staleAfterMs: STALE_AFTER_MS,
@@ -106,7 +106,7 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
     const outcome = await handle.done;
     const seconds = (Date.now() - started) / 1000;
     const sent = broker.diagnostics().messagesOut.total - outBefore;
-    io.err(`[scan] ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent; ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
+    io.err(`[scan] ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
     for (const s of outcome.progress.symbols) if (s.error) io.err(`[scan] ${s.error}\n`);
     if (o.dumpChain) {
       const path = resolve(o.dumpChain);
@@ -120,6 +120,8 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
         asOf: new Date(outcome.asOf).toISOString(),
         request: o.request,
         state: outcome.progress.state,
+        // What this run cost (varies run to run; everything else is reproducible on a frozen market).
+        run: { messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams },
         symbols: outcome.progress.symbols.map((s) => ({ ...s, spot: outcome.chains.find((c) => c.symbol === s.symbol)?.spot ?? null })),
         rows: rows.map(stableRow),
       };

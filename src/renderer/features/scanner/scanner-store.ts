@@ -1,6 +1,7 @@
 // The scanner panel's state: the form, the running scan's progress and its ranked rows, fed by scan.* events.
 import { create } from 'zustand';
 import type { ScanProgress, ScanResults, ScanRow, ScannerForm } from '../../../core/contract';
+import { ResultsAssembler } from '../../../core/scanner/delta';
 import type { PlatformClient } from '../../platform/client';
 import { useSelectionStore } from '../../stores/selection-store';
 
@@ -64,6 +65,9 @@ export function isRunning(p: ScanProgress | null): boolean {
 /** Subscribes the store to scan events (results throttled to 10 Hz) and loads the latest state; returns an unsubscribe. */
 export function bindScannerStore(client: PlatformClient): () => void {
   let pending: ScanResults | null = null;
+  // Frames are deltas by fingerprint: every frame is assembled (even those the 10 Hz throttle skips showing).
+  const assembler = new ResultsAssembler();
+  let assembled: ScanRow[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastApplied = 0;
   const apply = () => {
@@ -74,8 +78,8 @@ export function bindScannerStore(client: PlatformClient): () => void {
     lastApplied = Date.now();
     const s = useScannerStore.getState();
     if (s.scanId !== null && r.scanId !== s.scanId) return;
-    useScannerStore.setState({ rows: r.rows, evaluated: r.evaluated, passed: r.passed, final: r.final, resultsAt: r.at, scanId: r.scanId });
-    useSelectionStore.getState().refresh(r.rows);
+    useScannerStore.setState({ rows: assembled, evaluated: r.evaluated, passed: r.passed, final: r.final, resultsAt: r.at, scanId: r.scanId });
+    useSelectionStore.getState().refresh(assembled);
   };
   const offs = [
     client.on('scan.progress', (p) => {
@@ -84,6 +88,15 @@ export function bindScannerStore(client: PlatformClient): () => void {
       useScannerStore.setState({ progress: p, scanId: p.scanId });
     }),
     client.on('scan.results', (r) => {
+      try {
+        assembled = assembler.apply(r);
+      } catch {
+        // A frame was lost (the delta names a row never received): take the full state instead.
+        void client.invoke('scan.latest', {}).then((res) => {
+          if (res.ok && res.value.results?.scanId === r.scanId) assembled = assembler.apply(res.value.results);
+        });
+        return;
+      }
       pending = r;
       if (timer) return;
       // The final results go out at once; the rest at most every ROWS_INTERVAL_MS.
@@ -94,6 +107,7 @@ export function bindScannerStore(client: PlatformClient): () => void {
     if (!res.ok) return;
     const { progress, results } = res.value;
     if (progress) useScannerStore.setState({ progress, scanId: progress.scanId });
+    if (results && (!progress || results.scanId === progress.scanId)) assembled = assembler.apply(results);
     if (results && (!progress || results.scanId === progress.scanId)) useScannerStore.setState({ rows: results.rows, evaluated: results.evaluated, passed: results.passed, final: results.final, resultsAt: results.at });
   });
   return () => {
