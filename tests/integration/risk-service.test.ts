@@ -125,8 +125,10 @@ describe('risk service against the paper exchange', () => {
     if (!a.ok || !b.ok) throw new Error('kill failed');
     expect(b.value).toEqual(a.value);
     const report = a.value as KillReport;
-    const cancels = report.actions.filter((x) => x.kind === 'cancel');
+    // One action per order (placed directly, so found as this client's earlier orders), plus the global cancel.
+    const cancels = report.actions.filter((x) => x.kind === 'cancel' && x.orderId !== null);
     expect(cancels).toHaveLength(N);
+    expect(report.actions.filter((x) => x.kind === 'cancel' && x.orderId === null)).toEqual([expect.objectContaining({ ok: true, message: expect.stringContaining('Global cancel') })]);
     expect(cancels.every((c) => c.ok)).toBe(true);
     expect(report.cancelsSentAt).toBeGreaterThanOrEqual(report.pressedAt);
     expect(cancels.every((c) => c.at <= report.cancelsSentAt)).toBe(true);

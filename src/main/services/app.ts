@@ -82,7 +82,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     recovered = true;
     void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
-  risk.attachExecution(executionForRisk(execution));
+  risk.attachExecution(executionForRisk(execution, { journal: () => journal.journal, quotes: legQuotes, now }));
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 

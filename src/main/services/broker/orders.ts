@@ -120,7 +120,7 @@ export class OrderBook {
   }
 
   list(): TrackedOrder[] {
-    return [...this.entries.values()].filter((e) => !e.whatIf).map((e) => ({ ...e.order }));
+    return [...this.entries.values()].filter((e) => !e.whatIf).map((e) => ({ ...e.order, clientId: e.clientId }));
   }
 
   counts(): { tracked: number; working: number; stuck: number } {

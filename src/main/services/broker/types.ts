@@ -335,6 +335,8 @@ export interface TrackedOrder {
   /** The signed limit price sent to TWS. */
   lmtPrice: number | null;
   updatedAt: number;
+  /** The API client that placed it (ours, an earlier session of ours, or another client / TWS); null when unknown. */
+  clientId?: number | null;
 }
 
 export interface WhatIfResult {

@@ -13,12 +13,21 @@ import { bagToNet, expectedNetKind, netToMicros, rightOf, verticalBag, type BagT
 import type { RiskGate, RiskOrder, RiskVerdict } from '../../../core/risk/types';
 import { fromBagOrder, roundToTick, TICKS_COMBO, toDollars, toMicros, type Micros, type NetPrice } from '../../../core/spreads';
 import type { IbBroker } from '../broker/ib-broker';
+import type { TrackedOrder } from '../broker/types';
 import type { Journal } from '../journal';
 import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
-export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'trackedOrders' | 'onEvent'>;
+export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'cancelAllOrders' | 'trackedOrders' | 'onEvent'>;
+
+/** One order the kill switch's sweep acted on (or the global cancel itself, orderId null). */
+export interface SweepResult {
+  orderId: number | null;
+  clientId: number | null;
+  ok: boolean;
+  message: string;
+}
 
 export interface ExecutionDeps {
   broker: ExecutionBroker;
@@ -55,6 +64,11 @@ export interface ExecutionService {
   cancel(orderId: number): Promise<OrderRow>;
   /** Cancels every working order of this app (kill switch). */
   cancelAll(): Promise<{ cancelled: number[] }>;
+  /**
+   * Kill switch: cancels the working orders this service did not place — earlier sessions of this client (by id) and,
+   * with one reqGlobalCancel, every other order of the account (other API clients, TWS itself) — reported one by one.
+   */
+  cancelOthers(): Promise<SweepResult[]>;
   /** Closes a held spread with the opposite BAG (exits, kill switch). */
   closeSpread(args: { ticketId: string; spreadId: number; symbol: string; expiry: string; kind: TicketParsed['kind']; longStrike: number; shortStrike: number; quantity: number; limit: { amount: number; kind: 'credit' | 'debit' } }): Promise<SubmitResult>;
   list(includeDone?: boolean): OrderRow[];
@@ -115,7 +129,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     return [long as number, short as number];
   };
 
-  const riskOrder = (ticketId: string, t: TicketParsed, limit: NetPrice, quote: ComboQuote | null, action: 'BUY' | 'SELL'): RiskOrder => {
+  const riskOrder = (ticketId: string, t: TicketParsed, limit: NetPrice, quote: ComboQuote | null, action: 'BUY' | 'SELL', legConIds?: readonly [number, number]): RiskOrder => {
     const width = Math.abs(t.longStrike - t.shortStrike);
     const amt = toDollars(limit.amount);
     const credit = limit.kind === 'credit';
@@ -130,10 +144,12 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       limit: microsNet(limit), mid: mid ? microsNet(mid) : null, natural: natural ? microsNet(natural) : null, multiplier: 100,
       maxLoss: maxLossPer * units, maxProfit: maxProfitPer * units,
       margin: opening ? (credit ? width * units : amt * units) : 0, commission: Math.max(1, 0.65 * 2 * t.quantity),
+      // With conIds the risk service reads the legs' live quotes (liquidity, staleness) itself.
       legs: [
-        { symbol: t.symbol, expiry: t.expiry, strike: t.longStrike, right: rightOf(t.kind), side: 1, ratio: 1 },
-        { symbol: t.symbol, expiry: t.expiry, strike: t.shortStrike, right: rightOf(t.kind), side: -1, ratio: 1 },
+        { symbol: t.symbol, expiry: t.expiry, strike: t.longStrike, right: rightOf(t.kind), side: 1, ratio: 1, ...(legConIds ? { conId: legConIds[0] } : {}) },
+        { symbol: t.symbol, expiry: t.expiry, strike: t.shortStrike, right: rightOf(t.kind), side: -1, ratio: 1, ...(legConIds ? { conId: legConIds[1] } : {}) },
       ],
+      ...(t.spreadId !== undefined ? { spreadId: t.spreadId } : {}),
       quoteAgeMs: null, pop: null, at: now(),
     };
   };
@@ -174,7 +190,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const bag = verticalBag(t, intent, t.quantity, limit, TICKS_COMBO, capNet);
     if (!bag.ok) return fail('VALIDATION', bag.message);
 
-    const check = await deps.gate.check(riskOrder(ticketId, t, limit, quote, action));
+    const check = await deps.gate.check(riskOrder(ticketId, t, limit, quote, action, legConIds));
     if (!check.allowed) {
       const why = check.verdicts.filter((v) => v.level === 'block').map((v) => v.message).join(' ');
       return fail('RISK_DENIED', `Not sent: ${why || 'the risk checks blocked it.'}`, { verdicts: check.verdicts });
@@ -185,7 +201,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const clientId = deps.clientId();
     const mid = quote ? Math.round((quote.bid + quote.ask) / 2) : null;
     const recorded = journal.recordIntent({
-      purpose: intent, ...(t.spreadId !== undefined ? { spreadId: t.spreadId } : {}), underlying: t.symbol, kind: t.kind.replace('-', '_') as never, right: rightOf(t.kind), expiry: t.expiry,
+      purpose: intent, ...(t.spreadId !== undefined ? { spreadId: t.spreadId } : {}), underlying: t.symbol, kind: t.kind, right: rightOf(t.kind), expiry: t.expiry,
       longStrike: t.longStrike, shortStrike: t.shortStrike, multiplier: 100,
       legs: bag.value.legs.map((l, i) => ({ conId: legConIds[i] ?? null, action: intent === 'open' ? l.action : l.action === 'BUY' ? 'SELL' : 'BUY', ratio: 1, expiry: l.expiry, strike: l.strike, right: l.right })),
       action: bag.value.action, quantity: t.quantity, limitPrice: toDollars(bag.value.lmtPrice), midPrice: mid === null ? null : toDollars(mid as Micros),
@@ -391,6 +407,33 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       await Promise.all(ids.map((id) => service.cancel(id).catch(() => undefined)));
       return { cancelled: ids };
     },
+    async cancelOthers() {
+      const own = deps.clientId();
+      const live = (o: TrackedOrder) => !o.stuck && !TERMINAL_STATUS.has(o.status);
+      const tracked = deps.broker.trackedOrders().filter(live);
+      // Earlier sessions of this client: addressable by id (TWS order ids are per client).
+      const earlier = tracked.filter((o) => (o.clientId ?? own) === own && !orders.has(o.orderId));
+      const foreign = tracked.filter((o) => o.clientId !== null && o.clientId !== undefined && o.clientId !== own);
+      const out: SweepResult[] = await Promise.all(
+        earlier.map((o) =>
+          deps.broker.cancelOrder(o.orderId).then(
+            () => ({ orderId: o.orderId, clientId: own, ok: true, message: `Order ${o.orderId} (from an earlier session) cancelled.` }),
+            (e: unknown) => ({ orderId: o.orderId, clientId: own, ok: false, message: `Order ${o.orderId} (from an earlier session) could not be cancelled: ${errorText(e)}` }),
+          ),
+        ),
+      );
+      // Orders of other clients and of TWS itself cannot be cancelled by id from here (and are mostly invisible to
+      // this client): one reqGlobalCancel reaches every working order of the account. TWS reports those cancels to
+      // their own client only, so they are reported as requested, not confirmed.
+      try {
+        await deps.broker.cancelAllOrders();
+        out.push({ orderId: null, clientId: null, ok: true, message: 'Global cancel sent to TWS: every other working order of the account (other API clients, orders entered in TWS) is cancelled too.' });
+        for (const o of foreign) out.push({ orderId: o.orderId, clientId: o.clientId ?? null, ok: true, message: `Order ${o.orderId} of API client ${o.clientId} cancelled by the global cancel (requested; TWS confirms it to that client).` });
+      } catch (e) {
+        out.push({ orderId: null, clientId: null, ok: false, message: `The global cancel could not be sent: ${errorText(e)}. Orders placed in TWS or by other clients may still work.` });
+      }
+      return out;
+    },
     closeSpread(a) {
       return service.submit(a.ticketId, { symbol: a.symbol, expiry: a.expiry, kind: a.kind, longStrike: a.longStrike, shortStrike: a.shortStrike, quantity: a.quantity, limit: a.limit, intent: 'close', spreadId: a.spreadId });
     },
@@ -403,10 +446,11 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     },
     async recoverWorking(policy) {
       const out = { adopted: [] as number[], cancelled: [] as number[] };
+      const own = deps.clientId();
       for (const o of deps.broker.trackedOrders()) {
-        if (orders.has(o.orderId) || adopted.has(o.orderId) || o.stuck) continue;
-        const st = o.status;
-        if (['Filled', 'Cancelled', 'ApiCancelled', 'Inactive'].includes(st)) continue;
+        // Only this client's orders: another client's order 7 is not ours to adopt or cancel by id.
+        if ((o.clientId ?? own) !== own || orders.has(o.orderId) || adopted.has(o.orderId) || o.stuck) continue;
+        if (TERMINAL_STATUS.has(o.status)) continue;
         if (policy === 'cancel') {
           // The walk that priced it is gone with the old process: cancel rather than leave it unattended.
           await deps.broker.cancelOrder(o.orderId).then(() => out.cancelled.push(o.orderId), (e: unknown) => deps.logger?.warn({ err: e, orderId: o.orderId }, 'could not cancel a recovered order'));
@@ -424,6 +468,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   };
   return service;
 }
+
+const TERMINAL_STATUS = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive', 'Rejected', 'Unknown']);
 
 function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'userMessage' in e && typeof e.userMessage === 'string') return e.userMessage;
