@@ -163,6 +163,42 @@ describe('execution service on the paper exchange', () => {
     expect(ordersAtExchange().length).toBe(before);
   }, 30_000);
 
+  it('restart mid-walk with resume: the walk continues from its journaled start (steps seen at the exchange, each quote journaled), never sent twice', async () => {
+    const walk = { mode: 'walk' as const, start: 'mid' as const, stepTicks: 1, intervalSec: 1, capPct: 100, maxSteps: 40, endAction: 'leave' as const };
+    const r = await exec.submit('resume-walk-0001', ticket('bear-put', { pricing: walk }));
+    const ref = journalTicketOf(r.orderId);
+    // The app goes away before the walk's first step.
+    exec.dispose();
+    await broker.close();
+    const firstPrice = ordersAtExchange(ref)[0]?.order.lmtPrice;
+    await start();
+    await waitFor(() => broker.trackedOrders().some((o) => o.orderId === r.orderId), 10_000, 'the working order to be reported');
+    const rec = await exec.recoverWorking('resume');
+    expect(rec.resumed).toContain(r.orderId);
+    // The resumed walk modifies the same order at the exchange and ends filled; the ticket id still maps to it.
+    await waitFor(() => ordersAtExchange(ref)[0]?.order.lmtPrice !== firstPrice, 20_000, 'a walk step after the restart');
+    await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 60_000, 'the resumed walk to fill');
+    expect(ordersAtExchange(ref)).toHaveLength(1);
+    const again = await exec.submit('resume-walk-0001', ticket('bear-put', { pricing: walk }));
+    expect(again).toMatchObject({ orderId: r.orderId, duplicate: true });
+    const steps = journal.db.prepare("SELECT details FROM risk_events WHERE kind = 'walk' AND ticket_id = ?").all(ref) as { details: string }[];
+    expect(steps.length).toBeGreaterThanOrEqual(1);
+    for (const st of steps) expect(JSON.parse(st.details)).toMatchObject({ orderId: r.orderId, price: expect.any(Number), bid: expect.any(Number), ask: expect.any(Number) });
+  }, 90_000);
+
+  it('restart past the walk’s last step: the resumed order ends by its end action (cancel)', async () => {
+    const walk = { mode: 'walk' as const, start: 'mid' as const, stepTicks: 1, intervalSec: 1, capPct: 5, maxSteps: 1, endAction: 'cancel' as const };
+    const r = await exec.submit('resume-end-0001', ticket('bull-call', { pricing: walk }));
+    exec.dispose();
+    await broker.close();
+    await new Promise((res) => setTimeout(res, 2_500));
+    await start();
+    await waitFor(() => broker.trackedOrders().some((o) => o.orderId === r.orderId), 10_000, 'the working order to be reported');
+    expect((await exec.recoverWorking('resume')).resumed).toContain(r.orderId);
+    await waitFor(() => /Cancelled/.test(ordersAtExchange().find((o) => o.orderId === r.orderId)?.status ?? ''), 20_000, 'the end action to cancel it');
+    expect(ordersAtExchange(journalTicketOf(r.orderId))).toHaveLength(1);
+  }, 60_000);
+
   it('restart mid-walk: the working order is found and left or cancelled by policy, never sent twice', async () => {
     const slow = { mode: 'walk' as const, start: 'mid' as const, stepTicks: 1, intervalSec: 600, capPct: 10, maxSteps: 5, endAction: 'leave' as const };
     const a = await exec.submit('restart-a-0001', ticket('bull-call', { pricing: slow }));

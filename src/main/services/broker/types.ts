@@ -443,6 +443,8 @@ export interface Broker {
   /** IBKR's margin and commission preview; the order is not kept. */
   whatIf(request: PlaceOrderRequest): Promise<WhatIfResult>;
   trackedOrders(): TrackedOrder[];
+  /** After a restart: re-attach the journaled request of an earlier session's order so it can be modified again. */
+  restoreOrderRequest(orderId: number, request: PlaceOrderRequest): boolean;
 
   // event streams
   /** Order, execution (de-duplicated), commission, position, account-value and P&L events in the journal's shapes. */

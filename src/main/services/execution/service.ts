@@ -17,9 +17,10 @@ import type { TrackedOrder } from '../broker/types';
 import type { Journal } from '../journal';
 import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
+import { journaledTicket } from './resume';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
-export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'cancelAllOrders' | 'trackedOrders' | 'onEvent'>;
+export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'cancelAllOrders' | 'trackedOrders' | 'restoreOrderRequest' | 'onEvent'>;
 
 /** One order the kill switch's sweep acted on (or the global cancel itself, orderId null). */
 export interface SweepResult {
@@ -73,8 +74,12 @@ export interface ExecutionService {
   closeSpread(args: { ticketId: string; spreadId: number; symbol: string; expiry: string; kind: TicketParsed['kind']; longStrike: number; shortStrike: number; quantity: number; limit: { amount: number; kind: 'credit' | 'debit' } }): Promise<SubmitResult>;
   list(includeDone?: boolean): OrderRow[];
   executions(orderId?: number): ExecutionRow[];
-  /** After a restart: working orders of earlier sessions are adopted (listed, left working) or cancelled — never re-sent. */
-  recoverWorking(policy: 'leave' | 'cancel'): Promise<{ adopted: number[]; cancelled: number[] }>;
+  /**
+   * After a restart: working orders of earlier sessions are never re-sent. `resume`: an order our journal knows is
+   * taken over again (modify/cancel work, a walk continues from its journaled start and step; past its last step the
+   * walk's end action applies); `leave`: listed, left working; `cancel`: cancelled.
+   */
+  recoverWorking(policy: 'leave' | 'cancel' | 'resume'): Promise<{ adopted: number[]; cancelled: number[]; resumed: number[] }>;
   dispose(): void;
 }
 
@@ -200,13 +205,15 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const orderId = deps.broker.reserveOrderId();
     const clientId = deps.clientId();
     const mid = quote ? Math.round((quote.bid + quote.ask) / 2) : null;
+    const startedAt = now();
     const recorded = journal.recordIntent({
       purpose: intent, ...(t.spreadId !== undefined ? { spreadId: t.spreadId } : {}), underlying: t.symbol, kind: t.kind, right: rightOf(t.kind), expiry: t.expiry,
       longStrike: t.longStrike, shortStrike: t.shortStrike, multiplier: 100,
       legs: bag.value.legs.map((l, i) => ({ conId: legConIds[i] ?? null, action: intent === 'open' ? l.action : l.action === 'BUY' ? 'SELL' : 'BUY', ratio: 1, expiry: l.expiry, strike: l.strike, right: l.right })),
       action: bag.value.action, quantity: t.quantity, limitPrice: toDollars(bag.value.lmtPrice), midPrice: mid === null ? null : toDollars(mid as Micros),
       pricingPolicy: { ...t.pricing, mode: t.pricing.mode === 'walk' ? 'custom' : 'custom', kind: t.pricing.mode },
-      preview: { clientTicketId: ticketId, sentence: bag.value.sentence, verdicts: check.verdicts },
+      // The parsed ticket, leg conIds and walk start are what a restarted app needs to take the order over (resume.ts).
+      preview: { clientTicketId: ticketId, sentence: bag.value.sentence, verdicts: check.verdicts, ticket: t, legConIds, walkStartedAt: startedAt },
       popAtEntry: null, maxLoss: null, maxProfit: null,
       risk: { verdict: check.verdicts.some((v) => v.level === 'warn') ? 'warn' : 'allow', reasons: check.verdicts.filter((v) => v.level !== 'pass').map((v) => ({ code: v.code, message: v.message })) },
       createdBy: 'execution', orderId, clientId,
@@ -214,13 +221,9 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (!recorded.ok) return fail('UNAVAILABLE', `Not sent: ${recorded.error.message}`);
 
     const w: Working = {
-      row: {
-        orderId, ticketId, permId: null, symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, action: bag.value.action,
-        quantity: t.quantity, filled: 0, remaining: t.quantity, limit: microsNet(limit), avgFill: null, midAtSubmit: mid === null ? null : microsNet(bagToNet(action, mid as Micros)), slippage: null,
-        commission: 0, tif: t.tif, status: 'PendingSubmit', done: false, walk: null, message: null, ocaGroup: null, parentTicketId: null, submittedAt: now(), updatedAt: now(), sentence: bag.value.sentence,
-      },
+      row: newRow({ orderId, ticketId, t, bag: bag.value, quantity: t.quantity, limit, midAtSubmit: mid === null ? null : bagToNet(action, mid as Micros), submittedAt: now() }),
       progress: newOrder(t.quantity), bag: bag.value, legConIds, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice,
-      walk: policy ? { policy, startedAt: now(), timer: null, stopped: false } : null,
+      walk: policy ? { policy, startedAt, timer: null, stopped: false } : null,
     };
     orders.set(orderId, w);
     await serial(orderId, async () => {
@@ -243,6 +246,50 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     });
     if (w.walk) scheduleWalk(w);
     return { orderId, ticketId, duplicate: false, verdicts: check.verdicts, sentence: bag.value.sentence, exitOrderIds: [] };
+  }
+
+  const newRow = (a: { orderId: number; ticketId: string; t: TicketParsed; bag: BagTicket; quantity: number; limit: NetPrice; midAtSubmit: NetPrice | null; submittedAt: number }): OrderRow => ({
+    orderId: a.orderId, ticketId: a.ticketId, permId: null, symbol: a.t.symbol, kind: a.t.kind, expiry: a.t.expiry, longStrike: a.t.longStrike, shortStrike: a.t.shortStrike, intent: a.t.intent,
+    action: a.bag.action, quantity: a.quantity, filled: 0, remaining: a.quantity, limit: microsNet(a.limit), avgFill: null, midAtSubmit: a.midAtSubmit ? microsNet(a.midAtSubmit) : null, slippage: null,
+    commission: 0, tif: a.t.tif, status: 'PendingSubmit', done: false, walk: null, message: null, ocaGroup: null, parentTicketId: null, submittedAt: a.submittedAt, updatedAt: now(), sentence: a.bag.sentence,
+  });
+
+  /** After a restart: takes over a working order of ours that the journal knows (see resume.ts). */
+  function takeOver(o: TrackedOrder): boolean {
+    const journal = deps.journal();
+    if (!journal || !o.ticketId || o.lmtPrice === null) return false;
+    const jt = journaledTicket(journal, o.ticketId);
+    if (!jt || jt.ticket.intent === 'roll') return false;
+    const t = jt.ticket;
+    const intent = t.intent === 'close' ? 'close' : 'open';
+    const action: 'BUY' | 'SELL' = intent === 'open' ? 'BUY' : 'SELL';
+    const current = Math.round(o.lmtPrice * 1_000_000) as Micros;
+    const limit = bagToNet(action, current);
+    const total = o.filled + o.remaining;
+    const bag = verticalBag(t, intent, total, limit, TICKS_COMBO);
+    if (!bag.ok) return false;
+    const restored = deps.broker.restoreOrderRequest(o.orderId, {
+      ticketId: jt.journalTicketId, orderId: o.orderId, action, quantity: total, orderType: 'LMT', tif: t.tif, net: limit,
+      contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: jt.legConIds[0], action: 'BUY', ratio: 1 }, { conId: jt.legConIds[1], action: 'SELL', ratio: 1 }] },
+    });
+    if (!restored) return false;
+    const policy = ladderPolicy(t);
+    const clientTicketId = jt.clientTicketId ?? jt.journalTicketId;
+    const w: Working = {
+      row: { ...newRow({ orderId: o.orderId, ticketId: clientTicketId, t, bag: bag.value, quantity: total, limit, midAtSubmit: null, submittedAt: jt.createdAt }), permId: o.permId },
+      progress: foldStatus(markSent(newOrder(total)), { status: o.status, filled: o.filled, ...(o.avgFillPrice !== null ? { avgFillPrice: o.avgFillPrice } : {}) }),
+      bag: bag.value, legConIds: jt.legConIds, journalTicketId: jt.journalTicketId, ticket: t, current,
+      // The walk continues on its original clock: its step index is (now − start) ÷ interval, as before the restart.
+      walk: policy && jt.walkStartedAt !== null ? { policy, startedAt: jt.walkStartedAt, timer: null, stopped: false } : null,
+    };
+    if (w.walk) w.row = { ...w.row, walk: { step: Math.max(0, jt.submissions - 1), maxSteps: w.walk.policy.maxSteps, current: w.row.limit, cap: w.row.limit, state: 'walking', nextStepAt: null } };
+    orders.set(o.orderId, w);
+    // The same client ticket sent again after the restart finds this order instead of placing a second one.
+    if (!byTicket.has(clientTicketId)) byTicket.set(clientTicketId, Promise.resolve({ orderId: o.orderId, ticketId: clientTicketId, duplicate: false, verdicts: [], sentence: bag.value.sentence, exitOrderIds: [] }));
+    publish(w);
+    if (w.walk) scheduleWalk(w);
+    deps.logger?.info({ orderId: o.orderId, ticketId: jt.journalTicketId, walk: w.walk !== null }, 'took over a working order after restart');
+    return true;
   }
 
   const ladderCap = (action: 'BUY' | 'SELL', quote: ComboQuote, policy: LadderPolicy): Micros => {
@@ -277,7 +324,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       // Write-ahead: the step (with the quote it saw, in the log) is journaled before the modify leaves.
       const rec = journal.recordSubmission({ ticketId: w.journalTicketId, orderId: w.row.orderId, clientId: deps.clientId(), limitPrice: toDollars(d.price) });
       if (rec.ok) {
-        deps.logger?.info({ orderId: w.row.orderId, step: d.step, price: toDollars(d.price), bid: quote && toDollars(quote.bid), ask: quote && toDollars(quote.ask) }, 'walk step');
+        const seen = { orderId: w.row.orderId, step: d.step, price: toDollars(d.price), bid: quote && toDollars(quote.bid), ask: quote && toDollars(quote.ask), atCap: d.atCap };
+        deps.logger?.info(seen, 'walk step');
+        // The quote the step saw, journaled with it (the submission row keeps only the price).
+        journal.recordRiskEvent({ kind: 'walk', code: 'WALK_STEP', message: `Walk step ${d.step}: limit ${seen.price} on a combo quote ${seen.bid ?? '—'} / ${seen.ask ?? '—'}.`, ticketId: w.journalTicketId, details: seen, at: now() });
         try {
           await deps.broker.modifyOrder(w.row.orderId, { net: fromBagOrder({ action, lmtPrice: d.price }).net });
           if (!isTerminal(w.progress.state)) {
@@ -445,7 +495,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       return execs.filter((x) => orderId === undefined || x.orderId === orderId).slice().reverse();
     },
     async recoverWorking(policy) {
-      const out = { adopted: [] as number[], cancelled: [] as number[] };
+      const out = { adopted: [] as number[], cancelled: [] as number[], resumed: [] as number[] };
       const own = deps.clientId();
       for (const o of deps.broker.trackedOrders()) {
         // Only this client's orders: another client's order 7 is not ours to adopt or cancel by id.
@@ -454,6 +504,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         if (policy === 'cancel') {
           // The walk that priced it is gone with the old process: cancel rather than leave it unattended.
           await deps.broker.cancelOrder(o.orderId).then(() => out.cancelled.push(o.orderId), (e: unknown) => deps.logger?.warn({ err: e, orderId: o.orderId }, 'could not cancel a recovered order'));
+        } else if (policy === 'resume' && takeOver(o)) {
+          out.resumed.push(o.orderId);
         } else {
           out.adopted.push(o.orderId);
         }
