@@ -111,6 +111,14 @@ describe('execution service on the paper exchange', () => {
     expect(p.maxProfit).toBeGreaterThan(0);
     expect(p.maxLoss).toBeGreaterThan(0);
     expect(p.regTMargin).toBeGreaterThan(0);
+    // Odds and greeks from the legs' model IVs (core/options + core/spreads), not left empty.
+    expect(p.pop).toBeGreaterThan(0);
+    expect(p.pop).toBeLessThan(1);
+    expect(p.pMaxProfit).toBeLessThanOrEqual(p.pop as number);
+    expect(typeof p.ev).toBe('number');
+    expect(p.greeks.delta).toBeGreaterThan(0); // a bull put gains as the underlying rises
+    expect(p.greeks.thetaPerDay).not.toBeNull();
+    expect(p.greeks.vega).not.toBeNull();
     expect(p.whatIf !== null || typeof p.whatIfUnavailable === 'string').toBe(true);
     expect(p.allowed).toBe(true);
     expect(p.sentence).toMatch(/^SELL 1 SPY .* put spread for a \d+\.\d\d credit/);

@@ -298,7 +298,8 @@ export function TicketPanel() {
             <Fact label="P(max)" title="Probability of the full max profit at expiry">{percent(sv?.pMaxProfit ?? local.pMaxProfit)}</Fact>
             <Fact label="EV" tone={(sv?.ev ?? local.ev ?? 0) >= 0 ? 'gain' : 'loss'} title="Expected value at expiry per position, $">{signedMoney(sv?.ev ?? local.ev)}</Fact>
             <Fact label="P(tgt first)" title={`${ODDS_TOOLTIP}${local.exit ? ` Target at ${local.exit.targetAt?.toFixed(2) ?? '—'}, stop at ${local.exit.stopAt?.toFixed(2) ?? '—'}; P(stop first) ${percent(local.exit.pStop)}.` : ''}`}>
-              <span data-testid="ticket-p-target">{local.exit ? percent(local.exit.pTarget) : '—'}</span>
+              {/* The row's IVs when opened from the scanner; else the server's, from the legs' live model IVs. */}
+              <span data-testid="ticket-p-target">{local.exit ? percent(local.exit.pTarget) : sv?.exitOdds ? percent(sv.exitOdds.pTarget) : '—'}</span>
             </Fact>
             <Fact label="Δ" title="Net delta, share-equivalents">{greek(sv?.greeks.delta ?? local.greeks?.delta ?? null, 1)}</Fact>
             <Fact label="Γ" title="Net gamma per $1">{greek(sv?.greeks.gamma ?? local.greeks?.gamma ?? null, 3)}</Fact>
