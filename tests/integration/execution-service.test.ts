@@ -34,7 +34,7 @@ describe('execution service on the paper exchange', () => {
     await broker.connect(localTarget(port, CLIENT));
     quotes?.dispose();
     quotes = createLegQuoteCache(broker);
-    exec = createExecutionService({ broker, quotes, journal: () => journal, gate, clientId: () => CLIENT });
+    exec = createExecutionService({ broker, quotes, journal: () => journal, gate, clientId: () => CLIENT, exitPollMs: 300 });
   };
 
   beforeAll(async () => {
@@ -124,6 +124,27 @@ describe('execution service on the paper exchange', () => {
     expect(p.sentence).toMatch(/^SELL 1 SPY .* put spread for a \d+\.\d\d credit/);
   }, 30_000);
 
+  it('attached exits: after the fill the profit target works at the exchange (GTC BAG close), the app’s stop cancels it and closes at natural', async () => {
+    const natural = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bull-put'))).netNatural!;
+    // Entry at natural (fills at once); the stop at 1 % of max loss fires on the first mark (entry gave up half the spread).
+    const r = await exec.submit('exits-entry-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: natural, exits: { profitTargetPct: 50, stop: { basis: 'maxLossPct', value: 1 } } }));
+    await waitFor(() => exec.list().filter((o) => o.parentTicketId === 'exits-entry-0001').length === 2, 30_000, 'the target and the stop close');
+    const entry = exec.list().find((o) => o.orderId === r.orderId)!;
+    expect(entry).toMatchObject({ status: 'Filled', ocaGroup: `oca-${r.orderId}` });
+    const target = exec.list().find((o) => o.parentTicketId === 'exits-entry-0001' && o.intent === 'exit-target')!;
+    const stop = exec.list().find((o) => o.parentTicketId === 'exits-entry-0001' && o.intent === 'exit-stop')!;
+    expect(target.ocaGroup).toBe(`oca-${r.orderId}`);
+    // Target: buy back at half the credit received, as a GTC BAG at the exchange; cancelled before the stop was sent.
+    const credit = entry.avgFill!.amount;
+    expect(target.limit.kind).toBe('debit');
+    expect(target.limit.amount).toBeLessThanOrEqual(credit / 2 + 1e-9);
+    const atEx = (id: number) => ordersAtExchange().find((o) => o.orderId === id)!;
+    expect(atEx(target.orderId)).toMatchObject({ contract: { secType: 'BAG' }, order: { tif: 'GTC', action: 'SELL' } });
+    await waitFor(() => /Cancelled/.test(atEx(target.orderId).status), 20_000, 'the target to be cancelled');
+    await waitFor(() => exec.list().find((o) => o.orderId === stop.orderId)?.status === 'Filled', 30_000, 'the stop close to fill');
+    expect(atEx(stop.orderId)).toMatchObject({ contract: { secType: 'BAG' }, order: { action: 'SELL' } });
+  }, 90_000);
+
   it('the same ticket id submitted twice (concurrently) yields one order', async () => {
     const t = ticket('bull-call', { pricing: { mode: 'fixed' }, limit: { amount: 0.01, kind: 'debit' } });
     const [a, b] = await Promise.all([exec.submit('dup-ticket-0001', t), exec.submit('dup-ticket-0001', t)]);
@@ -161,7 +182,8 @@ describe('execution service on the paper exchange', () => {
     const wrong = exec.submit('wrong-sign-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: { amount: 1.2, kind: 'debit' } }));
     await expect(wrong).rejects.toBeInstanceOf(ContractFailure);
     await expect(wrong).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(exec.submit('exits-0001', ticket('bull-put', { exits: { profitTargetPct: 50 } }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(exec.submit('exits-0001', ticket('bull-put', { exits: { stop: { basis: 'maxLossPct', value: 50 }, stopVenue: 'broker' } }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(exec.submit('exits-0002', ticket('bull-call', { exits: { stop: { basis: 'creditMultiple', value: 2 } } }))).rejects.toMatchObject({ code: 'VALIDATION' });
     const blocked = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: { check: async () => ({ allowed: false, verdicts: [{ code: 'MAX_LOSS', level: 'block', message: 'Max loss $900 exceeds the $500 limit.' }] }) }, clientId: () => CLIENT });
     try {
       await expect(blocked.submit('blocked-0001', ticket('bull-call'))).rejects.toMatchObject({ code: 'RISK_DENIED', message: expect.stringContaining('Max loss $900') });

@@ -18,6 +18,7 @@ import type { Journal } from '../journal';
 import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
 import { journaledTicket } from './resume';
+import { createExitMonitor } from './exits';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
 export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'cancelAllOrders' | 'trackedOrders' | 'restoreOrderRequest' | 'onEvent'>;
@@ -45,6 +46,15 @@ export interface ExecutionDeps {
   staleQuoteMs?: number;
   /** Combo bid-ask wider than this fraction of the strike width pauses a walk. */
   maxSpreadOfWidth?: number;
+  /** How often the app's stop of an attached exit reads the combo quote. */
+  exitPollMs?: number;
+}
+
+/** How an exit's closing order is labelled in the blotter: its role, the entry it belongs to, its OCA group. */
+interface CloseMeta {
+  intent: 'exit-target' | 'exit-stop';
+  parentTicketId: string;
+  ocaGroup: string;
 }
 
 interface Working {
@@ -56,6 +66,9 @@ interface Working {
   ticket: TicketParsed;
   /** Confirmed signed BAG limit. */
   current: Micros;
+  /** The journal's spread this order opens or closes; attached exits are armed once, on the entry's fill. */
+  spreadId: number | null;
+  exitsArmed: boolean;
   walk: { policy: LadderPolicy; startedAt: number; timer: { cancel(): void } | null; stopped: boolean } | null;
 }
 
@@ -167,13 +180,17 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     return { stepTicks: p.stepTicks, intervalMs: p.intervalSec * 1000, capPct: p.capPct, maxSteps: p.maxSteps, endAction: p.endAction, ...(maxSpread !== undefined ? { maxSpread } : {}) };
   };
 
-  async function doSubmit(ticketId: string, raw: unknown): Promise<SubmitResult> {
+  async function doSubmit(ticketId: string, raw: unknown, meta?: CloseMeta): Promise<SubmitResult> {
     const parsed = Ticket.safeParse(raw);
     if (!parsed.success) return fail('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
     const t = parsed.data;
     if (t.intent === 'roll') return fail('UNAVAILABLE', 'Rolling as one 4-leg order is not available yet: close the spread, then open the new one.');
-    // Never accept an exit plan that nothing would carry out: refused until the exit orders/monitor land.
-    if (t.exits && (t.exits.profitTargetPct !== undefined || t.exits.stop !== undefined)) return fail('UNAVAILABLE', 'Attached exits (profit target / stop) are not available yet; send the ticket without them and place the exit after the fill.');
+    if (t.exits && (t.exits.profitTargetPct !== undefined || t.exits.stop !== undefined)) {
+      // Exits attach to an opening order; a combo stop at IBKR would be simulated, so only the app's stop is offered (exits.ts).
+      if (t.intent !== 'open') return fail('VALIDATION', 'Profit targets and stops attach to an opening ticket.');
+      if (t.exits.stop && t.exits.stopVenue === 'broker') return fail('UNAVAILABLE', 'IBKR would only simulate a stop on a combo; use the app’s stop (stop venue “app”).');
+      if (t.exits.stop?.basis === 'creditMultiple' && expectedNetKind(t.kind, 'open') !== 'credit') return fail('VALIDATION', 'A stop as a multiple of the credit needs a credit spread; use % of max loss.');
+    }
     if (t.intent === 'close' && t.spreadId === undefined) return fail('VALIDATION', 'Closing needs the journal’s spread id (pick the spread in Positions).');
     const journal = deps.journal() ?? fail('UNAVAILABLE', 'The trade journal is not available, so no order can be recorded before it is sent.');
     const intent = t.intent === 'close' ? 'close' : 'open';
@@ -221,8 +238,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (!recorded.ok) return fail('UNAVAILABLE', `Not sent: ${recorded.error.message}`);
 
     const w: Working = {
-      row: newRow({ orderId, ticketId, t, bag: bag.value, quantity: t.quantity, limit, midAtSubmit: mid === null ? null : bagToNet(action, mid as Micros), submittedAt: now() }),
-      progress: newOrder(t.quantity), bag: bag.value, legConIds, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice,
+      row: { ...newRow({ orderId, ticketId, t, bag: bag.value, quantity: t.quantity, limit, midAtSubmit: mid === null ? null : bagToNet(action, mid as Micros), submittedAt: now() }), ...(meta ?? {}) },
+      progress: newOrder(t.quantity), bag: bag.value, legConIds, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice, spreadId: recorded.value.spreadId, exitsArmed: false,
       walk: policy ? { policy, startedAt, timer: null, stopped: false } : null,
     };
     orders.set(orderId, w);
@@ -278,7 +295,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const w: Working = {
       row: { ...newRow({ orderId: o.orderId, ticketId: clientTicketId, t, bag: bag.value, quantity: total, limit, midAtSubmit: null, submittedAt: jt.createdAt }), permId: o.permId },
       progress: foldStatus(markSent(newOrder(total)), { status: o.status, filled: o.filled, ...(o.avgFillPrice !== null ? { avgFillPrice: o.avgFillPrice } : {}) }),
-      bag: bag.value, legConIds: jt.legConIds, journalTicketId: jt.journalTicketId, ticket: t, current,
+      bag: bag.value, legConIds: jt.legConIds, journalTicketId: jt.journalTicketId, ticket: t, current, spreadId: null, exitsArmed: true,
       // The walk continues on its original clock: its step index is (now − start) ÷ interval, as before the restart.
       walk: policy && jt.walkStartedAt !== null ? { policy, startedAt: jt.walkStartedAt, timer: null, stopped: false } : null,
     };
@@ -376,6 +393,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         w.walk.stopped = true;
         w.walk.timer?.cancel();
       }
+      if (w.progress.state === 'Filled' && !w.exitsArmed) armExits(w);
       publish(w);
     } else if (e.type === 'execution' && e.clientId === deps.clientId() && orders.has(e.orderId)) {
       const w = orders.get(e.orderId) as Working;
@@ -400,6 +418,42 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       deps.emit?.({ type: 'execution.added', row: { ...x } });
     }
   };
+  const exits = createExitMonitor({
+    comboQuote: async (legConIds) => ({ ...(await legQuotes({ legConIds }).catch(() => ({ quote: null, stale: true }))), at: now() }),
+    placeClose: async (plan, kind, limit, tif) => {
+      const t = plan.ticket;
+      const r = await doSubmit(`${plan.entryTicketId}:${kind}:${now()}`, {
+        symbol: t.symbol, expiry: t.expiry, kind: t.kind, longStrike: t.longStrike, shortStrike: t.shortStrike, quantity: plan.quantity, tif,
+        limit: { amount: toDollars(limit.amount), kind: limit.kind }, intent: 'close', spreadId: plan.spreadId,
+      }, { intent: kind, parentTicketId: plan.entryTicketId, ocaGroup: `oca-${plan.entryOrderId}` });
+      return r.orderId;
+    },
+    cancel: (orderId) => service.cancel(orderId).then(() => undefined),
+    orderState: (orderId) => {
+      const w = orders.get(orderId);
+      if (!w) return 'done';
+      return w.progress.state === 'Filled' ? 'filled' : isTerminal(w.progress.state) ? 'done' : 'working';
+    },
+    now,
+    setTimer,
+    ...(deps.exitPollMs !== undefined ? { pollMs: deps.exitPollMs } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+
+  /** The entry filled: its profit target goes to the broker and its stop is watched (exits.ts). */
+  function armExits(w: Working): void {
+    w.exitsArmed = true;
+    const x = w.ticket.exits;
+    if (!x || (x.profitTargetPct === undefined && x.stop === undefined) || w.spreadId === null || !w.row.avgFill) return;
+    const entryCash = w.row.avgFill.kind === 'credit' ? w.row.avgFill.amount : -w.row.avgFill.amount;
+    exits.arm({
+      entryOrderId: w.row.orderId, entryTicketId: w.row.ticketId, spreadId: w.spreadId, ticket: w.ticket, legConIds: w.legConIds, quantity: w.progress.filled, entryCash,
+      width: Math.abs(w.ticket.longStrike - w.ticket.shortStrike), profitTarget: x.profitTargetPct === undefined ? null : x.profitTargetPct / 100,
+      stop: !x.stop ? null : x.stop.basis === 'creditMultiple' ? { creditMultiple: x.stop.value } : { maxLossPct: x.stop.value / 100 },
+    });
+    w.row = { ...w.row, ocaGroup: `oca-${w.row.orderId}` };
+  }
+
   const offEvents = deps.broker.onEvent(onEvent);
 
   const mustGet = (orderId: number): Working => orders.get(orderId) ?? fail('NOT_FOUND', `Order ${orderId} was not placed by SpreadDesk in this session.`);
@@ -514,6 +568,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     },
     dispose() {
       disposed = true;
+      exits.dispose();
       offEvents();
       for (const w of orders.values()) w.walk?.timer?.cancel();
     },

@@ -284,7 +284,7 @@ export function TicketPanel() {
             <input className="scan-input num tk-small" value={draft.targetPct} onChange={set('targetPct')} data-testid="ticket-target" title="Profit target, % of max profit (GTC, OCA with the stop); empty = none" />
           </Field>
           <Field label="Stop %" error={errors.stopPct}>
-            <input className="scan-input num tk-small" value={draft.stopPct} onChange={set('stopPct')} data-testid="ticket-stop" title="Stop, % of max loss (monitored by the app); empty = none" />
+            <input className="scan-input num tk-small" value={draft.stopPct} onChange={set('stopPct')} data-testid="ticket-stop" title="Stop, % of max loss: watched by SpreadDesk while it runs (IBKR would only simulate a combo stop); when it fires the target is cancelled and the spread closed at natural; empty = none" />
           </Field>
         </div>
 
