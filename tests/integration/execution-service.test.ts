@@ -145,6 +145,42 @@ describe('execution service on the paper exchange', () => {
     expect(atEx(stop.orderId)).toMatchObject({ contract: { secType: 'BAG' }, order: { action: 'SELL' } });
   }, 90_000);
 
+  it('roll: one 4-leg BAG closes the held spread and opens the new expiry; the exchange fills it as one order, the journal links both', async () => {
+    // The journal folds this broker's fills (the app's journal service does this; here the test wires it).
+    const offIngest = broker.onEvent((e) => void journal.ingest(e));
+    try {
+      await rollScenario();
+    } finally {
+      offIngest();
+    }
+  }, 90_000);
+
+  async function rollScenario(): Promise<void> {
+    const cash = (n: { amount: number; kind: 'credit' | 'debit' }) => (n.kind === 'credit' ? n.amount : -n.amount);
+    const natural = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bull-call'))).netNatural!;
+    await exec.submit('roll-open-0001', ticket('bull-call', { pricing: { mode: 'fixed' }, limit: natural }));
+    await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.kind === 'bull-call'), 30_000, 'the spread to be open in the journal');
+    const held = journal.trades().filter((x) => x.status === 'open' && x.kind === 'bull-call').at(-1)!;
+    const [und] = await broker.qualify({ secType: 'STK', symbol });
+    const [chain] = await broker.optionChainParams({ symbol, secType: 'STK', conId: und?.conId ?? 0 });
+    const later = chain!.expirations.find((e) => e > expiry)!;
+    const to = { symbol, expiry: later, kind: 'bull-call' as const, ...legsFor('bull-call') };
+    // Price: what closing the old and opening the new would each get at natural, a few cents more to be marketable.
+    const closeNat = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, { ...ticket('bull-call'), intent: 'close', spreadId: held.id })).netNatural!;
+    const openNat = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, { ...ticket('bull-call'), expiry: later })).netNatural!;
+    const net = Math.round((cash(closeNat) + cash(openNat) - 0.05) * 100) / 100;
+    const r = await exec.submit('roll-0001', ticket('bull-call', { intent: 'roll', spreadId: held.id, rollTo: to, pricing: { mode: 'fixed' }, limit: { amount: Math.abs(net), kind: net >= 0 ? 'credit' : 'debit' } }));
+    expect(r.sentence).toMatch(/^ROLL 1 SPY/);
+    await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 30_000, 'the roll to fill');
+    const atEx = ordersAtExchange().find((o) => o.orderId === r.orderId)!;
+    expect(atEx.contract.secType).toBe('BAG');
+    expect(atEx.contract.comboLegs).toHaveLength(4);
+    expect(atEx.status).toBe('Filled');
+    // The journal: the old spread closed, a new one (rolled from this ticket) open at the later expiry.
+    await waitFor(() => journal.trade(held.id)?.status === 'closed', 20_000, 'the old spread to close in the journal');
+    await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.expiry === later && x.kind === 'bull-call'), 20_000, 'the new spread to open in the journal');
+  }
+
   it('the same ticket id submitted twice (concurrently) yields one order', async () => {
     const t = ticket('bull-call', { pricing: { mode: 'fixed' }, limit: { amount: 0.01, kind: 'debit' } });
     const [a, b] = await Promise.all([exec.submit('dup-ticket-0001', t), exec.submit('dup-ticket-0001', t)]);

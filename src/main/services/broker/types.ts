@@ -282,7 +282,8 @@ export interface ComboOrderContract {
   symbol: string;
   currency?: string;
   exchange?: string;
-  legs: [ComboLeg, ComboLeg];
+  /** A vertical's two legs, or a roll's four (close the old vertical and open the new one in one order). */
+  legs: [ComboLeg, ComboLeg] | [ComboLeg, ComboLeg, ComboLeg, ComboLeg];
   /** Legs may fill separately (only for SMART); verticals are guaranteed combos, so default false. */
   nonGuaranteed?: boolean;
 }

@@ -9,11 +9,11 @@ import { ContractFailure, Ticket, type ExecutionRow, type OrderRow, type SubmitR
 import type { BrokerEvent } from '../../../core/broker/events';
 import { foldStatus, isTerminal, markRejected, markSent, newOrder, withTotal, type OrderProgress } from '../../../core/orders/state';
 import { nextLadderStep, type ComboQuote, type LadderPolicy } from '../../../core/orders/ladder';
-import { bagToNet, expectedNetKind, netToMicros, rightOf, verticalBag, type BagTicket } from '../../../core/orders/ticket';
+import { bagToNet, expectedNetKind, netToMicros, rightOf, rollBag, verticalBag, type BagTicket } from '../../../core/orders/ticket';
 import type { RiskGate, RiskOrder, RiskVerdict } from '../../../core/risk/types';
 import { fromBagOrder, roundToTick, TICKS_COMBO, toDollars, toMicros, type Micros, type NetPrice } from '../../../core/spreads';
 import type { IbBroker } from '../broker/ib-broker';
-import type { TrackedOrder } from '../broker/types';
+import type { ComboLeg, TrackedOrder } from '../broker/types';
 import type { Journal } from '../journal';
 import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
@@ -184,7 +184,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const parsed = Ticket.safeParse(raw);
     if (!parsed.success) return fail('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
     const t = parsed.data;
-    if (t.intent === 'roll') return fail('UNAVAILABLE', 'Rolling as one 4-leg order is not available yet: close the spread, then open the new one.');
+    if (t.intent === 'roll') return doRoll(ticketId, t);
     if (t.exits && (t.exits.profitTargetPct !== undefined || t.exits.stop !== undefined)) {
       // Exits attach to an opening order; a combo stop at IBKR would be simulated, so only the app's stop is offered (exits.ts).
       if (t.intent !== 'open') return fail('VALIDATION', 'Profit targets and stops attach to an opening ticket.');
@@ -307,6 +307,87 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (w.walk) scheduleWalk(w);
     deps.logger?.info({ orderId: o.orderId, ticketId: jt.journalTicketId, walk: w.walk !== null }, 'took over a working order after restart');
     return true;
+  }
+
+  /**
+   * Roll: ONE 4-leg BAG that closes the held spread and opens the new one at a net price (core/orders rollBag), bought
+   * (BUY = +debit / −credit). Priced fixed — a walk on a 4-leg net is not offered. Journaled as a close of `spreadId`
+   * whose two extra legs open the new spread (the journal's one-ticket roll). Judged by the risk gate as an opening
+   * order, with the new spread's full width as its max loss (an upper bound: the net of a roll says nothing alone).
+   */
+  async function doRoll(ticketId: string, t: TicketParsed): Promise<SubmitResult> {
+    const to = t.rollTo ?? fail('VALIDATION', 'A roll needs the spread to roll to.');
+    if (t.spreadId === undefined) return fail('VALIDATION', 'Rolling needs the journal’s spread id (pick the spread in Positions).');
+    if (to.symbol !== t.symbol) return fail('VALIDATION', 'A roll stays on the same underlying.');
+    if (t.pricing.mode !== 'fixed') return fail('VALIDATION', 'A roll is sent at a fixed net price; walking a 4-leg net is not offered.');
+    if (t.exits) return fail('VALIDATION', 'Attach exits to the new spread after the roll fills.');
+    const journal = deps.journal() ?? fail('UNAVAILABLE', 'The trade journal is not available, so no order can be recorded before it is sent.');
+    const [oldLegs, newLegs] = await Promise.all([resolveLegs(t), resolveLegs({ ...t, ...to })]);
+    const net = netToMicros(t.limit);
+    const bag = rollBag(t, to, t.quantity, net, TICKS_COMBO);
+    if (!bag.ok) return fail('VALIDATION', bag.message);
+    // BAG legs in order: the old spread reversed, then the new one as held.
+    const conIds = [oldLegs[0], oldLegs[1], newLegs[0], newLegs[1]];
+    if (new Set(conIds).size !== 4) return fail('VALIDATION', 'The new spread shares a leg with the old one; roll to other strikes or expiry.');
+    const legs = bag.value.legs.map((l, i) => ({ ...l, conId: conIds[i] as number }));
+    const quotes = await Promise.all(conIds.map((c) => deps.quotes.quote(c).catch(() => null)));
+    // Natural of the BAG as bought: BUY legs at the ask, SELL legs at the bid (+ = debit paid).
+    let naturalU: number | null = 0;
+    for (const [i, l] of legs.entries()) {
+      const q = quotes[i];
+      const px = l.action === 'BUY' ? q?.ask : q?.bid;
+      naturalU = px === null || px === undefined || naturalU === null ? null : naturalU + (l.action === 'BUY' ? toMicros(px) : -toMicros(px));
+    }
+    const width = Math.abs(to.longStrike - to.shortStrike);
+    const units = 100 * t.quantity;
+    const limit = bagToNet('BUY', bag.value.lmtPrice);
+    const natural = naturalU === null ? null : bagToNet('BUY', naturalU as Micros);
+    const check = await deps.gate.check({
+      ticketId, symbol: t.symbol, kind: to.kind, expiry: to.expiry, longStrike: to.longStrike, shortStrike: to.shortStrike, intent: 'roll', quantity: t.quantity, spreadId: t.spreadId,
+      limit: microsNet(limit), mid: null, natural: natural ? microsNet(natural) : null, multiplier: 100, maxLoss: width * units, maxProfit: width * units, margin: width * units,
+      commission: Math.max(1, 0.65 * 4 * t.quantity),
+      legs: legs.map((l) => ({ symbol: l.symbol, expiry: l.expiry, strike: l.strike, right: l.right, side: l.action === 'BUY' ? 1 : -1, ratio: 1, conId: l.conId })),
+      quoteAgeMs: null, pop: null, at: now(),
+    });
+    if (!check.allowed) {
+      const why = check.verdicts.filter((v) => v.level === 'block').map((v) => v.message).join(' ');
+      return fail('RISK_DENIED', `Not sent: ${why || 'the risk checks blocked it.'}`, { verdicts: check.verdicts });
+    }
+    const orderId = deps.broker.reserveOrderId();
+    const recorded = journal.recordIntent({
+      purpose: 'close', spreadId: t.spreadId, underlying: t.symbol, kind: t.kind, right: rightOf(t.kind), expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, multiplier: 100,
+      legs: legs.map((l) => ({ conId: l.conId, action: l.action, ratio: 1, expiry: l.expiry, strike: l.strike, right: l.right })),
+      action: 'BUY', quantity: t.quantity, limitPrice: toDollars(bag.value.lmtPrice), midPrice: null, pricingPolicy: { mode: 'custom', kind: 'fixed' },
+      preview: { clientTicketId: ticketId, sentence: bag.value.sentence, verdicts: check.verdicts, ticket: t, rollLegConIds: conIds },
+      popAtEntry: null, maxLoss: null, maxProfit: null,
+      risk: { verdict: check.verdicts.some((v) => v.level === 'warn') ? 'warn' : 'allow', reasons: check.verdicts.filter((v) => v.level !== 'pass').map((v) => ({ code: v.code, message: v.message })) },
+      createdBy: 'execution', orderId, clientId: deps.clientId(),
+    });
+    if (!recorded.ok) return fail('UNAVAILABLE', `Not sent: ${recorded.error.message}`);
+    const w: Working = {
+      row: newRow({ orderId, ticketId, t, bag: bag.value, quantity: t.quantity, limit, midAtSubmit: null, submittedAt: now() }),
+      progress: newOrder(t.quantity), bag: bag.value, legConIds: oldLegs, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice, spreadId: t.spreadId, exitsArmed: true, walk: null,
+    };
+    orders.set(orderId, w);
+    await serial(orderId, async () => {
+      w.progress = markSent(w.progress);
+      publish(w);
+      try {
+        const placed = await deps.broker.placeOrder({
+          ticketId: recorded.value.ticketId, orderId, action: 'BUY', quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
+          contract: { kind: 'combo', symbol: t.symbol, legs: legs.map((l) => ({ conId: l.conId, action: l.action, ratio: 1 })) as [ComboLeg, ComboLeg, ComboLeg, ComboLeg] },
+        });
+        w.row = { ...w.row, permId: placed.permId };
+        w.progress = foldStatus(w.progress, { status: placed.status, filled: w.progress.filled });
+        publish(w);
+      } catch (e) {
+        w.progress = markRejected(w.progress);
+        w.row = { ...w.row, message: errorText(e) };
+        publish(w);
+        fail('BROKER', `The roll was not accepted: ${errorText(e)}`);
+      }
+    });
+    return { orderId, ticketId, duplicate: false, verdicts: check.verdicts, sentence: bag.value.sentence, exitOrderIds: [] };
   }
 
   const ladderCap = (action: 'BUY' | 'SELL', quote: ComboQuote, policy: LadderPolicy): Micros => {
@@ -482,7 +563,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         const intent = w.bag.action === 'BUY' ? 'open' : 'close';
         const net = change.limit ? netToMicros(change.limit) : bagToNet(w.bag.action, w.current);
         const quantity = change.quantity ?? w.progress.total;
-        const bag = verticalBag(w.ticket, intent, quantity, net, TICKS_COMBO);
+        const bag = w.ticket.intent === 'roll' && w.ticket.rollTo ? rollBag(w.ticket, w.ticket.rollTo, quantity, net, TICKS_COMBO) : verticalBag(w.ticket, intent, quantity, net, TICKS_COMBO);
         if (!bag.ok) fail('VALIDATION', bag.ok ? '' : bag.message);
         const journal = deps.journal() ?? fail('UNAVAILABLE', 'The trade journal is not available, so the change cannot be recorded first.');
         const rec = journal.recordSubmission({ ticketId: w.journalTicketId, orderId, clientId: deps.clientId(), limitPrice: bag.ok ? toDollars(bag.value.lmtPrice) : 0, quantity });
