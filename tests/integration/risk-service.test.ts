@@ -85,6 +85,20 @@ describe('risk service against the paper exchange', () => {
     expect(reset).toMatchObject({ ok: true, value: { breaker: null, trading: { state: 'ACTIVE' } } });
   }, 60_000);
 
+  it('the daily-loss breaker at natural: held legs are marked at their bid/ask, and the trip names the basis', async () => {
+    // The options bought above are still held: at natural they are worth their bid, below the broker's mid mark.
+    await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: 1_000_000, dailyLossAction: 'REDUCING', dailyLossBasis: 'natural' } }, ctx);
+    await expect.poll(() => services.risk.status().dailyPnl?.unrealizedNatural ?? null, { timeout: 20_000 }).not.toBeNull();
+    const p = services.risk.status().dailyPnl!;
+    expect(p.unrealizedNatural!).toBeLessThan(p.unrealizedMid!);
+    await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: 1 } }, ctx);
+    await expect.poll(() => services.risk.status().breaker?.code, { timeout: 20_000 }).toBe('DAILY_LOSS');
+    expect(services.risk.status().breaker?.reason).toContain('unrealised at natural');
+    await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: null, dailyLossBasis: 'mid' } }, ctx);
+    await services.dispatcher.dispatch('trading.reset', { confirm: 'RESET' }, ctx);
+    expect(services.trading.status().state).toBe('ACTIVE');
+  }, 60_000);
+
   it('three forced rejects in a row trip the reject breaker (HALTED)', async () => {
     await services.dispatcher.dispatch('risk.update', { limits: { maxConsecutiveRejects: 3 } }, ctx);
     paper.faults.rejectNextOrders(3, 'injected by the test');
