@@ -122,6 +122,24 @@ describe('risk service against the paper exchange', () => {
     expect(services.trading.status().state).toBe('ACTIVE');
   }, 60_000);
 
+  it('a preview is checked like a submit but not remembered as sent: the send after it is no duplicate, a preview after the send warns of it', async () => {
+    await services.dispatcher.dispatch('risk.update', { limits: { duplicateWindowSec: 60 } }, ctx);
+    const [lo, hi] = spreadLegs;
+    const leg = (c: QualifiedContract, side: 1 | -1) => ({ symbol: 'SPY', expiry: c.expiry!, strike: c.strike!, right: 'C' as const, side, ratio: 1 });
+    const order: RiskOrder = {
+      ticketId: 'T-dup', symbol: 'SPY', kind: 'bull-call', expiry: lo.expiry!, longStrike: lo.strike!, shortStrike: hi.strike!, intent: 'open', quantity: 1,
+      limit: { amount: 1, kind: 'debit' }, mid: null, natural: null, multiplier: 100, maxLoss: 100, maxProfit: 400, margin: 100, commission: 1.3,
+      legs: [leg(lo, 1), leg(hi, -1)], quoteAgeMs: 0, pop: null, at: Date.now(),
+    };
+    const dup = (r: { verdicts: { code: string; level: string }[] }) => r.verdicts.find((v) => v.code === 'DUPLICATE')?.level;
+    expect(dup(await services.risk.check({ ...order, action: 'preview' }))).toBe('pass');
+    expect(dup(await services.risk.check({ ...order, action: 'preview' }))).toBe('pass');
+    const sent = await services.risk.check(order);
+    expect(sent.allowed).toBe(true);
+    expect(dup(await services.risk.check({ ...order, action: 'preview' }))).toBe('block');
+    await services.dispatcher.dispatch('risk.update', { limits: { duplicateWindowSec: 10 } }, ctx);
+  }, 60_000);
+
   it('arming: paper and simulated accounts need none, and cannot be armed', async () => {
     expect(services.risk.status()).toMatchObject({ armRequired: false, armed: false });
     const r = await services.dispatcher.dispatch('trading.arm', { confirm: 'DU123' }, ctx);

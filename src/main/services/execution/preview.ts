@@ -91,9 +91,10 @@ export async function previewTicket(deps: PreviewDeps, raw: unknown): Promise<Ti
     ? ticketAnalytics({ kind: t.kind, symbol: t.symbol, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, quantity: t.quantity, entry: limit, spot, ivLong: model[0]?.impliedVol ?? null, ivShort: model[1]?.impliedVol ?? null, nowMs: at, exits })
     : null;
   const check = await deps.gate.check({
-    ticketId: 'preview', symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, quantity: t.quantity,
+    ticketId: 'preview', action: 'preview', symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, quantity: t.quantity,
     limit: dollars(limit), mid: netMid ? dollars(netMid) : null, natural: netNatural ? dollars(netNatural) : null, multiplier: 100, maxLoss, maxProfit, margin: regTMargin, commission,
-    legs: legs.map((l) => ({ symbol: t.symbol, expiry: t.expiry, strike: l.strike, right, side: l.strike === t.longStrike ? 1 : -1, ratio: 1 })),
+    // With conIds the risk service checks the same live leg quotes a submit would (liquidity, staleness).
+    legs: legs.map((l) => ({ symbol: t.symbol, expiry: t.expiry, strike: l.strike, right, side: l.strike === t.longStrike ? 1 : -1, ratio: 1, ...(l.conId ? { conId: l.conId } : {}) })),
     quoteAgeMs: legs.reduce<number | null>((m, l) => (l.quoteAgeMs === null ? m : Math.max(m ?? 0, l.quoteAgeMs)), null), pop: odds?.pop ?? null, at,
   });
   const verdicts = bag.ok ? check.verdicts : [...check.verdicts, { code: `TICKET_${bag.code}`, level: 'block' as const, message: bag.message }];

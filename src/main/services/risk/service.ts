@@ -304,10 +304,11 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
     if (!ctx) return { allowed: true, verdicts: [{ code: 'CANCEL', level: 'pass', message: 'Cancels are always allowed.' }] };
     const verdicts = evaluate(order, ctx);
     const allowed = isAllowed(verdicts);
-    if (!allowed) {
+    // A preview's verdicts are shown in the Ticket, not journaled (it refreshes every few seconds); a denied send is.
+    if (!allowed && order.action !== 'preview') {
       const blocks = verdicts.filter((v) => v.level === 'block');
       journal('denied', blocks[0]!.code, blocks.map((b) => b.message).join(' '), { order, verdicts }, order.ticketId);
-    } else if ((order.action ?? 'submit') === 'submit') {
+    } else if (allowed && (order.action ?? 'submit') === 'submit') {
       const at = deps.now();
       recent.push({ key: ticketKey(order), at });
       while (recent.length > 0 && at - recent[0]!.at > 3_600_000) recent.shift();
