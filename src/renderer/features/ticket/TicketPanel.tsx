@@ -169,7 +169,7 @@ export function TicketPanel() {
   const serverLegs = current.value?.legs ?? [];
   const legRows = legs.map((l) => {
     const s = serverLegs.find((x) => x.strike === l.strike && x.right === l.right);
-    return s ? { ...l, bid: s.bid, ask: s.ask, mid: s.mid, age: s.quoteAgeMs } : { ...l, age: l.quoteTime === null ? null : now - l.quoteTime };
+    return s ? { ...l, bid: s.bid, ask: s.ask, mid: s.mid, iv: s.iv ?? l.iv, age: s.quoteAgeMs } : { ...l, age: l.quoteTime === null ? null : now - l.quoteTime };
   });
   const [shortLeg, longLeg] = legRows;
   const localNet = shortLeg && longLeg && shortLeg.bid !== null && shortLeg.ask !== null && longLeg.bid !== null && longLeg.ask !== null ? netFromLegs({ bid: shortLeg.bid, ask: shortLeg.ask }, { bid: longLeg.bid, ask: longLeg.ask }, isCredit) : null;
