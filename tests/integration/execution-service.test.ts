@@ -181,6 +181,35 @@ describe('execution service on the paper exchange', () => {
     await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.expiry === later && x.kind === 'bull-call'), 20_000, 'the new spread to open in the journal');
   }
 
+  it('attached exits survive a restart: re-armed from the journal, the stop fires and closes the spread', async () => {
+    const offs: Array<() => void> = [];
+    try {
+      // Before the restart the exits never get a look (a 10-minute poll), so all of it happens after it.
+      exec.dispose();
+      exec = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: allow, clientId: () => CLIENT, exitPollMs: 600_000 });
+      offs.push(broker.onEvent((e) => void journal.ingest(e)));
+      const natural = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bear-call'))).netNatural!;
+      const r = await exec.submit('exits-restart-0001', ticket('bear-call', { pricing: { mode: 'fixed' }, limit: natural, exits: { profitTargetPct: 50, stop: { basis: 'maxLossPct', value: 1 } } }));
+      await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 30_000, 'the entry to fill');
+      await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.kind === 'bear-call'), 30_000, 'the spread to be open in the journal');
+      const spreadId = journal.trades().filter((x) => x.status === 'open' && x.kind === 'bear-call').at(-1)!.id;
+      expect(exec.list().filter((o) => o.parentTicketId === 'exits-restart-0001')).toHaveLength(0);
+      exec.dispose();
+      offs.pop()?.();
+      await broker.close();
+      await start();
+      offs.push(broker.onEvent((e) => void journal.ingest(e)));
+      const rec = await exec.recoverWorking('resume');
+      expect(rec.exitsRearmed).toContain(spreadId);
+      await waitFor(() => exec.list().some((o) => o.parentTicketId === 'exits-restart-0001' && o.intent === 'exit-stop' && o.status === 'Filled'), 30_000, 'the re-armed stop to close the spread');
+      const target = exec.list().find((o) => o.parentTicketId === 'exits-restart-0001' && o.intent === 'exit-target');
+      if (target) await waitFor(() => /Cancelled/.test(ordersAtExchange().find((o) => o.orderId === target.orderId)?.status ?? ''), 20_000, 'the target to be cancelled');
+      await waitFor(() => journal.trade(spreadId)?.status === 'closed', 20_000, 'the spread to close in the journal');
+    } finally {
+      for (const off of offs) off();
+    }
+  }, 120_000);
+
   it('the same ticket id submitted twice (concurrently) yields one order', async () => {
     const t = ticket('bull-call', { pricing: { mode: 'fixed' }, limit: { amount: 0.01, kind: 'debit' } });
     const [a, b] = await Promise.all([exec.submit('dup-ticket-0001', t), exec.submit('dup-ticket-0001', t)]);

@@ -6,9 +6,9 @@
 // monitored exit: every `pollMs` it reads the combo quote and evaluates core/portfolio's exit rules at mid (guarded
 // against stale, crossed and wide quotes); when it fires, the target is cancelled first (the app enforces
 // one-cancels-other, the OCA group is shown on both rows) and a closing ticket at the natural price is submitted
-// through execution — so the stop passes the same risk gate and journal intent as any order. The stop does not
-// outlive the process: after a restart the target still works at the broker, the stop is not re-armed (said in the
-// Ticket and README).
+// through execution — so the stop passes the same risk gate and journal intent as any order. The stop is watched
+// only while the app runs; at the next start the execution service re-arms it from the journal (the entry ticket
+// keeps its exit plan), and a target still working at the broker is watched, not placed twice.
 import type { TicketParsed } from '../../../core/contract';
 import type { ComboQuote } from '../../../core/orders/ladder';
 import { evaluateExit, freshExitState, type ExitRules, type ExitState } from '../../../core/portfolio/exits';
@@ -29,6 +29,8 @@ export interface ExitPlan {
   /** Fraction of max profit, when a target is attached. */
   profitTarget: number | null;
   stop: { creditMultiple: number } | { maxLossPct: number } | null;
+  /** Re-armed after a restart: the target already working at the broker (not placed again). */
+  targetOrderId?: number | null;
 }
 
 interface Armed extends ExitPlan {
@@ -149,8 +151,10 @@ export function createExitMonitor(deps: ExitMonitorDeps): ExitMonitor {
   return {
     arm(plan) {
       if (disposed || armed.has(plan.entryOrderId)) return;
-      armed.set(plan.entryOrderId, { ...plan, targetOrderId: null, targetTries: 0, state: freshExitState(), done: false });
-      void sweep();
+      armed.set(plan.entryOrderId, { ...plan, targetOrderId: plan.targetOrderId ?? null, targetTries: 0, state: freshExitState(), done: false });
+      if (plan.targetOrderId) record(plan.entryOrderId, plan.targetOrderId);
+      // First look after one interval: the journal folds the entry's fills meanwhile (a close needs the spread open).
+      if (!running) schedule();
     },
     exitOrders: (entryOrderId) => placed.get(entryOrderId) ?? [],
     dispose() {

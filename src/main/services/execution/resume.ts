@@ -52,3 +52,40 @@ export function journaledTicket(journal: Pick<Journal, 'db'>, journalTicketId: s
     createdAt: row.created_at,
   };
 }
+
+/** An open spread whose opening ticket attached exits, as a restarted app re-arms them. */
+export interface JournaledExits {
+  spreadId: number;
+  entry: JournaledTicket;
+  entryOrderId: number | null;
+  /** Spread units open and the entry cash per share ($, + credit / − debit). */
+  openQuantity: number;
+  entryCashPerShare: number;
+  /** Order ids (this client) of the closing tickets already sent for this spread's exits. */
+  exitOrders: { orderId: number; kind: 'exit-target' | 'exit-stop' }[];
+}
+
+/** Open spreads with attached exits (from their opening tickets), for re-arming after a restart. */
+export function journaledExits(journal: Pick<Journal, 'db' | 'trades'>, clientId: number): JournaledExits[] {
+  const open = journal.trades().filter((t) => t.status === 'open' && t.openQuantity > 0 && t.quantity > 0);
+  const out: JournaledExits[] = [];
+  const orderOf = journal.db.prepare('SELECT order_id FROM orders WHERE ticket_id = ? AND client_id = ? ORDER BY id DESC LIMIT 1').pluck();
+  for (const t of open) {
+    const rows = journal.db.prepare('SELECT id, purpose FROM tickets WHERE spread_id = ? ORDER BY created_at, id').all(t.id) as { id: string; purpose: string }[];
+    const opening = rows.find((r) => r.purpose === 'open');
+    const entry = opening ? journaledTicket(journal, opening.id) : null;
+    if (!entry?.ticket.exits || (entry.ticket.exits.profitTargetPct === undefined && entry.ticket.exits.stop === undefined)) continue;
+    const exitOrders: JournaledExits['exitOrders'] = [];
+    for (const r of rows.filter((x) => x.purpose === 'close')) {
+      const c = journaledTicket(journal, r.id);
+      const kind = c?.clientTicketId?.startsWith(`${entry.clientTicketId}:exit-target`) ? 'exit-target' : c?.clientTicketId?.startsWith(`${entry.clientTicketId}:exit-stop`) ? 'exit-stop' : null;
+      const orderId = orderOf.get(r.id, clientId) as number | undefined;
+      if (kind && orderId !== undefined) exitOrders.push({ orderId, kind });
+    }
+    out.push({
+      spreadId: t.id, entry, entryOrderId: (orderOf.get(entry.journalTicketId, clientId) as number | undefined) ?? null, openQuantity: t.openQuantity,
+      entryCashPerShare: t.entryCashU / 1_000_000 / (t.multiplier * t.quantity), exitOrders,
+    });
+  }
+  return out;
+}

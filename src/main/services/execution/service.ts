@@ -17,7 +17,7 @@ import type { ComboLeg, TrackedOrder } from '../broker/types';
 import type { Journal } from '../journal';
 import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
-import { journaledTicket } from './resume';
+import { journaledExits, journaledTicket } from './resume';
 import { createExitMonitor } from './exits';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
@@ -92,7 +92,7 @@ export interface ExecutionService {
    * taken over again (modify/cancel work, a walk continues from its journaled start and step; past its last step the
    * walk's end action applies); `leave`: listed, left working; `cancel`: cancelled.
    */
-  recoverWorking(policy: 'leave' | 'cancel' | 'resume'): Promise<{ adopted: number[]; cancelled: number[]; resumed: number[] }>;
+  recoverWorking(policy: 'leave' | 'cancel' | 'resume'): Promise<{ adopted: number[]; cancelled: number[]; resumed: number[]; exitsRearmed: number[] }>;
   dispose(): void;
 }
 
@@ -509,11 +509,14 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       }, { intent: kind, parentTicketId: plan.entryTicketId, ocaGroup: `oca-${plan.entryOrderId}` });
       return r.orderId;
     },
-    cancel: (orderId) => service.cancel(orderId).then(() => undefined),
+    // An exit order this service did not take over after a restart is still ours at the broker: addressed there.
+    cancel: (orderId) => (orders.has(orderId) ? service.cancel(orderId).then(() => undefined) : deps.broker.cancelOrder(orderId)),
     orderState: (orderId) => {
       const w = orders.get(orderId);
-      if (!w) return 'done';
-      return w.progress.state === 'Filled' ? 'filled' : isTerminal(w.progress.state) ? 'done' : 'working';
+      if (w) return w.progress.state === 'Filled' ? 'filled' : isTerminal(w.progress.state) ? 'done' : 'working';
+      const own = deps.clientId();
+      const o = deps.broker.trackedOrders().find((x) => x.orderId === orderId && (x.clientId ?? own) === own);
+      return !o ? 'done' : o.status === 'Filled' ? 'filled' : TERMINAL_STATUS.has(o.status) || o.stuck ? 'done' : 'working';
     },
     now,
     setTimer,
@@ -533,6 +536,43 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       stop: !x.stop ? null : x.stop.basis === 'creditMultiple' ? { creditMultiple: x.stop.value } : { maxLossPct: x.stop.value / 100 },
     });
     w.row = { ...w.row, ocaGroup: `oca-${w.row.orderId}` };
+  }
+
+  /**
+   * After a restart: open spreads whose entry attached exits get them back — the target that still works at the broker
+   * is watched (not placed again; not re-placed if the trader cancelled it), the stop is re-armed unless it had
+   * already fired (its close was sent).
+   */
+  function rearmExits(): number[] {
+    const journal = deps.journal();
+    if (!journal) return [];
+    const own = deps.clientId();
+    const working = new Set(deps.broker.trackedOrders().filter((o) => (o.clientId ?? own) === own && !o.stuck && !TERMINAL_STATUS.has(o.status)).map((o) => o.orderId));
+    const rearmed: number[] = [];
+    for (const x of journaledExits(journal, own)) {
+      if (x.exitOrders.some((o) => o.kind === 'exit-stop')) continue;
+      const e = x.entry.ticket.exits;
+      if (!e) continue;
+      const entryTicketId = x.entry.clientTicketId ?? x.entry.journalTicketId;
+      const entryOrderId = x.entryOrderId ?? -x.spreadId;
+      const target = x.exitOrders.filter((o) => o.kind === 'exit-target' && working.has(o.orderId)).at(-1) ?? null;
+      const targetSentBefore = x.exitOrders.some((o) => o.kind === 'exit-target');
+      const tw = target ? orders.get(target.orderId) : undefined;
+      if (tw) {
+        tw.row = { ...tw.row, intent: 'exit-target', parentTicketId: entryTicketId, ocaGroup: `oca-${entryOrderId}` };
+        publish(tw);
+      }
+      const profitTarget = e.profitTargetPct !== undefined && (target !== null || !targetSentBefore) ? e.profitTargetPct / 100 : null;
+      const stop = !e.stop ? null : e.stop.basis === 'creditMultiple' ? { creditMultiple: e.stop.value } : { maxLossPct: e.stop.value / 100 };
+      if (profitTarget === null && stop === null) continue;
+      exits.arm({
+        entryOrderId, entryTicketId, spreadId: x.spreadId, ticket: x.entry.ticket, legConIds: x.entry.legConIds, quantity: x.openQuantity, entryCash: x.entryCashPerShare,
+        width: Math.abs(x.entry.ticket.longStrike - x.entry.ticket.shortStrike), profitTarget, stop, targetOrderId: target?.orderId ?? null,
+      });
+      rearmed.push(x.spreadId);
+    }
+    if (rearmed.length > 0) deps.logger?.info({ spreads: rearmed }, 're-armed attached exits after restart');
+    return rearmed;
   }
 
   const offEvents = deps.broker.onEvent(onEvent);
@@ -630,7 +670,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       return execs.filter((x) => orderId === undefined || x.orderId === orderId).slice().reverse();
     },
     async recoverWorking(policy) {
-      const out = { adopted: [] as number[], cancelled: [] as number[], resumed: [] as number[] };
+      const out = { adopted: [] as number[], cancelled: [] as number[], resumed: [] as number[], exitsRearmed: [] as number[] };
       const own = deps.clientId();
       for (const o of deps.broker.trackedOrders()) {
         // Only this client's orders: another client's order 7 is not ours to adopt or cancel by id.
@@ -645,6 +685,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
           out.adopted.push(o.orderId);
         }
       }
+      if (policy === 'resume') out.exitsRearmed = rearmExits();
       return out;
     },
     dispose() {
