@@ -78,7 +78,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   let recovered = false;
   const offRecover = bus.subscribe((name, payload) => {
     if (name === 'connection.status' && (payload as { state: string }).state !== 'connected') recovered = false;
-    if (name !== 'trading.status' || recovered || (payload as { state: string }).state !== 'ACTIVE') return;
+    // REDUCING too: closes (a re-armed stop, a resumed closing walk) are allowed then.
+    if (name !== 'trading.status' || recovered || (payload as { state: string }).state === 'HALTED') return;
     recovered = true;
     void execution.recoverWorking('resume').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
