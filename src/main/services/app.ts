@@ -21,6 +21,8 @@ import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
 import { createExecutionService } from './execution/service';
 import { createLegQuoteCache } from './execution/quotes';
+import { createPortfolioService } from './portfolio/service';
+import { portfolioHandlers } from './portfolio/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -83,6 +85,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
   risk.attachExecution(executionForRisk(execution));
+  const portfolio = createPortfolioService({ broker: broker.broker, journal: () => journal.journal, bus, execution, logger: log, now });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -102,6 +105,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...tradingHandlers(trading),
     ...riskHandlers(risk),
     ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
+    ...portfolioHandlers(portfolio),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -123,6 +127,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       risk.close();
       trading.close();
       offRecover();
+      portfolio.dispose();
       execution.dispose();
       legQuotes.dispose();
       await scanner.close();
