@@ -28,7 +28,8 @@ export const TicketIntent = z
     purpose: z.enum(['open', 'close']),
     spreadId: z.number().int().positive().optional(),
     underlying: z.string().min(1).max(16),
-    kind: SpreadKind,
+    // The journal stores the one SpreadKind; a caller still on the pre-0004 spelling (bull_call) is read as it.
+    kind: z.preprocess((k) => (typeof k === 'string' ? k.replace('_', '-') : k), SpreadKind),
     right: z.enum(['C', 'P']),
     expiry: z.string().regex(/^\d{8}$/, 'Expiry is YYYYMMDD'),
     longStrike: z.number().positive(),

@@ -84,8 +84,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     recovered = true;
     void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
-  risk.attachExecution(executionForRisk(execution));
   const portfolio = createPortfolioService({ broker: broker.broker, journal: () => journal.journal, bus, execution, logger: log, now });
+  // Closes are checked against the open spreads: the adapter's own list when it has one, else the portfolio's.
+  const forRisk = executionForRisk(execution);
+  risk.attachExecution({ ...forRisk, listOpenSpreads: async () => (await forRisk.listOpenSpreads()) ?? portfolio.openSpreads() });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 

@@ -6,7 +6,11 @@ type PortfolioMethods = 'positions.list' | 'pnl.summary' | 'positions.close' | '
 
 export function portfolioHandlers(portfolio: PortfolioService): Pick<HandlerMap, PortfolioMethods> {
   return {
-    'positions.list': () => portfolio.snapshot(),
+    // A list asks the broker for its positions again (single-flight with any refresh under way), so it is never stale.
+    'positions.list': async () => {
+      await portfolio.refresh();
+      return portfolio.snapshot();
+    },
     'pnl.summary': () => portfolio.summary(),
     'positions.close': ({ spreadId, ticketId, quantity, limit, pricing }) =>
       portfolio.close({ spreadId, ticketId, ...(quantity !== undefined ? { quantity } : {}), ...(limit ? { limit } : {}), ...(pricing ? { pricing } : {}) }),

@@ -42,6 +42,8 @@ export interface PortfolioDeps {
 
 export interface PortfolioService {
   snapshot(): PositionsSnapshot;
+  /** The open spreads as the risk checks see them (held units, max loss left, terms), fresh from the journal. */
+  openSpreads(): Array<{ spreadId: number; underlying: string; quantity: number; maxLoss: number; expiry: string; longStrike: number; shortStrike: number; label: string }>;
   summary(): PnlSummary;
   /** Re-reads the journal and the broker's positions (single-flight: callers during a run share the next one). */
   refresh(): Promise<void>;
@@ -213,12 +215,21 @@ export function createPortfolioService(deps: PortfolioDeps): PortfolioService {
       }
     }
     syncStreams();
+    rows = build();
     schedulePublish();
   };
 
   const service: PortfolioService = {
     snapshot() {
       return { at: now(), brokerAt, spreads: rows.map((r) => r.row), orphans: orphans() };
+    },
+    openSpreads() {
+      const j = deps.journal();
+      if (j) book = loadOpenBook(j.db);
+      return build().map(({ row: r }) => ({
+        spreadId: r.spreadId, underlying: r.symbol, quantity: r.quantity, maxLoss: r.maxLoss, expiry: r.expiry, longStrike: r.longStrike, shortStrike: r.shortStrike,
+        label: `${r.symbol} ${r.expiry} ${r.shortStrike}/${r.longStrike} ${r.right} ×${r.quantity} (spread ${r.spreadId})`,
+      }));
     },
     summary() {
       const totals = totalPnl(rows.map((r) => r.mark));
