@@ -45,6 +45,12 @@ function columns(onToggle: (id: number) => void): ColDef<GridRow>[] {
     { colId: 'pctMax', headerName: '% max', width: 62, ...num, headerTooltip: 'Unrealised as a share of max profit', valueGetter: onlySpread((s) => percent(s.pctOfMaxProfit)) },
     { colId: 'realised', headerName: 'Realised', width: 80, type: 'rightAligned', cellClass: pnlClass((s) => s.realised), headerTooltip: 'Closed units, net of every commission paid', valueGetter: onlySpread((s) => signedMoney(s.realised)) },
     { colId: 'total', headerName: 'Total', width: 84, type: 'rightAligned', cellClass: pnlClass((s) => s.total), valueGetter: onlySpread((s) => signedMoney(s.total)) },
+    {
+      colId: 'broker', headerName: 'Broker', width: 76, headerTooltip: 'Whether the broker holds exactly these legs',
+      cellClass: (p) => (p.data?.type === 'spread' ? `pos-broker-${p.data.spread.broker}` : p.data?.type === 'orphan' ? 'pos-broker-mismatch' : ''),
+      valueGetter: (p) => (p.data?.type === 'spread' ? { matched: '✓ held', mismatch: '⚠ differs', unknown: '? not read' }[p.data.spread.broker] : p.data?.type === 'orphan' ? 'no spread' : ''),
+    },
+    { colId: 'exit', headerName: 'Exit', width: 150, cellClass: (p) => (p.data?.type === 'spread' && p.data.spread.exit ? `pos-exit-${p.data.spread.exit.state}` : ''), tooltipValueGetter: (p) => (p.data?.type === 'spread' ? p.data.spread.exit?.message ?? null : null), valueGetter: onlySpread((s) => exitLabel(s.exit)) },
     { colId: 'maxProfit', headerName: 'Max P', width: 74, ...num, valueGetter: onlySpread((s) => money(s.maxProfit)) },
     { colId: 'maxLoss', headerName: 'Max L', width: 74, ...num, valueGetter: onlySpread((s) => money(s.maxLoss)) },
     { colId: 'breakeven', headerName: 'B/E', width: 66, ...num, valueGetter: onlySpread((s) => s.breakeven.toFixed(2)) },
@@ -52,12 +58,6 @@ function columns(onToggle: (id: number) => void): ColDef<GridRow>[] {
     { colId: 'toShort', headerName: 'To short', width: 68, ...num, headerTooltip: 'Underlying minus the short strike, % of the underlying', valueGetter: onlySpread((s) => percent(s.shortStrikeDistance)) },
     { colId: 'toBe', headerName: 'To B/E', width: 64, ...num, valueGetter: onlySpread((s) => percent(s.breakevenDistance)) },
     { colId: 'held', headerName: 'Held', width: 48, ...num, headerTooltip: 'Days held', valueGetter: onlySpread((s) => (s.daysHeld === null ? '—' : `${s.daysHeld}d`)) },
-    {
-      colId: 'broker', headerName: 'Broker', width: 76, headerTooltip: 'Whether the broker holds exactly these legs',
-      cellClass: (p) => (p.data?.type === 'spread' ? `pos-broker-${p.data.spread.broker}` : p.data?.type === 'orphan' ? 'pos-broker-mismatch' : ''),
-      valueGetter: (p) => (p.data?.type === 'spread' ? { matched: '✓ held', mismatch: '⚠ differs', unknown: '? not read' }[p.data.spread.broker] : p.data?.type === 'orphan' ? 'no spread' : ''),
-    },
-    { colId: 'exit', headerName: 'Exit', flex: 1, minWidth: 140, cellClass: (p) => (p.data?.type === 'spread' && p.data.spread.exit ? `pos-exit-${p.data.spread.exit.state}` : ''), tooltipValueGetter: (p) => (p.data?.type === 'spread' ? p.data.spread.exit?.message ?? null : null), valueGetter: onlySpread((s) => exitLabel(s.exit)) },
   ];
 }
 
@@ -131,6 +131,7 @@ export function PositionsPanel() {
             if (key === 'Enter' && e.data?.type === 'spread') toggle(e.data.spread.spreadId);
           }}
           animateRows={false}
+          suppressColumnVirtualisation
           suppressScrollOnNewData
           tooltipShowDelay={400}
         />
