@@ -166,6 +166,29 @@ describe('portfolio service against the paper exchange', () => {
     expect((j.db.prepare('SELECT count(*) AS n FROM exit_events WHERE spread_id = ?').get(held!.spreadId) as { n: number }).n).toBe(1);
   }, 90_000);
 
+  it('open spreads and their exit rules survive an app restart (journal + broker positions, no order sent)', async () => {
+    const [lo, hi] = strikesNear(6);
+    const held = await openSpread('pf-open-000003', lo, hi);
+    await call('exit.set', { spreadId: held.spreadId, rules: { profitTargetPct: 90, auto: false } });
+    const ordersBefore = paper.account().executions;
+    off?.();
+    await services.close();
+    services = await createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 } });
+    expect((await services.dispatcher.dispatch('connection.connect', {}, ctx)).ok).toBe(true);
+    await services.trading.settled();
+    paper = services.broker.paper() as unknown as PaperExchangeHandle;
+    let again: PositionSpread | undefined;
+    await expect
+      .poll(async () => {
+        again = (await list()).spreads.find((s) => s.spreadId === held.spreadId);
+        return again ? `${again.broker} ${again.quantity} ${again.unrealised === null ? 'unmarked' : 'marked'}` : 'missing';
+      }, { timeout: 30_000, interval: 300 })
+      .toBe('matched 1 marked');
+    expect(again!.entry).toEqual(held.entry);
+    expect(again!.exit?.rules).toEqual({ profitTargetPct: 90, auto: false });
+    expect(paper.account().executions).toBe(ordersBefore);
+  }, 120_000);
+
   it('a leg bought outside the app is shown as an orphan leg, never hidden', async () => {
     outside = await connectClient(paper.port, 77);
     const c = calls.find((x) => x.strike === strikesNear(4)[0])!;
