@@ -90,10 +90,17 @@ describe('positions and P&L tabs (headless, Local paper, Chromium)', () => {
     await shoot('pnl');
   }, 240_000);
 
-  it('closes the spread from Positions (one combo through the execution service); the realised P&L shows and equals the journal', async () => {
+  it('sets exits, then closes the spread from Positions (one combo through the execution service); the realised P&L shows and equals the journal', async () => {
     const { page } = t;
     await page.getByTestId('tab-positions').click();
     await page.locator('[data-testid="positions-grid"] .ag-row:not(.pos-leg) [col-id="kind"]').first().click();
+    // Exit rules set on the position show in its row (alert only: no auto close here).
+    await page.getByTestId('position-exits-open').click();
+    await page.getByTestId('exit-target').fill('90');
+    await page.getByTestId('exit-dte').fill('1');
+    await shoot('positions-exits');
+    await page.getByTestId('exit-save').click();
+    await expect.poll(() => page.locator('[data-testid="positions-grid"] .ag-row:not(.pos-leg) [col-id="exit"]').first().textContent(), { timeout: 10_000 }).toMatch(/^tgt 90% · 1 DTE/);
     await page.getByTestId('position-close-open').click();
     await expect.poll(() => page.getByTestId('position-close-limit').inputValue()).toMatch(/^\d+\.\d{2}$/);
     await shoot('positions-close');
