@@ -21,6 +21,8 @@ import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
 import { createExecutionService } from './execution/service';
 import { createLegQuoteCache } from './execution/quotes';
+import { createPortfolioService } from './portfolio/service';
+import { portfolioHandlers } from './portfolio/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -84,6 +86,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     void execution.recoverWorking('resume').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
   risk.attachExecution(executionForRisk(execution, { journal: () => journal.journal, quotes: legQuotes, now }));
+  const portfolio = createPortfolioService({ broker: broker.broker, journal: () => journal.journal, bus, execution, logger: log, now });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -103,6 +106,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...tradingHandlers(trading),
     ...riskHandlers(risk),
     ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
+    ...portfolioHandlers(portfolio),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -124,6 +128,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       risk.close();
       trading.close();
       offRecover();
+      portfolio.dispose();
       execution.dispose();
       legQuotes.dispose();
       await scanner.close();
