@@ -10,6 +10,7 @@ import { settingsEvents, settingsMethods } from './settings';
 import { tradingEvents, tradingMethods } from './trading';
 import { riskEvents, riskMethods } from './risk';
 import { ordersEvents, ordersMethods } from './orders';
+import { simEvents, simMethods } from './sim';
 
 export * from './define';
 export * from './app';
@@ -23,6 +24,7 @@ export * from './journal';
 export * from './settings-defaults';
 export * from './risk';
 export * from './orders';
+export * from './sim';
 
 export const methods = {
   ...tradingMethods,
@@ -35,6 +37,7 @@ export const methods = {
   ...journalMethods,
   ...riskMethods,
   ...ordersMethods,
+  ...simMethods,
 } as const;
 
 export const events = {
@@ -48,6 +51,7 @@ export const events = {
   ...journalEvents,
   ...riskEvents,
   ...ordersEvents,
+  ...simEvents,
 } as const;
 
 export type Methods = typeof methods;

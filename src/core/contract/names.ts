@@ -39,6 +39,12 @@ export const METHOD_NAMES = [
   'order.cancelAll',
   'orders.list',
   'executions.list',
+  'sim.status',
+  'sim.setSpeed',
+  'sim.pause',
+  'sim.resume',
+  'sim.jump',
+  'sim.scenario',
 ] as const;
 
 export const EVENT_NAMES = [

@@ -3,6 +3,7 @@ import { type DayNum, isTradingDay, nextTradingDay, parseYmd, prevTradingDay, se
 import type { OptionClassConfig, SimConfig, UnderlyingConfig } from './config';
 import { MarketFactor, PricePath } from './paths';
 import { optionPriceOnly, optionValue } from './pricer';
+import { Scenario } from './scenario';
 import { hash32, hashString, uniform } from './rng';
 import { atmVol, smileVol, spotVolFactor } from './surface';
 import { ceilTick, cents, floorTick, nextTickUp, tickAt } from './ticks';
@@ -77,6 +78,8 @@ const SIZE_BUCKET_MS = 1_000;
 
 export class MarketModel {
   readonly paths = new Map<string, PricePath>();
+  /** Practice overrides (gaps, vol shocks, wider quotes, IV noise, halts) applied over the seeded paths. */
+  readonly scenario = new Scenario();
   private readonly bySymbol = new Map<string, UnderlyingConfig>();
   private readonly byUnderConId = new Map<number, UnderlyingConfig>();
   private readonly classesBySymbol = new Map<string, OptionClassInfo[]>();
@@ -145,7 +148,25 @@ export class MarketModel {
 
   /** Underlying price at t, in cents. */
   spot(u: UnderlyingConfig, t: number): number {
-    return cents(this.path(u).priceAt(t));
+    return cents(this.price(u, t));
+  }
+
+  /** The path's price at t with the scenario's gaps applied (unrounded). */
+  private price(u: UnderlyingConfig, t: number): number {
+    const raw = this.path(u).priceAt(t);
+    return this.scenario.hasGaps(u.symbol) ? raw * this.scenario.spotFactor(u.symbol, t) : raw;
+  }
+
+  /** Session statistics at t with the scenario's gaps applied: a gap moves the price, so high/low include it. */
+  private stats(u: UnderlyingConfig, t: number): ReturnType<PricePath['sessionStats']> {
+    const st = this.path(u).sessionStats(t);
+    if (!this.scenario.hasGaps(u.symbol)) return st;
+    const open = sessionOf(st.day)?.open ?? t;
+    const fPrev = this.scenario.spotFactor(u.symbol, open - 1);
+    const fOpen = this.scenario.spotFactor(u.symbol, open);
+    const now = this.price(u, t);
+    const moved = st.phase === 'pre' ? st.prevClose * fPrev : now;
+    return { ...st, prevClose: st.prevClose * fPrev, open: st.open * fOpen, high: Math.max(st.high * fOpen, moved), low: Math.min(st.low * fOpen, moved) };
   }
 
   expiries(info: OptionClassInfo, day: DayNum): DayNum[] {
@@ -158,7 +179,8 @@ export class MarketModel {
     const hit = this.strikeCache.get(key);
     if (hit) return hit;
     const p = this.path(info.underlying);
-    const center = p.prevClose(day);
+    const open = sessionOf(day)?.open;
+    const center = p.prevClose(day) * (open === undefined ? 1 : this.scenario.spotFactor(info.underlying.symbol, open - 1));
     const s = sessionOf(day);
     const contract = makeOption(info, expiryDay, info.cfg.strikeQuantum, 'C');
     const years = contract && s ? Math.max(contract.expiryInstant - s.open, MIN_T_MS) / YEAR_MS : 1 / 365;
@@ -237,9 +259,8 @@ export class MarketModel {
 
   /** Quote of an underlying (stock or index) at t. */
   underlyingQuote(u: UnderlyingConfig, t: number): UnderlyingQuote {
-    const p = this.path(u);
-    const st = p.sessionStats(t);
-    const last = cents(p.priceAt(t));
+    const st = this.stats(u, t);
+    const last = cents(this.price(u, t));
     const isIndex = u.secType === 'IND';
     const key = hashString(u.symbol);
     const bucket = Math.floor(t / SIZE_BUCKET_MS);
@@ -275,14 +296,16 @@ export class MarketModel {
   theoretical(c: OptionContract, t: number, spotOverride?: number): { theo: number; iv: number; delta: number; gamma: number; vega: number; theta: number; spot: number; years: number } {
     const u = c.cls.underlying;
     const p = this.path(u);
-    const spot = spotOverride ?? cents(p.priceAt(t));
-    const st = p.sessionStats(t);
+    const spot = spotOverride ?? cents(this.price(u, t));
+    const st = this.stats(u, t);
     const years = this.years(c, t);
     const r = this.config.rate;
     const q = u.divYield;
     const atm = atmVol(u.iv, years, p.volFactor(st.day), spotVolFactor(u.iv, spot, st.open));
     const fwd = spot * Math.exp((r - q) * years);
-    const iv = smileVol(u.iv, c.strike, fwd, years, atm);
+    const sc = this.scenario;
+    const shift = sc.volShift + sc.ivJitter(this.seed, c.conId, st.day);
+    const iv = shift === 0 ? smileVol(u.iv, c.strike, fwd, years, atm) : Math.max(0.01, smileVol(u.iv, c.strike, fwd, years, atm) + shift);
     const g = optionValue(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv);
     return { theo: g.price, iv, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, spot, years };
   }
@@ -290,7 +313,7 @@ export class MarketModel {
   /** Quoted width before rounding: widens with price, and with time to expiry. */
   private width(cfg: OptionClassConfig, theo: number, years: number): number {
     const s = cfg.spread;
-    return Math.max(s.minWidth, s.base + s.pct * theo) * (1 + s.dteWiden * years);
+    return Math.max(s.minWidth, s.base + s.pct * theo) * (1 + s.dteWiden * years) * this.scenario.widen;
   }
 
   /** Bid and ask around a theoretical value, on valid ticks, never locked or crossed. */
@@ -313,24 +336,23 @@ export class MarketModel {
 
   /** Settlement value of an expired option: intrinsic at the underlying price at the expiry instant. */
   settlementPrice(c: OptionContract): number {
-    const s = cents(this.path(c.cls.underlying).priceAt(c.expiryInstant));
+    const s = this.settlementSpot(c);
     return cents(c.right === 'C' ? Math.max(0, s - c.strike) : Math.max(0, c.strike - s));
   }
 
   /** Underlying settlement price used for an expiry. */
   settlementSpot(c: OptionContract): number {
-    return cents(this.path(c.cls.underlying).priceAt(c.expiryInstant));
+    return cents(this.price(c.cls.underlying, c.expiryInstant));
   }
 
   /** Full quote of an option at t. */
   optionQuote(c: OptionContract, t: number): OptionQuote {
     const u = c.cls.underlying;
-    const p = this.path(u);
     const tradable = t < c.expiryInstant;
     const th = this.theoretical(c, tradable ? t : c.expiryInstant - MIN_T_MS);
     const intrinsic = c.right === 'C' ? th.spot - c.strike : c.strike - th.spot;
     const { bid, ask } = tradable ? this.bidAsk(c, th.theo, th.years, intrinsic) : { bid: 0, ask: 0 };
-    const st = p.sessionStats(t);
+    const st = this.stats(u, t);
     const liq = this.liquidity(c, th.spot, th.iv, th.years);
     const bucket = Math.floor(t / SIZE_BUCKET_MS);
     const cfg = c.cls.cfg;
@@ -429,7 +451,7 @@ export class MarketModel {
     let callOi = 0;
     let putOi = 0;
     const spot = this.spot(u, t);
-    const st = this.path(u).sessionStats(t);
+    const st = this.stats(u, t);
     for (const info of this.classesOf(u.symbol)) {
       for (const e of this.expiries(info, day).slice(0, 6)) {
         for (const k of this.strikes(info, e, day)) {
@@ -457,8 +479,8 @@ export class MarketModel {
   /** 30-day ATM implied vol of an underlying (generic tick 106 on the underlying). */
   impliedVol30(u: UnderlyingConfig, t: number): number {
     const p = this.path(u);
-    const st = p.sessionStats(t);
-    return atmVol(u.iv, 30 / 365, p.volFactor(st.day), spotVolFactor(u.iv, this.spot(u, t), st.open));
+    const st = this.stats(u, t);
+    return Math.max(0.01, atmVol(u.iv, 30 / 365, p.volFactor(st.day), spotVolFactor(u.iv, this.spot(u, t), st.open)) + this.scenario.volShift);
   }
 
   /** The anchor day of the price paths. */

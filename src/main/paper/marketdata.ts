@@ -233,6 +233,8 @@ export class MarketDataHub {
       session.send(enc.tickReqParams(id, this.minTick(sub.inst), '9c0001', 3));
     }
     const inst = sub.inst;
+    // A halted underlying's quotes freeze where they were (a first full send still goes out).
+    if (!full && this.host.model.scenario.isHalted(inst.kind === 'underlying' ? inst.u.symbol : inst.kind === 'option' ? inst.c.cls.underlying.symbol : inst.symbol)) return;
     if (inst.kind === 'bag') {
       this.emitBag(sub, inst, t, put, tt, cache);
       return;

@@ -449,6 +449,8 @@ export class OrderEngine {
   // ---- matching -----------------------------------------------------------------------------------
 
   private quoteOf(s: Single, t: number): LegQuote | null {
+    // A halted underlying trades nothing: its orders (and combos with a leg on it) wait.
+    if (this.model.scenario.isHalted(s.kind === 'underlying' ? s.u.symbol : s.c.cls.underlying.symbol)) return null;
     if (s.kind === 'underlying') {
       if (s.u.secType === 'IND') return null;
       const q = this.model.underlyingQuote(s.u, t);

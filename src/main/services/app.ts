@@ -21,6 +21,7 @@ import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
 import { createExecutionService } from './execution/service';
 import { createLegQuoteCache } from './execution/quotes';
+import { simHandlers } from './sim/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -102,6 +103,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...tradingHandlers(trading),
     ...riskHandlers(risk),
     ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
+    ...simHandlers({ sim: () => broker.paper()?.sim ?? null, now }),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
