@@ -77,6 +77,8 @@ export interface PaperExchangeOptions {
   log?: (line: string) => void;
   /** Start with simulated time frozen (comparable runs: nothing moves until resumed). */
   paused?: boolean;
+  /** Called when lines in use or the set of clients change (the worker pushes its statistics then). */
+  onStatsChanged?: () => void;
 }
 
 export interface ClientStats {
@@ -150,7 +152,7 @@ export class PaperExchange implements SessionHost {
     this.clock = new SimClock({ wall: this.wall, speed: opts.speed ?? 1, mode, start });
     if (opts.paused) this.clock.pause();
     this.marketData = new MarketDataHub(
-      { model: this.model, seed: this.seed, simNow: () => this.clock.now(), dataFlowing: () => !this.dataPaused },
+      { model: this.model, seed: this.seed, simNow: () => this.clock.now(), dataFlowing: () => !this.dataPaused, linesChanged: () => this.opts.onStatsChanged?.() },
       { lineBudget: opts.lineBudget ?? 100, snapshotLatencyMs: opts.snapshotLatencyMs ?? { min: 500, max: 2000 } },
     );
     this.account = new AccountStreams({
@@ -243,6 +245,7 @@ export class PaperExchange implements SessionHost {
       }
     }
     session.clientId = clientId;
+    this.opts.onStatsChanged?.();
     session.send(enc.managedAccounts(this.accountId));
     session.send(enc.nextValidId(this.nextOrderId(clientId)));
     if (this.opts.farmNotices !== false) {
@@ -259,6 +262,7 @@ export class PaperExchange implements SessionHost {
     if (!this.sessions.delete(session)) return;
     this.marketData.dropSession(session);
     this.account.dropSession(session);
+    this.opts.onStatsChanged?.();
     if (session.clientId !== null) this.log(`client ${session.clientId} disconnected (conn ${session.connId})`);
   }
 
