@@ -87,6 +87,10 @@ export class MarketModel {
   private readonly classByName = new Map<string, OptionClassInfo>();
   private readonly contracts = new Map<number, OptionContract>();
   private readonly strikeCache = new Map<string, number[]>();
+  /** Per option: the prior close and today's open marks, keyed by day and scenario version. */
+  private readonly dayMarks = new Map<number, { key: number; pre: boolean; close: number; open: number }>();
+  /** Per option: the last trade found and the slot the search started from (see lastTrade). */
+  private readonly tradeMemo = new Map<number, { from: number; version: number; found: { price: number; slot: number } | null }>();
   private readonly anchorDay: DayNum;
 
   constructor(
@@ -294,6 +298,19 @@ export class MarketModel {
 
   /** Model value, IV and greeks of an option at t (no bid/ask). */
   theoretical(c: OptionContract, t: number, spotOverride?: number): { theo: number; iv: number; delta: number; gamma: number; vega: number; theta: number; spot: number; years: number } {
+    const { spot, years, r, q, iv } = this.inputs(c, t, spotOverride);
+    const g = optionValue(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv);
+    return { theo: g.price, iv, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, spot, years };
+  }
+
+  /** Model value only (no greeks: a sixth of the work for American options), for day statistics and past trades. */
+  private theoPrice(c: OptionContract, t: number, spotOverride?: number): { theo: number; years: number } {
+    const { spot, years, r, q, iv } = this.inputs(c, t, spotOverride);
+    return { theo: optionPriceOnly(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv), years };
+  }
+
+  /** The pricing inputs at t: spot (cents), years to expiry, rate, dividend yield and the surface's IV. */
+  private inputs(c: OptionContract, t: number, spotOverride?: number): { spot: number; years: number; r: number; q: number; iv: number } {
     const u = c.cls.underlying;
     const p = this.path(u);
     const spot = spotOverride ?? cents(this.price(u, t));
@@ -306,8 +323,7 @@ export class MarketModel {
     const sc = this.scenario;
     const shift = sc.volShift + sc.ivJitter(this.seed, c.conId, st.day);
     const iv = shift === 0 ? smileVol(u.iv, c.strike, fwd, years, atm) : Math.max(0.01, smileVol(u.iv, c.strike, fwd, years, atm) + shift);
-    const g = optionValue(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv);
-    return { theo: g.price, iv, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, spot, years };
+    return { spot, years, r, q, iv };
   }
 
   /** Quoted width before rounding: widens with price, and with time to expiry. */
@@ -365,8 +381,17 @@ export class MarketModel {
     const dayOpenT = sessionOf(st.day)?.open ?? t;
     const prevDay = prevTradingDay(st.day);
     const prevCloseT = sessionOf(prevDay)?.close ?? t;
-    const close = c.expiryInstant > prevCloseT ? cents(this.theoretical(c, prevCloseT, st.prevClose).theo) : 0;
-    const open = st.phase === 'pre' ? close : cents(this.theoretical(c, Math.min(dayOpenT, c.expiryInstant - MIN_T_MS), st.open).theo);
+    // The prior close and today's open are fixed for the day (and the scenario in force): computed once.
+    const dayKey = st.day * 4096 + (this.scenario.version & 4095);
+    let day = this.dayMarks.get(c.conId);
+    if (!day || day.key !== dayKey || day.pre !== (st.phase === 'pre')) {
+      const cl = c.expiryInstant > prevCloseT ? cents(this.theoPrice(c, prevCloseT, st.prevClose).theo) : 0;
+      const op = st.phase === 'pre' ? cl : cents(this.theoPrice(c, Math.min(dayOpenT, c.expiryInstant - MIN_T_MS), st.open).theo);
+      day = { key: dayKey, pre: st.phase === 'pre', close: cl, open: op };
+      if (this.dayMarks.size > 200_000) this.dayMarks.clear();
+      this.dayMarks.set(c.conId, day);
+    }
+    const { close, open } = day;
     const oi = this.openInterest(c, st.day, th.spot, th.iv, th.years);
     const dailyVol = Math.round(oi * 0.25 * (0.5 + uniform(this.seed, c.conId, st.day, 7)));
     const volume = Math.round(dailyVol * st.volumeFraction);
@@ -430,17 +455,34 @@ export class MarketModel {
     const s = sessionOf(utcToEt(t).day);
     const openSlot = s ? Math.ceil(s.open / TRADE_SLOT_MS) : -Infinity;
     const now = Math.floor(t / TRADE_SLOT_MS);
-    for (let j = now; j > now - 120 && j >= openSlot; j--) {
+    const oldest = Math.max(now - 119, openSlot);
+    // Streaming asks again every round with t a little later: the slots searched last time are not searched again.
+    // Whether a slot traded is a pure function of (seed, conid, slot); the memo only skips re-deriving it.
+    const memo = this.tradeMemo.get(c.conId);
+    const usable = memo !== undefined && memo.version === this.scenario.version && memo.from <= now && memo.from >= oldest - 1;
+    let found: { price: number; slot: number } | null = null;
+    let j = now;
+    const stop = usable ? Math.max(memo.from + 1, oldest) : oldest;
+    for (; j >= stop; j--) {
       if (uniform(this.seed, c.conId, j, 21) >= p) continue;
       const tt = j * TRADE_SLOT_MS;
-      const th = this.theoretical(c, tt);
+      const th = this.theoPrice(c, tt);
       const { bid, ask } = this.bidAsk(c, th.theo, th.years);
       const atAsk = (hash32(this.seed, c.conId, j, 22) & 1) === 1;
-      const price = atAsk || bid <= 0 ? ask : bid;
-      const size = 1 + Math.floor(uniform(this.seed, c.conId, j, 23) * Math.max(1, c.cls.cfg.size * liq * 0.3));
-      return { price, size, time: Math.floor(tt / 1000) };
+      found = { price: atAsk || bid <= 0 ? ask : bid, slot: j };
+      break;
     }
-    return null;
+    // Nothing since the last search: the trade found then holds while it is still inside the look-back window
+    // and the same session. The price at a slot is a pure function of the slot (and the scenario, checked above);
+    // the size follows today's liquidity, so it is drawn at return.
+    if (!found && usable && memo.found && memo.found.slot >= oldest) found = memo.found;
+    if (memo === undefined || usable || now > memo.from) {
+      if (this.tradeMemo.size > 200_000) this.tradeMemo.clear();
+      this.tradeMemo.set(c.conId, { from: now, version: this.scenario.version, found });
+    }
+    if (!found) return null;
+    const size = 1 + Math.floor(uniform(this.seed, c.conId, found.slot, 23) * Math.max(1, c.cls.cfg.size * liq * 0.3));
+    return { price: found.price, size, time: Math.floor((found.slot * TRADE_SLOT_MS) / 1000) };
   }
 
   /** Sum of open interest and volume over an underlying's listed chain near the money (for generic ticks 100/101). */

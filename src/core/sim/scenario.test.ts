@@ -87,3 +87,25 @@ describe('scenario overrides', () => {
     expect(() => m.scenario.setWiden(0)).toThrow(/above 0/);
   });
 });
+
+describe('quote memos (day marks, last trade)', () => {
+  it('a quote does not depend on what was asked before: streamed quotes equal those of a fresh model', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 3, maxLength: 12 }), fc.nat(), (steps, pick) => {
+        const streamed = new MarketModel(DEFAULT_SIM_CONFIG, 42);
+        const opts = someOptions(streamed, T0);
+        const c = opts[pick % opts.length]!;
+        let t = T0;
+        for (const dt of steps) {
+          t += dt;
+          const fresh = new MarketModel(DEFAULT_SIM_CONFIG, 42);
+          expect(streamed.optionQuote(c, t)).toEqual(fresh.optionQuote(c, t));
+        }
+        // Backwards (a delayed-data read) too.
+        const back = t - 15 * 60_000;
+        expect(streamed.optionQuote(c, back)).toEqual(new MarketModel(DEFAULT_SIM_CONFIG, 42).optionQuote(c, back));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
