@@ -11,6 +11,7 @@ import { tradingEvents, tradingMethods } from './trading';
 import { riskEvents, riskMethods } from './risk';
 import { ordersEvents, ordersMethods } from './orders';
 import { portfolioEvents, portfolioMethods } from './portfolio';
+import { simEvents, simMethods } from './sim';
 
 export * from './define';
 export * from './app';
@@ -25,6 +26,7 @@ export * from './settings-defaults';
 export * from './risk';
 export * from './orders';
 export * from './portfolio';
+export * from './sim';
 
 export const methods = {
   ...tradingMethods,
@@ -38,6 +40,7 @@ export const methods = {
   ...riskMethods,
   ...ordersMethods,
   ...portfolioMethods,
+  ...simMethods,
 } as const;
 
 export const events = {
@@ -52,6 +55,7 @@ export const events = {
   ...riskEvents,
   ...ordersEvents,
   ...portfolioEvents,
+  ...simEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -44,6 +44,12 @@ export const METHOD_NAMES = [
   'positions.close',
   'exit.set',
   'exit.clear',
+  'sim.status',
+  'sim.setSpeed',
+  'sim.pause',
+  'sim.resume',
+  'sim.jump',
+  'sim.scenario',
 ] as const;
 
 export const EVENT_NAMES = [
