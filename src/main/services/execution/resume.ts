@@ -53,6 +53,26 @@ export function journaledTicket(journal: Pick<Journal, 'db'>, journalTicketId: s
   };
 }
 
+/** A ticket id the trader's client already sent in an earlier session: its journal ticket and the order it became (if known). */
+export interface EarlierSubmission {
+  journalTicketId: string;
+  orderId: number | null;
+  sentence: string;
+}
+
+/**
+ * The journaled ticket a client ticket id was recorded under, from any earlier session. The in-memory duplicate guard
+ * forgets everything at a restart; this is what keeps "the same ticket id twice yields one order" true across a crash.
+ */
+export function earlierSubmission(journal: Pick<Journal, 'db'>, clientTicketId: string): EarlierSubmission | null {
+  const row = journal.db
+    .prepare("SELECT id, json_extract(preview, '$.sentence') AS sentence FROM tickets WHERE json_valid(preview) AND json_extract(preview, '$.clientTicketId') = ? ORDER BY created_at LIMIT 1")
+    .get(clientTicketId) as { id: string; sentence: unknown } | undefined;
+  if (!row) return null;
+  const orderId = journal.db.prepare('SELECT order_id FROM orders WHERE ticket_id = ? ORDER BY id LIMIT 1').pluck().get(row.id) as number | undefined;
+  return { journalTicketId: row.id, orderId: orderId ?? null, sentence: typeof row.sentence === 'string' ? row.sentence : '' };
+}
+
 /** An open spread whose opening ticket attached exits, as a restarted app re-arms them. */
 export interface JournaledExits {
   spreadId: number;

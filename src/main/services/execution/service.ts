@@ -17,7 +17,7 @@ import type { ComboLeg, TrackedOrder } from '../broker/types';
 import type { Journal } from '../journal';
 import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
-import { journaledExits, journaledTicket } from './resume';
+import { earlierSubmission, journaledExits, journaledTicket } from './resume';
 import { createExitMonitor } from './exits';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
@@ -184,6 +184,14 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const parsed = Ticket.safeParse(raw);
     if (!parsed.success) return fail('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
     const t = parsed.data;
+    const prior = deps.journal();
+    // Sent before a restart: never a second order. Its order (if it got one) is returned; a ticket whose order
+    // id never reached the journal may still be at the broker, so it is refused rather than guessed.
+    const earlier = prior ? earlierSubmission(prior, ticketId) : null;
+    if (earlier) {
+      if (earlier.orderId !== null) return { orderId: earlier.orderId, ticketId, duplicate: true, verdicts: [], sentence: earlier.sentence, exitOrderIds: [] };
+      fail('CONFLICT', `Ticket ${ticketId} was already recorded before a restart and may have reached the broker; check Orders and Executions, and send a new ticket if it did not.`);
+    }
     if (t.intent === 'roll') return doRoll(ticketId, t);
     if (t.exits && (t.exits.profitTargetPct !== undefined || t.exits.stop !== undefined)) {
       // Exits attach to an opening order; a combo stop at IBKR would be simulated, so only the app's stop is offered (exits.ts).
