@@ -2,10 +2,20 @@
 import { Worker } from 'node:worker_threads';
 import type { ClientStats, PaperExchangeOptions } from './index';
 
+export interface PaperThreadStats {
+  clients: ClientStats[];
+  stats: { linesInUse: number; lineBudget: number; clients: number; ticksSent: number };
+  /** Simulated market time (epoch ms). */
+  now: number;
+}
+
 export interface PaperThread {
   port: number;
   host: string;
-  stats(): Promise<{ clients: ClientStats[]; stats: { linesInUse: number; lineBudget: number; clients: number; ticksSent: number }; now: number }>;
+  stats(): Promise<PaperThreadStats>;
+  /** The exchange's view of one client: messages in, pacing violations, lines held. */
+  client(clientId: number): Promise<ClientStats | undefined>;
+  setSnapshotLatency(minMs: number, maxMs: number): Promise<void>;
   /** Blocks the exchange thread's event loop for `ms` (fault injection); resolves when it runs again. */
   stall(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -41,7 +51,11 @@ export async function startPaperThread(options: Omit<PaperExchangeOptions, 'wall
   return {
     port,
     host,
-    stats: () => call('stats'),
+    stats: () => call<PaperThreadStats>('stats'),
+    async client(clientId) {
+      return (await call<PaperThreadStats>('stats')).clients.find((c) => c.clientId === clientId);
+    },
+    setSnapshotLatency: (a, b) => call<void>('snapshotLatency', [a, b]),
     stall: (ms) => call<void>('stall', [ms]),
     async close() {
       await call<void>('close');

@@ -6,7 +6,7 @@ import { startPaperExchange, type PaperExchangeOptions } from './index';
 const port = parentPort;
 if (!port) throw new Error('paper/worker.ts must run in a worker thread');
 
-type Op = { id: number; op: 'stats' | 'stall' | 'close'; args?: number[] };
+type Op = { id: number; op: 'stats' | 'stall' | 'snapshotLatency' | 'close'; args?: number[] };
 
 const ex = await startPaperExchange(workerData as PaperExchangeOptions);
 port.on('message', (msg: Op) => {
@@ -18,6 +18,9 @@ port.on('message', (msg: Op) => {
       while (Date.now() < until) {
         // busy: nothing else runs on this thread meanwhile
       }
+      port.postMessage({ id: msg.id, value: null });
+    } else if (msg.op === 'snapshotLatency') {
+      ex.faults.setSnapshotLatency(msg.args?.[0] ?? 500, msg.args?.[1] ?? 2000);
       port.postMessage({ id: msg.id, value: null });
     } else if (msg.op === 'close') {
       await ex.close();
