@@ -2,6 +2,7 @@
 import { useCallback } from 'react';
 import { FieldErrors } from './components/FieldErrors';
 import { Header } from './components/Header';
+import { LazyBottomTabs, LazyScannerPanel, LazyTicketPanel } from './components/lazy-panels';
 import { activeProfile, modeOf } from './components/mode';
 import { NotResponding } from './components/NotResponding';
 import { SettingsDialog } from './components/SettingsDialog';
@@ -9,9 +10,6 @@ import { ShortcutsDialog } from './components/ShortcutsDialog';
 import { SplitPane } from './components/SplitPane';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
-import { BottomTabs } from './features/shell/BottomTabs';
-import { ScannerPanel } from './features/scanner/ScannerPanel';
-import { TicketPanel } from './features/ticket/TicketPanel';
 import { SimBadge } from './features/sim/SimBadge';
 import { useSimClock } from './features/sim/sim-clock';
 import { useClient } from './platform/context';
@@ -45,10 +43,10 @@ export function App() {
       <main className="workspace" inert={lost}>
         <SplitPane id="main-vertical" direction="column" initial={64} saved={sizes?.['main-vertical']} onCommit={persistSizes}>
           <SplitPane id="top-horizontal" direction="row" initial={66} saved={sizes?.['top-horizontal']} onCommit={persistSizes}>
-            <ScannerPanel />
-            <TicketPanel />
+            <LazyScannerPanel />
+            <LazyTicketPanel />
           </SplitPane>
-          <BottomTabs />
+          <LazyBottomTabs />
         </SplitPane>
       </main>
       <StatusBar clockBadge={<SimBadge sim={sim} />} clockNow={sim.now} />

@@ -77,7 +77,10 @@ describe('honest screen (headless, Local paper, Chromium)', () => {
     expect(await page.getByTestId('status-trading').textContent()).not.toBe('trading ACTIVE');
     await expect.poll(() => rowCount(page), { timeout: 10_000 }).toBe(0);
     expect(await page.getByTestId('scan-progress').getAttribute('data-state')).toBeNull();
-    await page.screenshot({ path: artifactPath('profile-live-no-stale-rows.png') });
+    await page.screenshot({ path: artifactPath('profile-live-no-stale-rows-1440x900.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: artifactPath('profile-live-no-stale-rows-1280x720.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('when the backend is gone: "SpreadDesk is not responding", live data greyed, actions off', async () => {

@@ -23,7 +23,8 @@ describe('terminal shell (headless, Chromium)', () => {
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     await page.goto(app.url);
     await expect.poll(() => page.getByTestId('mode-badge').textContent()).toBe('SIMULATED');
-    for (const id of ['panel-scanner', 'panel-ticket', 'status-bar']) expect(await page.getByTestId(id).isVisible()).toBe(true);
+    // The work panels are a lazily loaded chunk: they follow the shell's first paint.
+    for (const id of ['panel-scanner', 'panel-ticket', 'status-bar']) await expect.poll(() => page.getByTestId(id).isVisible(), { timeout: 20_000 }).toBe(true);
     for (const tab of ['positions', 'orders', 'executions', 'pnl', 'journal', 'diagnostics']) expect(await page.getByTestId(`tab-${tab}`).isVisible()).toBe(true);
     expect(await page.getByTestId('header-connection').textContent()).toContain('disconnected');
     expect(await page.getByTestId('header-profile').textContent()).toContain('Local paper');

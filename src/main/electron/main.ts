@@ -1,7 +1,7 @@
 // Electron entry: one secure window over the same services the headless entry uses.
 import { app, BrowserWindow, Menu, net, protocol, screen, session } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pkg from '../../../package.json';
 import { createServices, type Services } from '../services/app';
@@ -9,10 +9,13 @@ import { createLogger } from '../services/logging';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { contentSecurityPolicy } from '../transport/protocol';
 import { registerIpcTransport } from '../transport/ipc.electron';
+import { denyAllPermissions, hardenWebContents, resolveAppFile } from './hardening';
 import { buildMenu } from './menu';
 import { startAutoUpdate } from './updates';
 import { APP_ORIGIN, isTrustedSenderUrl, mainWindowOptions, sanitizeBounds, type WindowBounds } from './window-options';
 
+// Every renderer sandboxed, whatever its webPreferences say (the main window also sets sandbox: true).
+app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 // `--data-dir=DIR` (as in headless): a separate profile folder, e.g. for the smoke test. Set before the single-instance
@@ -34,11 +37,8 @@ async function start(): Promise<void> {
   const csp = contentSecurityPolicy([]);
 
   protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'spreaddesk') return new Response('Not found', { status: 404 });
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    const file = normalize(join(rendererDir, rel));
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file)) return new Response('Not found', { status: 404 });
+    const file = resolveAppFile(rendererDir, request.url);
+    if (!file || !existsSync(file)) return new Response('Not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
     headers.set('content-security-policy', csp);
@@ -47,15 +47,9 @@ async function start(): Promise<void> {
     return new Response(res.body, { status: res.status, headers });
   });
 
-  // Deny every permission (camera, notifications are handled by main, geolocation…) and all navigation.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  // Deny every permission (notifications are shown by main) and all navigation, redirects, webviews and new windows.
+  denyAllPermissions(session.defaultSession);
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
 
   const services: Services = await createServices({ mode: 'electron', dataDir, version: pkg.version, logger, autoConnect: !process.argv.includes('--no-connect') });
   const stateFile = join(dataDir, 'window-state.json');

@@ -31,6 +31,8 @@ export interface PaperThread {
   sim: SimControl;
   /** Blocks the exchange thread's event loop for `ms` (fault injection); resolves when it runs again. */
   stall(ms: number): Promise<void>;
+  /** How long snapshots take to answer (fault injection), as the in-process exchange's faults.setSnapshotLatency. */
+  setSnapshotLatency(minMs: number, maxMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startPaperThread(options: PaperThreadOptions = {}): Promis
     snapshot: () => call<PaperSnapshot>({ op: 'snapshot' }),
     sim: { control: (cmd: SimCommand) => call<SimStatus>({ op: 'sim', cmd }) },
     stall: (ms) => call<void>({ op: 'stall', ms }),
+    setSnapshotLatency: (minMs, maxMs) => call<void>({ op: 'snapshotLatency', minMs, maxMs }),
     close() {
       closing ??= (async () => {
         if (!exited) await call<void>({ op: 'close' }).catch(() => undefined);

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startPaperExchange, type PaperExchangeHandle, type PaperExchangeOptions, type SimCommand } from './index';
 
-export type WorkerRequest = { op: 'snapshot' | 'close' } | { op: 'stall'; ms: number } | { op: 'sim'; cmd: SimCommand };
+export type WorkerRequest = { op: 'snapshot' | 'close' } | { op: 'stall'; ms: number } | { op: 'sim'; cmd: SimCommand } | { op: 'snapshotLatency'; minMs: number; maxMs: number };
 export type WorkerOp = WorkerRequest & { id: number };
 
 const port = parentPort;
@@ -43,6 +43,9 @@ startPaperExchange({ ...options, onStatsChanged, ...(logLines ? { log: (line: st
             while (Date.now() < until) {
               // busy: nothing else runs on this thread meanwhile
             }
+            port.postMessage({ id: msg.id, value: null });
+          } else if (msg.op === 'snapshotLatency') {
+            ex.faults.setSnapshotLatency(msg.minMs, msg.maxMs);
             port.postMessage({ id: msg.id, value: null });
           } else if (msg.op === 'close') {
             clearInterval(push);

@@ -1,5 +1,6 @@
 // Electron transport: the contract over ipcMain.handle, with the sender frame checked against our origin.
 import { ipcMain, type WebContents } from 'electron';
+import { isTrustedSenderFrame } from '../electron/hardening';
 import type { EventBus } from '../services/events';
 import type { Logger } from '../services/logging';
 import type { Dispatcher } from './dispatch';
@@ -20,7 +21,7 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, args: unknown) => {
     // Only our own top-level page may call main; a navigated or embedded frame is refused.
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !options.isTrustedSenderUrl(frame.url)) {
+    if (!isTrustedSenderFrame(frame, options.isTrustedSenderUrl)) {
       options.logger.warn({ url: frame?.url }, 'ipc call from an untrusted frame refused');
       return { ok: false, error: { code: 'VALIDATION', message: 'Caller not allowed' } };
     }

@@ -1,7 +1,39 @@
 // The terminal's ag-grid look: one dark theme (colours from styles.css) with a density per grid; modules registered once.
-import { AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz } from 'ag-grid-community';
+import {
+  CellStyleModule,
+  ClientSideRowModelModule,
+  ColumnApiModule,
+  ModuleRegistry,
+  NumberFilterModule,
+  RowApiModule,
+  RowSelectionModule,
+  ScrollApiModule,
+  RowStyleModule,
+  TextFilterModule,
+  TooltipModule,
+  colorSchemeDark,
+  themeQuartz,
+  type Module,
+} from 'ag-grid-community';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+/**
+ * Only the grid features the panels use (AllCommunityModule was two thirds of the bundle). The core already brings
+ * sorting, column move/resize/pin, overlays and keyboard navigation. A feature used without its module makes ag-grid
+ * log "error #200"; tests/e2e/grid-modules.e2e.test.ts exercises every grid and fails on it.
+ */
+export const GRID_MODULES: Module[] = [
+  ClientSideRowModelModule, // rowData
+  RowSelectionModule, // rowSelection, node.setSelected
+  RowStyleModule, // rowClassRules
+  CellStyleModule, // colDef.cellClass
+  TooltipModule, // tooltipField, headerTooltip, tooltipShowDelay
+  TextFilterModule, // scanner: filter: true / agTextColumnFilter
+  NumberFilterModule, // scanner: agNumberColumnFilter
+  ColumnApiModule, // scanner: getColumnState / applyColumnState (saved grid state)
+  RowApiModule, // getDisplayedRowAtIndex, getDisplayedRowCount (keyboard selection)
+  ScrollApiModule, // scanner: ensureIndexVisible (ArrowDown from the watchlist focuses the first row)
+];
+ModuleRegistry.registerModules(GRID_MODULES);
 
 export interface GridDensity {
   rowHeight: number;

@@ -2,14 +2,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import type { ColDef, GetRowIdParams, ValueFormatterParams } from 'ag-grid-community';
-import type { JournalStatus, JournalSummary, JournalTrade, JournalTradeFilter } from '../../../core/contract';
+import type { JournalStatus, JournalSummary, JournalTrade, JournalTradeFilter, SpreadKind } from '../../../core/contract';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
 import { terminalGridTheme } from '../../components/grid-theme';
 import { EmptyState } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
 import { EquityChart, type EquityPoint } from './EquityChart';
 import { TradeEditor } from './TradeEditor';
-import { KIND_LABEL, expiryLabel, holding, money, netPrice, nyDateTime, percent, ratio, signedMoney, tone } from './format';
+import { expiryLabel, holding, money, netPrice, nyDateTime, percent, ratio, signedMoney, tone } from './format';
 import './journal.css';
 
 const gridTheme = terminalGridTheme({ rowHeight: 24, headerHeight: 26, spacing: 4, cellHorizontalPadding: 8 });
@@ -21,7 +22,7 @@ const num = (cls = ''): Partial<ColDef<JournalTrade>> => ({ type: 'rightAligned'
 // Money first: what the trade made and how, then when, then the details.
 const COLUMNS: ColDef<JournalTrade>[] = [
   { field: 'underlying', headerName: 'Symbol', width: 74, pinned: 'left' },
-  { field: 'kind', headerName: 'Kind', width: 80, valueFormatter: (p: ValueFormatterParams<JournalTrade, string>) => KIND_LABEL[p.value ?? ''] ?? String(p.value) },
+  { field: 'kind', headerName: 'Kind', width: 80, valueFormatter: (p: ValueFormatterParams<JournalTrade, string>) => SPREAD_KIND_LABELS[p.value as SpreadKind] ?? String(p.value) },
   { field: 'status', headerName: 'Status', width: 66, cellClass: (p) => `status-${String(p.value)}` },
   { field: 'quantity', headerName: 'Qty', width: 50, ...num() },
   { headerName: 'Entry', colId: 'entry', width: 78, valueGetter: (p) => (p.data ? netPrice(p.data.entryPrice, p.data.entrySide) : ''), ...num() },
@@ -139,7 +140,7 @@ export function JournalPanel() {
         <input className="journal-input" value={underlyingText} onChange={(e) => setUnderlyingText(e.target.value)} placeholder="Underlying" aria-label="Filter by underlying" data-testid="journal-filter-underlying" />
         <select className="journal-input" value={filter.kind ?? ''} onChange={(e) => setFilter((f) => ({ ...f, kind: (e.target.value || undefined) as JournalTradeFilter['kind'] }))} aria-label="Filter by kind" data-testid="journal-filter-kind">
           <option value="">All kinds</option>
-          {Object.entries(KIND_LABEL).map(([k, label]) => (
+          {Object.entries(SPREAD_KIND_LABELS).map(([k, label]) => (
             <option key={k} value={k}>
               {label}
             </option>

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import type { JournalTrade } from '../../../core/contract';
 import { useClient } from '../../platform/context';
 import { reportError } from '../../stores/app-store';
-import { KIND_LABEL, expiryLabel, netPrice, signedMoney, tone } from './format';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { expiryLabel, netPrice, signedMoney, tone } from './format';
 
 export function TradeEditor({ trade, onSaved, onClose }: { trade: JournalTrade; onSaved: (t: JournalTrade) => void; onClose: () => void }) {
   const client = useClient();
@@ -31,7 +32,7 @@ export function TradeEditor({ trade, onSaved, onClose }: { trade: JournalTrade; 
     <aside className="journal-editor" data-testid="journal-editor" aria-label="Trade notes">
       <header>
         <strong>
-          {trade.underlying} {KIND_LABEL[trade.kind]} {expiryLabel(trade.expiry)}
+          {trade.underlying} {SPREAD_KIND_LABELS[trade.kind]} {expiryLabel(trade.expiry)}
         </strong>
         <button type="button" className="btn btn-small" onClick={onClose} aria-label="Close notes">
           ×

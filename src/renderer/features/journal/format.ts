@@ -1,5 +1,4 @@
 // Number formats for the Journal panel: signed money, labelled credit/debit prices, percentages, durations, New York dates.
-import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
 
 const MINUS = '\u2212';
 const moneyFmt = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -57,13 +56,6 @@ export function expiryLabel(expiry: string): string {
   return /^\d{8}$/.test(expiry) ? `${expiry.slice(0, 4)}-${expiry.slice(4, 6)}-${expiry.slice(6)}` : expiry;
 }
 
-/** Kind labels, in the order the journal's filter lists them. */
-export const KIND_LABEL: Readonly<Record<string, string>> = {
-  'bull-call': SPREAD_KIND_LABELS['bull-call'],
-  'bear-put': SPREAD_KIND_LABELS['bear-put'],
-  'bull-put': SPREAD_KIND_LABELS['bull-put'],
-  'bear-call': SPREAD_KIND_LABELS['bear-call'],
-};
 
 /** Direction colour class for a P&L figure (colour means direction only). */
 export function tone(x: number | null | undefined): '' | 'gain' | 'loss' {

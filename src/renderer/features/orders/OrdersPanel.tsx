@@ -7,7 +7,8 @@ import { EmptyState } from '../../components/Panel';
 import { terminalGridTheme } from '../../components/grid-theme';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
-import { KIND_LABEL, expiryLabel } from '../scanner/format';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { expiryLabel } from '../scanner/format';
 import { useOrdersStore } from './orders-store';
 import './orders.css';
 
@@ -26,7 +27,7 @@ const COLUMNS: ColDef<OrderRow>[] = [
   { field: 'orderId', headerName: '#', width: 60, ...num },
   { field: 'status', headerName: 'Status', width: 116, cellClass: (p) => `ord-status ord-${String(p.value).toLowerCase()}` },
   { field: 'symbol', headerName: 'Symbol', width: 64 },
-  { field: 'kind', headerName: 'Kind', width: 76, valueFormatter: (p) => KIND_LABEL[p.value as OrderRow['kind']] ?? String(p.value) },
+  { field: 'kind', headerName: 'Kind', width: 76, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as OrderRow['kind']] ?? String(p.value) },
   { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num' },
   { colId: 'strikes', headerName: 'Strikes', width: 78, valueGetter: (p) => (p.data ? `${p.data.shortStrike}/${p.data.longStrike}` : ''), cellClass: 'num' },
   { field: 'intent', headerName: 'Intent', width: 76 },

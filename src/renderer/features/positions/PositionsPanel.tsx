@@ -6,7 +6,8 @@ import type { PositionSpread } from '../../../core/contract';
 import { EmptyState } from '../../components/Panel';
 import { terminalGridTheme } from '../../components/grid-theme';
 import { useAppStore } from '../../stores/app-store';
-import { KIND_LABEL, expiryLabel, money, percent, signedMoney, tone } from '../journal/format';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { expiryLabel, money, percent, signedMoney, tone } from '../journal/format';
 import { CloseBar, ExitBar } from './PositionActions';
 import { exitLabel, legLabel, netLabel } from './format';
 import { gridRows, usePositionsStore, type GridRow } from './positions-store';
@@ -33,7 +34,7 @@ function NameCell(p: ICellRendererParams<GridRow> & { onToggle(id: number): void
 function columns(onToggle: (id: number) => void): ColDef<GridRow>[] {
   return [
     { colId: 'name', headerName: 'Position', width: 104, cellRenderer: NameCell, cellRendererParams: { onToggle }, pinned: 'left' },
-    { colId: 'kind', headerName: 'Kind', width: 74, valueGetter: (p) => (p.data?.type === 'spread' ? KIND_LABEL[p.data.spread.kind] : p.data?.type === 'orphan' ? p.data.orphan.symbol : '') },
+    { colId: 'kind', headerName: 'Kind', width: 74, valueGetter: (p) => (p.data?.type === 'spread' ? SPREAD_KIND_LABELS[p.data.spread.kind] : p.data?.type === 'orphan' ? p.data.orphan.symbol : '') },
     { colId: 'expiry', headerName: 'Expiry', width: 86, cellClass: 'num', valueGetter: (p) => (p.data?.type === 'spread' ? expiryLabel(p.data.spread.expiry) : p.data?.type === 'orphan' && p.data.orphan.expiry ? expiryLabel(p.data.orphan.expiry) : '') },
     { colId: 'strikes', headerName: 'Strikes', width: 98, cellClass: 'num', valueGetter: (p) => (p.data?.type === 'spread' ? `${p.data.spread.shortStrike}/${p.data.spread.longStrike} ${p.data.spread.right}` : p.data ? legLabel(p.data) : '') },
     { colId: 'qty', headerName: 'Qty', width: 72, ...num, headerTooltip: 'Spreads open (legs: signed contracts, journal → broker)', valueGetter: (p) => (p.data?.type === 'spread' ? p.data.spread.quantity : p.data?.type === 'leg' ? `${p.data.leg.journalQty} → ${p.data.leg.brokerQty ?? '?'}` : p.data?.type === 'orphan' ? p.data.orphan.quantity : '') },

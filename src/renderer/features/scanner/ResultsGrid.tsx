@@ -14,7 +14,8 @@ import {
 } from 'ag-grid-community';
 import type { ScanRow, ScannerGridState } from '../../../core/contract';
 import { terminalGridTheme } from '../../components/grid-theme';
-import { KIND_LABEL, UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, percent, signedMoney, strike } from './format';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, percent, signedMoney, strike } from './format';
 
 const gridTheme = terminalGridTheme({ rowHeight: 22, headerHeight: 24, spacing: 3, cellHorizontalPadding: 6 });
 
@@ -55,7 +56,7 @@ const COLUMNS: ColDef<GridRow>[] = [
     },
     filter: 'agTextColumnFilter',
   },
-  { field: 'kind', headerName: 'Kind', width: 78, valueFormatter: (p) => KIND_LABEL[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
+  { field: 'kind', headerName: 'Kind', width: 78, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
   { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num', filter: 'agTextColumnFilter' },
   { field: 'dte', headerName: 'DTE', width: 50, ...num() },
   { colId: 'strikes', headerName: 'Strikes', width: 84, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },

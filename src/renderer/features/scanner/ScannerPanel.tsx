@@ -8,7 +8,8 @@ import { useSelectionStore } from '../../stores/selection-store';
 import { FilterForm, PresetBar } from './FilterForm';
 import { PayoffChart } from './PayoffChart';
 import { ResultsGrid, type ResultsGridHandle } from './ResultsGrid';
-import { KIND_LABEL, etaLabel, expiryLabel, money, netLabel, percent, signedMoney, strike } from './format';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { etaLabel, expiryLabel, money, netLabel, percent, signedMoney, strike } from './format';
 import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
 import './scanner.css';
 
@@ -70,7 +71,7 @@ function Details({ row, onOpen }: { row: ScanRow | null; onOpen(row: ScanRow): v
   return (
     <aside className="scan-details" data-testid="scan-details">
       <header className="scan-details-title">
-        <strong>{row.symbol}</strong> {KIND_LABEL[row.kind]} {strike(row.shortStrike)}/{strike(row.longStrike)}
+        <strong>{row.symbol}</strong> {SPREAD_KIND_LABELS[row.kind]} {strike(row.shortStrike)}/{strike(row.longStrike)}
         <span className="scan-details-sub mono">
           {expiryLabel(row.expiry)} · {row.dte} DTE
         </span>
@@ -174,7 +175,7 @@ export function ScannerPanel() {
 
   const openInTicket = useCallback((row: ScanRow) => {
     useSelectionStore.getState().openInTicket(row);
-    useAppStore.getState().addLog({ level: 'info', message: `Sent ${row.symbol} ${KIND_LABEL[row.kind]} ${strike(row.shortStrike)}/${strike(row.longStrike)} ${expiryLabel(row.expiry)} to the Ticket.`, at: Date.now() }, false);
+    useAppStore.getState().addLog({ level: 'info', message: `Sent ${row.symbol} ${SPREAD_KIND_LABELS[row.kind]} ${strike(row.shortStrike)}/${strike(row.longStrike)} ${expiryLabel(row.expiry)} to the Ticket.`, at: Date.now() }, false);
   }, []);
 
   const actions = (

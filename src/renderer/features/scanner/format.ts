@@ -1,8 +1,5 @@
 // Scanner number formats: labelled credits/debits, money with separators, percents, greeks, ages, payoff curves.
-import type { ScanRow, SpreadKind } from '../../../core/contract';
-import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
-
-export const KIND_LABEL: Readonly<Record<SpreadKind, string>> = SPREAD_KIND_LABELS;
+import type { ScanRow } from '../../../core/contract';
 
 const MINUS = '\u2212';
 const money2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });

@@ -6,7 +6,8 @@ import type { SpreadKind, Ticket, TicketPreview } from '../../../core/contract';
 import { EmptyState, Panel } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
-import { KIND_LABEL, ageLabel, greek, money, netLabel, percent, signedMoney } from '../scanner/format';
+import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { ageLabel, greek, money, netLabel, percent, signedMoney } from '../scanner/format';
 import { TicketPayoff, type PayoffData } from './TicketPayoff';
 import { legViews, localPreview, marketFor, netFromLegs, orderSentence, parseDraft, stepLimit, walkLimit, type TicketDraft } from './ticket-model';
 import { isCreditKind } from '../../../core/spreads';
@@ -198,7 +199,7 @@ export function TicketPanel() {
           <Field label="Kind">
             <select className="scan-input tk-kind" value={draft.kind} onChange={set('kind')} data-testid="ticket-kind">
               {(['bull-put', 'bear-call', 'bull-call', 'bear-put'] as SpreadKind[]).map((k) => (
-                <option key={k} value={k}>{KIND_LABEL[k]} ({isCreditKind(k) ? 'cr' : 'db'})</option>
+                <option key={k} value={k}>{SPREAD_KIND_LABELS[k]} ({isCreditKind(k) ? 'cr' : 'db'})</option>
               ))}
             </select>
           </Field>
