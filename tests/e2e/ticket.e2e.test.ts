@@ -45,7 +45,7 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
     await page.waitForTimeout(600);
     await page.screenshot({ path: artifactPath('ticket-preview-1280x720.png') });
     await page.setViewportSize({ width: 1440, height: 900 });
-    // Exits are refused by this build's execution service: clear them for the send.
+    // Sent without exits here (they would add a target order after the fill); the manual-legs test below shows them.
     await page.getByTestId('ticket-target').fill('');
   }, 180_000);
 
@@ -111,4 +111,33 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
     await expect.poll(firstStatus, { timeout: 30_000 }).toMatch(/Cancelled/);
     expect(consoleErrors).toEqual([]);
   }, 120_000);
+
+  it('manual legs (no scanner row): POP, EV, greeks and the exit odds come from the server preview', async () => {
+    const { page } = t;
+    const value = (id: string) => page.getByTestId(id).inputValue();
+    // The same spread, priced at its mid (the limit on screen was walked away by the modify test).
+    const mid = /^(\d+\.\d{2}) (cr|db)$/.exec(((await page.locator('.tk-price .tk-fact').nth(0).locator('.num').textContent()) ?? '').trim());
+    expect(mid).not.toBeNull();
+    const legs = { symbol: await value('ticket-symbol'), expiry: await value('ticket-expiry'), kind: await value('ticket-kind'), short: await value('ticket-short'), long: await value('ticket-long'), limit: mid![1]! };
+    await page.getByTestId('ticket-new').click();
+    await page.getByTestId('ticket-symbol').fill(legs.symbol);
+    await page.getByTestId('ticket-expiry').fill(legs.expiry);
+    await page.getByTestId('ticket-kind').selectOption(legs.kind);
+    await page.getByTestId('ticket-short').fill(legs.short);
+    await page.getByTestId('ticket-long').fill(legs.long);
+    await page.getByTestId('ticket-limit').fill(legs.limit);
+    await page.getByTestId('ticket-target').fill('50');
+    await page.getByTestId('ticket-stop').fill('50');
+    // Without a row there are no IVs locally: these figures can only be the server's (legs' model IVs).
+    await expect.poll(() => page.getByTestId('ticket-facts').textContent(), { timeout: 30_000 }).toMatch(/POP\s*\d+\.\d%/);
+    expect(await page.getByTestId('ticket-facts').textContent()).toMatch(/Δ\s*[−+-]?\d/);
+    await expect.poll(() => page.getByTestId('ticket-p-target').textContent(), { timeout: 30_000 }).toMatch(/^\d+\.\d%$/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: artifactPath('ticket-manual-server-odds-1440x900.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: artifactPath('ticket-manual-server-odds-1280x720.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
 });

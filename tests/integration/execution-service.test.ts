@@ -34,7 +34,7 @@ describe('execution service on the paper exchange', () => {
     await broker.connect(localTarget(port, CLIENT));
     quotes?.dispose();
     quotes = createLegQuoteCache(broker);
-    exec = createExecutionService({ broker, quotes, journal: () => journal, gate, clientId: () => CLIENT });
+    exec = createExecutionService({ broker, quotes, journal: () => journal, gate, clientId: () => CLIENT, exitPollMs: 300 });
   };
 
   beforeAll(async () => {
@@ -111,10 +111,104 @@ describe('execution service on the paper exchange', () => {
     expect(p.maxProfit).toBeGreaterThan(0);
     expect(p.maxLoss).toBeGreaterThan(0);
     expect(p.regTMargin).toBeGreaterThan(0);
+    // Odds and greeks from the legs' model IVs (core/options + core/spreads), not left empty.
+    expect(p.pop).toBeGreaterThan(0);
+    expect(p.pop).toBeLessThan(1);
+    expect(p.pMaxProfit).toBeLessThanOrEqual(p.pop as number);
+    expect(typeof p.ev).toBe('number');
+    expect(p.greeks.delta).toBeGreaterThan(0); // a bull put gains as the underlying rises
+    expect(p.greeks.thetaPerDay).not.toBeNull();
+    expect(p.greeks.vega).not.toBeNull();
     expect(p.whatIf !== null || typeof p.whatIfUnavailable === 'string').toBe(true);
     expect(p.allowed).toBe(true);
     expect(p.sentence).toMatch(/^SELL 1 SPY .* put spread for a \d+\.\d\d credit/);
   }, 30_000);
+
+  it('attached exits: after the fill the profit target works at the exchange (GTC BAG close), the app’s stop cancels it and closes at natural', async () => {
+    const natural = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bull-put'))).netNatural!;
+    // Entry at natural (fills at once); the stop at 1 % of max loss fires on the first mark (entry gave up half the spread).
+    const r = await exec.submit('exits-entry-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: natural, exits: { profitTargetPct: 50, stop: { basis: 'maxLossPct', value: 1 } } }));
+    await waitFor(() => exec.list().filter((o) => o.parentTicketId === 'exits-entry-0001').length === 2, 30_000, 'the target and the stop close');
+    const entry = exec.list().find((o) => o.orderId === r.orderId)!;
+    expect(entry).toMatchObject({ status: 'Filled', ocaGroup: `oca-${r.orderId}` });
+    const target = exec.list().find((o) => o.parentTicketId === 'exits-entry-0001' && o.intent === 'exit-target')!;
+    const stop = exec.list().find((o) => o.parentTicketId === 'exits-entry-0001' && o.intent === 'exit-stop')!;
+    expect(target.ocaGroup).toBe(`oca-${r.orderId}`);
+    // Target: buy back at half the credit received, as a GTC BAG at the exchange; cancelled before the stop was sent.
+    const credit = entry.avgFill!.amount;
+    expect(target.limit.kind).toBe('debit');
+    expect(target.limit.amount).toBeLessThanOrEqual(credit / 2 + 1e-9);
+    const atEx = (id: number) => ordersAtExchange().find((o) => o.orderId === id)!;
+    expect(atEx(target.orderId)).toMatchObject({ contract: { secType: 'BAG' }, order: { tif: 'GTC', action: 'SELL' } });
+    await waitFor(() => /Cancelled/.test(atEx(target.orderId).status), 20_000, 'the target to be cancelled');
+    await waitFor(() => exec.list().find((o) => o.orderId === stop.orderId)?.status === 'Filled', 30_000, 'the stop close to fill');
+    expect(atEx(stop.orderId)).toMatchObject({ contract: { secType: 'BAG' }, order: { action: 'SELL' } });
+  }, 90_000);
+
+  it('roll: one 4-leg BAG closes the held spread and opens the new expiry; the exchange fills it as one order, the journal links both', async () => {
+    // The journal folds this broker's fills (the app's journal service does this; here the test wires it).
+    const offIngest = broker.onEvent((e) => void journal.ingest(e));
+    try {
+      await rollScenario();
+    } finally {
+      offIngest();
+    }
+  }, 90_000);
+
+  async function rollScenario(): Promise<void> {
+    const cash = (n: { amount: number; kind: 'credit' | 'debit' }) => (n.kind === 'credit' ? n.amount : -n.amount);
+    const natural = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bull-call'))).netNatural!;
+    await exec.submit('roll-open-0001', ticket('bull-call', { pricing: { mode: 'fixed' }, limit: natural }));
+    await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.kind === 'bull-call'), 30_000, 'the spread to be open in the journal');
+    const held = journal.trades().filter((x) => x.status === 'open' && x.kind === 'bull-call').at(-1)!;
+    const [und] = await broker.qualify({ secType: 'STK', symbol });
+    const [chain] = await broker.optionChainParams({ symbol, secType: 'STK', conId: und?.conId ?? 0 });
+    const later = chain!.expirations.find((e) => e > expiry)!;
+    const to = { symbol, expiry: later, kind: 'bull-call' as const, ...legsFor('bull-call') };
+    // Price: what closing the old and opening the new would each get at natural, a few cents more to be marketable.
+    const closeNat = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, { ...ticket('bull-call'), intent: 'close', spreadId: held.id })).netNatural!;
+    const openNat = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, { ...ticket('bull-call'), expiry: later })).netNatural!;
+    const net = Math.round((cash(closeNat) + cash(openNat) - 0.05) * 100) / 100;
+    const r = await exec.submit('roll-0001', ticket('bull-call', { intent: 'roll', spreadId: held.id, rollTo: to, pricing: { mode: 'fixed' }, limit: { amount: Math.abs(net), kind: net >= 0 ? 'credit' : 'debit' } }));
+    expect(r.sentence).toMatch(/^ROLL 1 SPY/);
+    await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 30_000, 'the roll to fill');
+    const atEx = ordersAtExchange().find((o) => o.orderId === r.orderId)!;
+    expect(atEx.contract.secType).toBe('BAG');
+    expect(atEx.contract.comboLegs).toHaveLength(4);
+    expect(atEx.status).toBe('Filled');
+    // The journal: the old spread closed, a new one (rolled from this ticket) open at the later expiry.
+    await waitFor(() => journal.trade(held.id)?.status === 'closed', 20_000, 'the old spread to close in the journal');
+    await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.expiry === later && x.kind === 'bull-call'), 20_000, 'the new spread to open in the journal');
+  }
+
+  it('attached exits survive a restart: re-armed from the journal, the stop fires and closes the spread', async () => {
+    const offs: Array<() => void> = [];
+    try {
+      // Before the restart the exits never get a look (a 10-minute poll), so all of it happens after it.
+      exec.dispose();
+      exec = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: allow, clientId: () => CLIENT, exitPollMs: 600_000 });
+      offs.push(broker.onEvent((e) => void journal.ingest(e)));
+      const natural = (await previewTicket({ broker, quotes: quotes as LegQuoteCache, gate: allow }, ticket('bear-call'))).netNatural!;
+      const r = await exec.submit('exits-restart-0001', ticket('bear-call', { pricing: { mode: 'fixed' }, limit: natural, exits: { profitTargetPct: 50, stop: { basis: 'maxLossPct', value: 1 } } }));
+      await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 30_000, 'the entry to fill');
+      await waitFor(() => journal.trades().some((x) => x.status === 'open' && x.kind === 'bear-call'), 30_000, 'the spread to be open in the journal');
+      const spreadId = journal.trades().filter((x) => x.status === 'open' && x.kind === 'bear-call').at(-1)!.id;
+      expect(exec.list().filter((o) => o.parentTicketId === 'exits-restart-0001')).toHaveLength(0);
+      exec.dispose();
+      offs.pop()?.();
+      await broker.close();
+      await start();
+      offs.push(broker.onEvent((e) => void journal.ingest(e)));
+      const rec = await exec.recoverWorking('resume');
+      expect(rec.exitsRearmed).toContain(spreadId);
+      await waitFor(() => exec.list().some((o) => o.parentTicketId === 'exits-restart-0001' && o.intent === 'exit-stop' && o.status === 'Filled'), 30_000, 'the re-armed stop to close the spread');
+      const target = exec.list().find((o) => o.parentTicketId === 'exits-restart-0001' && o.intent === 'exit-target');
+      if (target) await waitFor(() => /Cancelled/.test(ordersAtExchange().find((o) => o.orderId === target.orderId)?.status ?? ''), 20_000, 'the target to be cancelled');
+      await waitFor(() => journal.trade(spreadId)?.status === 'closed', 20_000, 'the spread to close in the journal');
+    } finally {
+      for (const off of offs) off();
+    }
+  }, 120_000);
 
   it('the same ticket id submitted twice (concurrently) yields one order', async () => {
     const t = ticket('bull-call', { pricing: { mode: 'fixed' }, limit: { amount: 0.01, kind: 'debit' } });
@@ -153,7 +247,8 @@ describe('execution service on the paper exchange', () => {
     const wrong = exec.submit('wrong-sign-0001', ticket('bull-put', { pricing: { mode: 'fixed' }, limit: { amount: 1.2, kind: 'debit' } }));
     await expect(wrong).rejects.toBeInstanceOf(ContractFailure);
     await expect(wrong).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(exec.submit('exits-0001', ticket('bull-put', { exits: { profitTargetPct: 50 } }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(exec.submit('exits-0001', ticket('bull-put', { exits: { stop: { basis: 'maxLossPct', value: 50 }, stopVenue: 'broker' } }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(exec.submit('exits-0002', ticket('bull-call', { exits: { stop: { basis: 'creditMultiple', value: 2 } } }))).rejects.toMatchObject({ code: 'VALIDATION' });
     const blocked = createExecutionService({ broker, quotes: quotes as LegQuoteCache, journal: () => journal, gate: { check: async () => ({ allowed: false, verdicts: [{ code: 'MAX_LOSS', level: 'block', message: 'Max loss $900 exceeds the $500 limit.' }] }) }, clientId: () => CLIENT });
     try {
       await expect(blocked.submit('blocked-0001', ticket('bull-call'))).rejects.toMatchObject({ code: 'RISK_DENIED', message: expect.stringContaining('Max loss $900') });
@@ -162,6 +257,42 @@ describe('execution service on the paper exchange', () => {
     }
     expect(ordersAtExchange().length).toBe(before);
   }, 30_000);
+
+  it('restart mid-walk with resume: the walk continues from its journaled start (steps seen at the exchange, each quote journaled), never sent twice', async () => {
+    const walk = { mode: 'walk' as const, start: 'mid' as const, stepTicks: 1, intervalSec: 1, capPct: 100, maxSteps: 40, endAction: 'leave' as const };
+    const r = await exec.submit('resume-walk-0001', ticket('bear-put', { pricing: walk }));
+    const ref = journalTicketOf(r.orderId);
+    // The app goes away before the walk's first step.
+    exec.dispose();
+    await broker.close();
+    const firstPrice = ordersAtExchange(ref)[0]?.order.lmtPrice;
+    await start();
+    await waitFor(() => broker.trackedOrders().some((o) => o.orderId === r.orderId), 10_000, 'the working order to be reported');
+    const rec = await exec.recoverWorking('resume');
+    expect(rec.resumed).toContain(r.orderId);
+    // The resumed walk modifies the same order at the exchange and ends filled; the ticket id still maps to it.
+    await waitFor(() => ordersAtExchange(ref)[0]?.order.lmtPrice !== firstPrice, 20_000, 'a walk step after the restart');
+    await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 60_000, 'the resumed walk to fill');
+    expect(ordersAtExchange(ref)).toHaveLength(1);
+    const again = await exec.submit('resume-walk-0001', ticket('bear-put', { pricing: walk }));
+    expect(again).toMatchObject({ orderId: r.orderId, duplicate: true });
+    const steps = journal.db.prepare("SELECT details FROM risk_events WHERE kind = 'walk' AND ticket_id = ?").all(ref) as { details: string }[];
+    expect(steps.length).toBeGreaterThanOrEqual(1);
+    for (const st of steps) expect(JSON.parse(st.details)).toMatchObject({ orderId: r.orderId, price: expect.any(Number), bid: expect.any(Number), ask: expect.any(Number) });
+  }, 90_000);
+
+  it('restart past the walk’s last step: the resumed order ends by its end action (cancel)', async () => {
+    const walk = { mode: 'walk' as const, start: 'mid' as const, stepTicks: 1, intervalSec: 1, capPct: 5, maxSteps: 1, endAction: 'cancel' as const };
+    const r = await exec.submit('resume-end-0001', ticket('bull-call', { pricing: walk }));
+    exec.dispose();
+    await broker.close();
+    await new Promise((res) => setTimeout(res, 2_500));
+    await start();
+    await waitFor(() => broker.trackedOrders().some((o) => o.orderId === r.orderId), 10_000, 'the working order to be reported');
+    expect((await exec.recoverWorking('resume')).resumed).toContain(r.orderId);
+    await waitFor(() => /Cancelled/.test(ordersAtExchange().find((o) => o.orderId === r.orderId)?.status ?? ''), 20_000, 'the end action to cancel it');
+    expect(ordersAtExchange(journalTicketOf(r.orderId))).toHaveLength(1);
+  }, 60_000);
 
   it('restart mid-walk: the working order is found and left or cancelled by policy, never sent twice', async () => {
     const slow = { mode: 'walk' as const, start: 'mid' as const, stepTicks: 1, intervalSec: 600, capPct: 10, maxSteps: 5, endAction: 'leave' as const };

@@ -85,6 +85,20 @@ describe('risk service against the paper exchange', () => {
     expect(reset).toMatchObject({ ok: true, value: { breaker: null, trading: { state: 'ACTIVE' } } });
   }, 60_000);
 
+  it('the daily-loss breaker at natural: held legs are marked at their bid/ask, and the trip names the basis', async () => {
+    // The options bought above are still held: at natural they are worth their bid, below the broker's mid mark.
+    await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: 1_000_000, dailyLossAction: 'REDUCING', dailyLossBasis: 'natural' } }, ctx);
+    await expect.poll(() => services.risk.status().dailyPnl?.unrealizedNatural ?? null, { timeout: 20_000 }).not.toBeNull();
+    const p = services.risk.status().dailyPnl!;
+    expect(p.unrealizedNatural!).toBeLessThan(p.unrealizedMid!);
+    await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: 1 } }, ctx);
+    await expect.poll(() => services.risk.status().breaker?.code, { timeout: 20_000 }).toBe('DAILY_LOSS');
+    expect(services.risk.status().breaker?.reason).toContain('unrealised at natural');
+    await services.dispatcher.dispatch('risk.update', { limits: { dailyLossLimitUsd: null, dailyLossBasis: 'mid' } }, ctx);
+    await services.dispatcher.dispatch('trading.reset', { confirm: 'RESET' }, ctx);
+    expect(services.trading.status().state).toBe('ACTIVE');
+  }, 60_000);
+
   it('three forced rejects in a row trip the reject breaker (HALTED)', async () => {
     await services.dispatcher.dispatch('risk.update', { limits: { maxConsecutiveRejects: 3 } }, ctx);
     paper.faults.rejectNextOrders(3, 'injected by the test');
@@ -108,6 +122,24 @@ describe('risk service against the paper exchange', () => {
     expect(services.trading.status().state).toBe('ACTIVE');
   }, 60_000);
 
+  it('a preview is checked like a submit but not remembered as sent: the send after it is no duplicate, a preview after the send warns of it', async () => {
+    await services.dispatcher.dispatch('risk.update', { limits: { duplicateWindowSec: 60 } }, ctx);
+    const [lo, hi] = spreadLegs;
+    const leg = (c: QualifiedContract, side: 1 | -1) => ({ symbol: 'SPY', expiry: c.expiry!, strike: c.strike!, right: 'C' as const, side, ratio: 1 });
+    const order: RiskOrder = {
+      ticketId: 'T-dup', symbol: 'SPY', kind: 'bull-call', expiry: lo.expiry!, longStrike: lo.strike!, shortStrike: hi.strike!, intent: 'open', quantity: 1,
+      limit: { amount: 1, kind: 'debit' }, mid: null, natural: null, multiplier: 100, maxLoss: 100, maxProfit: 400, margin: 100, commission: 1.3,
+      legs: [leg(lo, 1), leg(hi, -1)], quoteAgeMs: 0, pop: null, at: Date.now(),
+    };
+    const dup = (r: { verdicts: { code: string; level: string }[] }) => r.verdicts.find((v) => v.code === 'DUPLICATE')?.level;
+    expect(dup(await services.risk.check({ ...order, action: 'preview' }))).toBe('pass');
+    expect(dup(await services.risk.check({ ...order, action: 'preview' }))).toBe('pass');
+    const sent = await services.risk.check(order);
+    expect(sent.allowed).toBe(true);
+    expect(dup(await services.risk.check({ ...order, action: 'preview' }))).toBe('block');
+    await services.dispatcher.dispatch('risk.update', { limits: { duplicateWindowSec: 10 } }, ctx);
+  }, 60_000);
+
   it('arming: paper and simulated accounts need none, and cannot be armed', async () => {
     expect(services.risk.status()).toMatchObject({ armRequired: false, armed: false });
     const r = await services.dispatcher.dispatch('trading.arm', { confirm: 'DU123' }, ctx);
@@ -125,8 +157,10 @@ describe('risk service against the paper exchange', () => {
     if (!a.ok || !b.ok) throw new Error('kill failed');
     expect(b.value).toEqual(a.value);
     const report = a.value as KillReport;
-    const cancels = report.actions.filter((x) => x.kind === 'cancel');
+    // One action per order (placed directly, so found as this client's earlier orders), plus the global cancel.
+    const cancels = report.actions.filter((x) => x.kind === 'cancel' && x.orderId !== null);
     expect(cancels).toHaveLength(N);
+    expect(report.actions.filter((x) => x.kind === 'cancel' && x.orderId === null)).toEqual([expect.objectContaining({ ok: true, message: expect.stringContaining('Global cancel') })]);
     expect(cancels.every((c) => c.ok)).toBe(true);
     expect(report.cancelsSentAt).toBeGreaterThanOrEqual(report.pressedAt);
     expect(cancels.every((c) => c.at <= report.cancelsSentAt)).toBe(true);

@@ -167,6 +167,8 @@ export const TicketPreview = z.object({
   pMaxProfit: z.number().nullable(),
   ev: z.number().nullable(),
   greeks: NetGreeks,
+  /** The attached exit plan's odds (target first, stop first, neither by expiry), when the ticket has exits and the legs have IVs. */
+  exitOdds: z.object({ pTarget: z.number(), pStop: z.number(), pNeither: z.number() }).nullable().optional(),
   /** Reg-T margin and commission from the core model, $. */
   regTMargin: z.number(),
   commission: z.number(),

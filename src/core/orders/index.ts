@@ -3,3 +3,4 @@ export * from './state';
 export * from './fills';
 export * from './ladder';
 export * from './ticket';
+export * from './analytics';

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combineState, killed, NO_BREAKER, onAccepted, onDailyPnl, onReject, type BreakerState } from './breakers';
+import { combineState, dailyTotalMicros, killed, NO_BREAKER, onAccepted, onDailyPnl, onReject, unrealizedAtNatural, type BreakerState } from './breakers';
 import { DEFAULT_RISK_LIMITS } from './limits';
 import { decideTradingState } from './trading-state';
 
@@ -47,5 +48,32 @@ describe('breakers', () => {
     expect(combineState(down, r)).toMatchObject({ state: 'HALTED', code: 'NOT_CONNECTED' });
     expect(combineState(ready, r)).toMatchObject({ state: 'REDUCING', code: 'DAILY_LOSS' });
     expect(combineState(ready, null)).toMatchObject({ state: 'ACTIVE', code: 'OK' });
+  });
+});
+
+describe('unrealizedAtNatural', () => {
+  it('takes half the bid-ask of every held leg off the mid figure', () => {
+    // Long 2 at 1.00/1.20 and short 2 at 2.00/2.10: crossing costs (0.10 + 0.05) × 2 × 100 = $30.
+    expect(unrealizedAtNatural(-50, [{ qty: 2, multiplier: 100, bid: 1, ask: 1.2 }, { qty: -2, multiplier: 100, bid: 2, ask: 2.1 }])).toBe(-80);
+    expect(unrealizedAtNatural(0, [])).toBe(0);
+  });
+
+  it('is null without the mid figure or with a one-sided or crossed quote', () => {
+    expect(unrealizedAtNatural(null, [])).toBeNull();
+    expect(unrealizedAtNatural(10, [{ qty: 1, multiplier: 100, bid: null, ask: 1 }])).toBeNull();
+    expect(unrealizedAtNatural(10, [{ qty: 1, multiplier: 100, bid: 1.1, ask: 1 }])).toBeNull();
+  });
+
+  it('property: never above the mid figure; a natural-basis loss is at least the mid-basis loss', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -100_000, max: 100_000 }), fc.array(fc.record({ qty: fc.integer({ min: -20, max: 20 }), bid: fc.integer({ min: 0, max: 2000 }), w: fc.integer({ min: 0, max: 200 }) }), { maxLength: 6 }), (cents, legs) => {
+        const mid = cents / 100;
+        const nat = unrealizedAtNatural(mid, legs.map((l) => ({ qty: l.qty, multiplier: 100, bid: l.bid / 100, ask: (l.bid + l.w) / 100 })));
+        expect(nat).not.toBeNull();
+        expect(nat!).toBeLessThanOrEqual(mid);
+        const p = { realized: 0, unrealizedMid: mid, unrealizedNatural: nat };
+        expect(dailyTotalMicros(p, 'natural').totalU).toBeLessThanOrEqual(dailyTotalMicros(p, 'mid').totalU);
+      }),
+    );
   });
 });

@@ -77,3 +77,28 @@ export function combineState(gate: TradingDecision, breaker: RiskBreaker | null)
   if (breaker?.state === 'REDUCING') return { state: 'REDUCING', code: breaker.code as TradingReasonCode, reason: breaker.reason };
   return gate;
 }
+
+/** One held option leg as the daily-loss breaker marks it: signed quantity and its live quote. */
+export interface HeldLegMark {
+  qty: number;
+  multiplier: number;
+  bid: number | null;
+  ask: number | null;
+}
+
+/**
+ * Unrealised P&L at natural: the broker's figure (marked at mid) minus what closing now would give up — half the
+ * bid-ask of every held leg × |qty| × multiplier (a long sells at the bid, a short buys at the ask). Null when the
+ * mid figure or a leg's two-sided quote is missing (the breaker then falls back to mid and says so).
+ */
+export function unrealizedAtNatural(unrealizedMid: number | null, legs: readonly HeldLegMark[]): number | null {
+  if (unrealizedMid === null) return null;
+  let costU = 0;
+  for (const l of legs) {
+    if (l.qty === 0) continue;
+    if (l.bid === null || l.ask === null || !(l.ask >= l.bid)) return null;
+    // Integer micros: half-spread × units, rounded up against us.
+    costU += Math.ceil(((toMicros(l.ask) - toMicros(l.bid)) * Math.abs(l.qty) * l.multiplier) / 2);
+  }
+  return fromMicros(toMicros(unrealizedMid) - costU);
+}

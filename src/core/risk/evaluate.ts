@@ -203,7 +203,7 @@ function marketChecks(o: RiskOrder, ctx: RiskContext, opening: boolean): RiskVer
         : pass('FAT_FINGER', 'Limit price is within range of the natural price.', n));
     }
   }
-  if (L.duplicateWindowSec !== null && actionOf(o) === 'submit') {
+  if (L.duplicateWindowSec !== null && (actionOf(o) === 'submit' || actionOf(o) === 'preview')) {
     const key = ticketKey(o);
     const last = ctx.recentTickets.filter((r) => r.key === key).reduce((a, r) => Math.max(a, r.at), Number.NEGATIVE_INFINITY);
     const ago = ctx.now - last;

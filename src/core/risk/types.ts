@@ -46,7 +46,8 @@ export interface RiskOrder {
   /** Epoch ms when the check is asked. */
   readonly at: number;
   /** What is asked: a new order (default), a price/size change of a working one, or a cancel (always allowed). */
-  readonly action?: 'submit' | 'modify' | 'cancel';
+  /** preview: checked exactly like a submit, but not remembered as sent (the duplicate-ticket check counts sends only). */
+  readonly action?: 'submit' | 'preview' | 'modify' | 'cancel';
   /** The journal's id of the spread a close reduces (else matched by symbol, expiry and strikes). */
   readonly spreadId?: number | null;
 }

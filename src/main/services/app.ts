@@ -73,16 +73,17 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     logger: log,
     now,
   });
-  // Once trading opens after a (re)connect and reconciliation, orders left working by an earlier run are found
-  // and left working (never re-sent); their walks do not resume.
+  // Once trading opens after a (re)connect and reconciliation, orders left working by an earlier run are found and
+  // taken over (never re-sent): a walking order resumes its walk from the journaled start, or ends by its end action.
   let recovered = false;
   const offRecover = bus.subscribe((name, payload) => {
     if (name === 'connection.status' && (payload as { state: string }).state !== 'connected') recovered = false;
-    if (name !== 'trading.status' || recovered || (payload as { state: string }).state !== 'ACTIVE') return;
+    // REDUCING too: closes (a re-armed stop, a resumed closing walk) are allowed then.
+    if (name !== 'trading.status' || recovered || (payload as { state: string }).state === 'HALTED') return;
     recovered = true;
-    void execution.recoverWorking('leave').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
+    void execution.recoverWorking('resume').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
-  risk.attachExecution(executionForRisk(execution));
+  risk.attachExecution(executionForRisk(execution, { journal: () => journal.journal, quotes: legQuotes, now }));
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 

@@ -46,6 +46,12 @@ describe('combo price sign (IBKR convention via core/spreads)', () => {
     expect(() => buildOrder({ ...single(1, { minTick: 0.01 }), quantity: 1.5 })).toThrow(/whole number/);
     expect(() => buildOrder({ ...combo('BUY', debit(toMicros(1))), contract: { kind: 'combo', symbol: 'SPY', legs: [{ conId: 1, action: 'BUY', ratio: 1 }, { conId: 1, action: 'SELL', ratio: 1 }] } })).toThrow(/different contracts/);
     expect(() => buildOrder({ ...combo('BUY', debit(toMicros(1.005))) })).toThrow(/price grid/);
+    // A roll is one 4-leg BAG; three legs are neither a vertical nor a roll.
+    const leg = (conId: number, action: 'BUY' | 'SELL') => ({ conId, action, ratio: 1 });
+    const roll = buildOrder({ ...combo('BUY', debit(toMicros(0.35))), contract: { kind: 'combo', symbol: 'SPY', legs: [leg(1, 'SELL'), leg(2, 'BUY'), leg(3, 'BUY'), leg(4, 'SELL')] } });
+    expect(roll.contract.comboLegs?.map((l) => [l.conId, l.action])).toEqual([[1, 'SELL'], [2, 'BUY'], [3, 'BUY'], [4, 'SELL']]);
+    expect(roll.order.lmtPrice).toBe(0.35);
+    expect(() => buildOrder({ ...combo('BUY', debit(toMicros(1))), contract: { kind: 'combo', symbol: 'SPY', legs: [leg(1, 'SELL'), leg(2, 'BUY'), leg(3, 'BUY')] as never } })).toThrow(/two legs .* or four/);
     expect(buildOrder({ ...single(1, { minTick: 0.01 }), orderType: 'MKT', limitPrice: undefined }).order.lmtPrice).toBeUndefined();
     expect(buildOrder(single(1, { minTick: 0.01 }), true).order.whatIf).toBe(true);
   });

@@ -1,4 +1,4 @@
-// Order building: the TWS contract and order for a single option or a two-leg BAG, with IBKR's net-price sign.
+// Order building: the TWS contract and order for a single option or a BAG (a vertical's 2 legs, a roll's 4), with IBKR's net-price sign.
 //
 // The credit/debit sign convention is written once, in core/spreads/bag.ts (toBagOrder): the BAG's legs are
 // the spread as held, BUY opens it and SELL closes it, and lmtPrice is +debit / −credit when buying, +credit /
@@ -67,14 +67,13 @@ export function buildOrder(req: PlaceOrderRequest, whatIf = false): { contract: 
       lmtPrice = req.limitPrice;
     }
   } else {
-    if (c.legs.length !== 2) throw ours.invalidOrder('A combo order needs exactly two legs.');
-    const [a, b] = c.legs;
+    if (c.legs.length !== 2 && c.legs.length !== 4) throw ours.invalidOrder('A combo order has two legs (a vertical) or four (a roll).');
     for (const leg of c.legs) {
       if (!Number.isInteger(leg.conId) || leg.conId <= 0) throw ours.invalidOrder('Every combo leg needs a conId; qualify the legs first.');
       if (!Number.isInteger(leg.ratio) || leg.ratio <= 0) throw ours.invalidOrder('Every combo leg needs a whole ratio above zero.');
       if (leg.action !== 'BUY' && leg.action !== 'SELL') throw ours.invalidOrder('Every combo leg is BUY or SELL.');
     }
-    if (a.conId === b.conId) throw ours.invalidOrder('The two legs of a combo must be different contracts.');
+    if (new Set(c.legs.map((l) => l.conId)).size !== c.legs.length) throw ours.invalidOrder('The legs of a combo must be different contracts.');
     const exchange = c.exchange ?? 'SMART';
     contract = {
       symbol: c.symbol,

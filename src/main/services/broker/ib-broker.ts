@@ -228,6 +228,11 @@ export class IbBroker implements Broker {
     return this.gateway.trackedOrders();
   }
 
+  /** After a restart: the journaled request of an earlier session's order, so it can be modified (a walk resumes). */
+  restoreOrderRequest(orderId: number, request: PlaceOrderRequest): boolean {
+    return this.gateway.restoreOrderRequest(orderId, request);
+  }
+
   // ——————————————————————————— tuning and diagnostics ———————————————————————————
 
   tune(tuning: BrokerTuning): void {

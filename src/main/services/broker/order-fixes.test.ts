@@ -84,3 +84,17 @@ describe('the OrderBook keys orders by client id', () => {
     await expect(p).resolves.toMatchObject({ orderId: 7, status: 'Submitted' });
   });
 });
+
+describe('after a restart: an earlier session’s order gets its journaled request back, and carries its client id', () => {
+  it('restores the request of an adopted order of ours only (not another client’s, not one already known, not a stranger)', () => {
+    const b = book();
+    b.adopt(open(40, 1.1)); // our client, placed by the last run: adopted (as the gateway does) with no request
+    b.onOpenOrder(open(40, 2.2, 1, 9), null); // another client's order 40
+    expect(b.requestOf(40)).toBeNull();
+    expect(b.list().map((o) => [o.orderId, o.clientId]).sort()).toEqual([[40, 1], [40, 9]]);
+    expect(b.restoreRequest(40, { ...req, ticketId: 'sd-journal-ticket', limitPrice: 1.1 })).toBe(true);
+    expect(b.requestOf(40)?.ticketId).toBe('sd-journal-ticket');
+    expect(b.restoreRequest(40, req)).toBe(false); // known now: never replaced
+    expect(b.restoreRequest(41, req)).toBe(false); // not tracked at all
+  });
+});

@@ -187,6 +187,11 @@ export class OrderGateway {
     return this.orders.list();
   }
 
+  /** Re-attaches the journaled request to an order of an earlier session (see OrderBook.restoreRequest). */
+  restoreOrderRequest(orderId: number, request: PlaceOrderRequest): boolean {
+    return this.orders.restoreRequest(orderId, request);
+  }
+
   private sendOrder(orderId: number, contract: object, order: object, kind: 'place' | 'modify' | 'whatIf'): void {
     const job = this.session.send('order', kind === 'whatIf' ? 'whatIf' : 'placeOrder', (api) => {
       api.placeOrder(orderId, contract as Contract, order as Order);

@@ -101,6 +101,19 @@ export class OrderBook {
     });
   }
 
+  /**
+   * After a restart: the request behind an order this client placed in an earlier session (adopted from TWS's
+   * openOrder, so its terms were unknown), rebuilt from the journal so the order can be modified again. Only for an
+   * acknowledged order of ours with no request yet; returns whether it was taken.
+   */
+  restoreRequest(orderId: number, request: PlaceOrderRequest): boolean {
+    const e = this.entry(orderId);
+    if (!e || e.whatIf || e.request !== null || !e.order.acknowledged) return false;
+    e.request = request;
+    if (!e.order.ticketId) e.order.ticketId = request.ticketId;
+    return true;
+  }
+
   requestOf(orderId: number): PlaceOrderRequest | null {
     return this.entry(orderId)?.request ?? null;
   }
@@ -120,7 +133,7 @@ export class OrderBook {
   }
 
   list(): TrackedOrder[] {
-    return [...this.entries.values()].filter((e) => !e.whatIf).map((e) => ({ ...e.order }));
+    return [...this.entries.values()].filter((e) => !e.whatIf).map((e) => ({ ...e.order, clientId: e.clientId }));
   }
 
   counts(): { tracked: number; working: number; stuck: number } {

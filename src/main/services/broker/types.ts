@@ -282,7 +282,8 @@ export interface ComboOrderContract {
   symbol: string;
   currency?: string;
   exchange?: string;
-  legs: [ComboLeg, ComboLeg];
+  /** A vertical's two legs, or a roll's four (close the old vertical and open the new one in one order). */
+  legs: [ComboLeg, ComboLeg] | [ComboLeg, ComboLeg, ComboLeg, ComboLeg];
   /** Legs may fill separately (only for SMART); verticals are guaranteed combos, so default false. */
   nonGuaranteed?: boolean;
 }
@@ -335,6 +336,8 @@ export interface TrackedOrder {
   /** The signed limit price sent to TWS. */
   lmtPrice: number | null;
   updatedAt: number;
+  /** The API client that placed it (ours, an earlier session of ours, or another client / TWS); null when unknown. */
+  clientId?: number | null;
 }
 
 export interface WhatIfResult {
@@ -441,6 +444,8 @@ export interface Broker {
   /** IBKR's margin and commission preview; the order is not kept. */
   whatIf(request: PlaceOrderRequest): Promise<WhatIfResult>;
   trackedOrders(): TrackedOrder[];
+  /** After a restart: re-attach the journaled request of an earlier session's order so it can be modified again. */
+  restoreOrderRequest(orderId: number, request: PlaceOrderRequest): boolean;
 
   // event streams
   /** Order, execution (de-duplicated), commission, position, account-value and P&L events in the journal's shapes. */

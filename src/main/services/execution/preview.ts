@@ -1,5 +1,6 @@
 // Ticket preview: leg quotes, net mid/natural, risk/reward, Reg-T margin and commission, IBKR's what-if, verdicts, sentence.
 import { ContractFailure, Ticket, type TicketPreview } from '../../../core/contract';
+import { ticketAnalytics } from '../../../core/orders/analytics';
 import { nextLadderStep } from '../../../core/orders/ladder';
 import { bagToNet, expectedNetKind, netToMicros, rightOf, verticalBag } from '../../../core/orders/ticket';
 import type { RiskGate } from '../../../core/risk/types';
@@ -82,16 +83,25 @@ export async function previewTicket(deps: PreviewDeps, raw: unknown): Promise<Ti
       whatIfUnavailable = e && typeof e === 'object' && 'userMessage' in e ? String(e.userMessage) : e instanceof Error ? e.message : String(e);
     }
   } else whatIfUnavailable = bag.ok ? 'The legs are not qualified.' : bag.message;
+  // Odds and greeks from the legs' model IVs and the underlying price TWS computed them at (tick 13).
+  const model = quotes.map((q) => q?.model ?? null);
+  const spot = model.find((m) => m?.undPrice !== null && m?.undPrice !== undefined && m.undPrice > 0)?.undPrice ?? null;
+  const exits = t.exits ? { ...(t.exits.profitTargetPct !== undefined ? { profitTarget: t.exits.profitTargetPct / 100 } : {}), ...(t.exits.stop?.basis === 'maxLossPct' ? { stopLoss: t.exits.stop.value / 100 } : {}) } : null;
+  const odds = intent === 'open' && limit.amount > 0
+    ? ticketAnalytics({ kind: t.kind, symbol: t.symbol, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, quantity: t.quantity, entry: limit, spot, ivLong: model[0]?.impliedVol ?? null, ivShort: model[1]?.impliedVol ?? null, nowMs: at, exits })
+    : null;
   const check = await deps.gate.check({
-    ticketId: 'preview', symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, quantity: t.quantity,
+    ticketId: 'preview', action: 'preview', symbol: t.symbol, kind: t.kind, expiry: t.expiry, longStrike: t.longStrike, shortStrike: t.shortStrike, intent: t.intent, quantity: t.quantity,
     limit: dollars(limit), mid: netMid ? dollars(netMid) : null, natural: netNatural ? dollars(netNatural) : null, multiplier: 100, maxLoss, maxProfit, margin: regTMargin, commission,
-    legs: legs.map((l) => ({ symbol: t.symbol, expiry: t.expiry, strike: l.strike, right, side: l.strike === t.longStrike ? 1 : -1, ratio: 1 })),
-    quoteAgeMs: legs.reduce<number | null>((m, l) => (l.quoteAgeMs === null ? m : Math.max(m ?? 0, l.quoteAgeMs)), null), pop: null, at,
+    // With conIds the risk service checks the same live leg quotes a submit would (liquidity, staleness).
+    legs: legs.map((l) => ({ symbol: t.symbol, expiry: t.expiry, strike: l.strike, right, side: l.strike === t.longStrike ? 1 : -1, ratio: 1, ...(l.conId ? { conId: l.conId } : {}) })),
+    quoteAgeMs: legs.reduce<number | null>((m, l) => (l.quoteAgeMs === null ? m : Math.max(m ?? 0, l.quoteAgeMs)), null), pop: odds?.pop ?? null, at,
   });
   const verdicts = bag.ok ? check.verdicts : [...check.verdicts, { code: `TICKET_${bag.code}`, level: 'block' as const, message: bag.message }];
   return {
     ticket: t, legs, netMid: netMid ? dollars(netMid) : null, netNatural: netNatural ? dollars(netNatural) : null, limit: dollars(limit), walkCap: walkCap ? dollars(walkCap) : null,
-    maxProfit, maxLoss, breakevens: [breakeven], pop: null, pMaxProfit: null, ev: null, greeks: { delta: null, gamma: null, thetaPerDay: null, vega: null },
+    maxProfit, maxLoss, breakevens: [breakeven], pop: odds?.pop ?? null, pMaxProfit: odds?.pMaxProfit ?? null, ev: odds?.ev ?? null,
+    greeks: odds?.greeks ?? { delta: null, gamma: null, thetaPerDay: null, vega: null }, exitOdds: odds?.exitOdds ?? null,
     regTMargin, commission, whatIf, whatIfUnavailable, verdicts, allowed: check.allowed && bag.ok, sentence: bag.ok ? bag.value.sentence : '', at,
   };
 }

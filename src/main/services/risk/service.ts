@@ -11,10 +11,10 @@ import { ContractFailure, DEFAULT_PROFILES, type ConnectionStatus } from '../../
 import { KillReport, RiskBreaker, RiskLimits, type KillAction, type RiskLimitsPatch, type RiskStatus } from '../../../core/contract/risk';
 import type { BrokerEvent } from '../../../core/broker';
 import {
-  DEFAULT_RISK_LIMITS, NO_BREAKER, evaluate, isAllowed, killed, onAccepted, onDailyPnl, onReject, ticketKey,
-  type BreakerState, type DailyPnl, type LegQuoteFacts, type OpenSpreadFacts, type RiskContext, type RiskOrder, type RiskVerdict,
+  DEFAULT_RISK_LIMITS, NO_BREAKER, evaluate, isAllowed, killed, onAccepted, onDailyPnl, onReject, ticketKey, unrealizedAtNatural,
+  type BreakerState, type DailyPnl, type HeldLegMark, type LegQuoteFacts, type OpenSpreadFacts, type RiskContext, type RiskOrder, type RiskVerdict,
 } from '../../../core/risk';
-import type { Broker } from '../broker/types';
+import type { Broker, QuoteSubscription } from '../broker/types';
 import type { EventBus } from '../events';
 import type { JournalService } from '../journal/service';
 import type { Logger } from '../logging';
@@ -38,7 +38,7 @@ export interface ExecutionForRisk {
   closeSpread(spreadId: number): Promise<{ orderId: number | null; ok: boolean; message: string }>;
 }
 
-export type RiskBroker = Pick<Broker, 'status' | 'onEvent' | 'onStatus' | 'accountSummary' | 'subscribeQuote' | 'subscribePnl'>;
+export type RiskBroker = Pick<Broker, 'status' | 'onEvent' | 'onStatus' | 'accountSummary' | 'subscribeQuote' | 'subscribePnl' | 'positions'>;
 
 export interface RiskServiceDeps {
   dataDir: string;
@@ -167,6 +167,8 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
   const offEvents = deps.broker.onEvent((e: BrokerEvent) => {
     if (e.type === 'orderError' && e.code === 201) onRejected({ orderId: e.orderId, message: e.message });
     else if (e.type === 'orderStatus' && (e.status === 'Submitted' || e.status === 'PreSubmitted' || e.status === 'Filled')) onSubmitted({ orderId: e.orderId });
+    else if (e.type === 'position') notePosition(e.contract.conId, e.position, e.contract.multiplier);
+    else if (e.type === 'execution') heldDirty = true;
     else if (e.type === 'accountValue' && (e.currency === 'USD' || e.currency === 'BASE' || e.currency === '')) {
       const v = Number(e.value);
       if (!Number.isFinite(v)) return;
@@ -174,6 +176,59 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
       if (e.key === 'AvailableFunds') account.buyingPower = v;
     }
   });
+
+  // Daily loss at natural: the held legs' quotes, streamed only while that basis is chosen (market-data lines are scarce).
+  const marks = new Map<number, QuoteSubscription>();
+  const releaseMarks = () => {
+    for (const sub of marks.values()) sub.release();
+    marks.clear();
+  };
+  /** Held legs (signed quantity, multiplier) from the broker's position messages, re-asked when stale or after a fill. */
+  const held = new Map<number, { qty: number; multiplier: number }>();
+  let heldAt = 0;
+  let heldDirty = true;
+  let heldFlight: Promise<void> | null = null;
+  const notePosition = (conId: number, position: number, multiplier: unknown) => {
+    const m = Number(multiplier);
+    if (position === 0) held.delete(conId);
+    else held.set(conId, { qty: position, multiplier: Number.isFinite(m) && m > 0 ? m : 1 });
+  };
+  const refreshHeld = () => {
+    if (heldFlight || conn().state !== 'connected') return;
+    heldFlight = deps.broker.positions().then(
+      (rows) => {
+        held.clear();
+        for (const r of rows) notePosition(r.contract.conId, r.position, r.contract.multiplier);
+        heldAt = deps.now();
+        heldDirty = false;
+      },
+      (e: unknown) => log.warn({ err: e }, 'positions for the daily-loss mark failed'),
+    ).finally(() => {
+      heldFlight = null;
+    });
+  };
+  const unrealizedNatural = (unrealizedMid: number): number | null => {
+    if (limits.dailyLossBasis !== 'natural' || limits.dailyLossLimitUsd === null) {
+      releaseMarks();
+      return null;
+    }
+    if (heldDirty || deps.now() - heldAt > 30_000) refreshHeld();
+    // Until the positions have been read once, the natural figure is unknown (the breaker falls back to mid).
+    if (heldAt === 0) return null;
+    const legsHeld = [...held].map(([conId, h]) => ({ conId, ...h }));
+    const keep = new Set(legsHeld.map((h) => h.conId));
+    for (const [conId, sub] of marks) {
+      if (keep.has(conId)) continue;
+      sub.release();
+      marks.delete(conId);
+    }
+    for (const h of legsHeld) if (!marks.has(h.conId)) marks.set(h.conId, deps.broker.subscribeQuote({ conId: h.conId }, undefined, { genericTicks: '' }));
+    const legs: HeldLegMark[] = legsHeld.map((h) => {
+      const q = marks.get(h.conId)?.latest() ?? null;
+      return { qty: h.qty, multiplier: h.multiplier, bid: q?.bid ?? null, ask: q?.ask ?? null };
+    });
+    return unrealizedAtNatural(unrealizedMid, legs);
+  };
 
   // Connection: disarm on any loss of the session; follow the account's daily P&L while connected.
   let pnlLease: { release(): void } | null = null;
@@ -188,11 +243,13 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
       pnlLease?.release();
       pnlLease = deps.broker.subscribePnl(c.accounts[0], (p) => {
         const realized = p.realizedPnL ?? 0;
-        onPnl({ realized, unrealizedMid: p.dailyPnL - realized, unrealizedNatural: null });
+        const unrealizedMid = p.dailyPnL - realized;
+        onPnl({ realized, unrealizedMid, unrealizedNatural: unrealizedNatural(unrealizedMid) });
       });
     } else if (!connected && pnlLease) {
       pnlLease.release();
       pnlLease = null;
+      releaseMarks();
     }
     wasConnected = connected;
     publish();
@@ -247,10 +304,11 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
     if (!ctx) return { allowed: true, verdicts: [{ code: 'CANCEL', level: 'pass', message: 'Cancels are always allowed.' }] };
     const verdicts = evaluate(order, ctx);
     const allowed = isAllowed(verdicts);
-    if (!allowed) {
+    // A preview's verdicts are shown in the Ticket, not journaled (it refreshes every few seconds); a denied send is.
+    if (!allowed && order.action !== 'preview') {
       const blocks = verdicts.filter((v) => v.level === 'block');
       journal('denied', blocks[0]!.code, blocks.map((b) => b.message).join(' '), { order, verdicts }, order.ticketId);
-    } else if ((order.action ?? 'submit') === 'submit') {
+    } else if (allowed && (order.action ?? 'submit') === 'submit') {
       const at = deps.now();
       recent.push({ key: ticketKey(order), at });
       while (recent.length > 0 && at - recent[0]!.at > 3_600_000) recent.shift();
@@ -345,6 +403,7 @@ export function createRiskService(deps: RiskServiceDeps): RiskService {
       offStatus();
       pnlLease?.release();
       pnlLease = null;
+      releaseMarks();
     },
   };
 }

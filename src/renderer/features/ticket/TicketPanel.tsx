@@ -169,7 +169,7 @@ export function TicketPanel() {
   const serverLegs = current.value?.legs ?? [];
   const legRows = legs.map((l) => {
     const s = serverLegs.find((x) => x.strike === l.strike && x.right === l.right);
-    return s ? { ...l, bid: s.bid, ask: s.ask, mid: s.mid, age: s.quoteAgeMs } : { ...l, age: l.quoteTime === null ? null : now - l.quoteTime };
+    return s ? { ...l, bid: s.bid, ask: s.ask, mid: s.mid, iv: s.iv ?? l.iv, age: s.quoteAgeMs } : { ...l, age: l.quoteTime === null ? null : now - l.quoteTime };
   });
   const [shortLeg, longLeg] = legRows;
   const localNet = shortLeg && longLeg && shortLeg.bid !== null && shortLeg.ask !== null && longLeg.bid !== null && longLeg.ask !== null ? netFromLegs({ bid: shortLeg.bid, ask: shortLeg.ask }, { bid: longLeg.bid, ask: longLeg.ask }, isCredit) : null;
@@ -284,7 +284,7 @@ export function TicketPanel() {
             <input className="scan-input num tk-small" value={draft.targetPct} onChange={set('targetPct')} data-testid="ticket-target" title="Profit target, % of max profit (GTC, OCA with the stop); empty = none" />
           </Field>
           <Field label="Stop %" error={errors.stopPct}>
-            <input className="scan-input num tk-small" value={draft.stopPct} onChange={set('stopPct')} data-testid="ticket-stop" title="Stop, % of max loss (monitored by the app); empty = none" />
+            <input className="scan-input num tk-small" value={draft.stopPct} onChange={set('stopPct')} data-testid="ticket-stop" title="Stop, % of max loss: watched by SpreadDesk while it runs (IBKR would only simulate a combo stop); when it fires the target is cancelled and the spread closed at natural; empty = none" />
           </Field>
         </div>
 
@@ -298,7 +298,8 @@ export function TicketPanel() {
             <Fact label="P(max)" title="Probability of the full max profit at expiry">{percent(sv?.pMaxProfit ?? local.pMaxProfit)}</Fact>
             <Fact label="EV" tone={(sv?.ev ?? local.ev ?? 0) >= 0 ? 'gain' : 'loss'} title="Expected value at expiry per position, $">{signedMoney(sv?.ev ?? local.ev)}</Fact>
             <Fact label="P(tgt first)" title={`${ODDS_TOOLTIP}${local.exit ? ` Target at ${local.exit.targetAt?.toFixed(2) ?? '—'}, stop at ${local.exit.stopAt?.toFixed(2) ?? '—'}; P(stop first) ${percent(local.exit.pStop)}.` : ''}`}>
-              <span data-testid="ticket-p-target">{local.exit ? percent(local.exit.pTarget) : '—'}</span>
+              {/* The row's IVs when opened from the scanner; else the server's, from the legs' live model IVs. */}
+              <span data-testid="ticket-p-target">{local.exit ? percent(local.exit.pTarget) : sv?.exitOdds ? percent(sv.exitOdds.pTarget) : '—'}</span>
             </Fact>
             <Fact label="Δ" title="Net delta, share-equivalents">{greek(sv?.greeks.delta ?? local.greeks?.delta ?? null, 1)}</Fact>
             <Fact label="Γ" title="Net gamma per $1">{greek(sv?.greeks.gamma ?? local.greeks?.gamma ?? null, 3)}</Fact>
