@@ -183,8 +183,8 @@ export async function runOrderCrashTrials(opts: { trials: number; seed: number; 
       // Quiet the exchange: cancel what still works, then wait until nothing of ours is working there.
       await value(a, 'order.cancelAll');
       const working = () => [...ex.ledger.orders.values()].filter((o) => o.clientId === CLIENT_ID && !['Filled', 'Cancelled', 'ApiCancelled', 'Inactive'].includes(o.status));
-      // Orders an earlier run left working are not all cancelled by the app's cancelAll on main (it cancels the
-      // orders of this run); count them, then cancel at the exchange as an operator would (reqGlobalCancel).
+      // Orders an earlier run left working that the app's cancelAll missed are counted, then cancelled at the
+      // exchange as an operator would (reqGlobalCancel).
       await sleep(300);
       const left = working();
       if (left.length > 0) {

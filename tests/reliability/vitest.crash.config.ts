@@ -1,5 +1,5 @@
 // Order-flow crash trials (`npm run test:crash`): SIGKILLs of the headless app while it trades against the paper
-// exchange. Outside `npm test` until order.submit works on main and survives a restart (see the README).
+// exchange. Outside `npm test` until order.submit's ticketId idempotency survives a restart (see the README).
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
