@@ -46,6 +46,8 @@ function mainAndPreload(): Plugin {
         {
           headless: resolve(root, 'src/main/headless.ts'),
           'electron-main': resolve(root, 'src/main/electron/main.ts'),
+          // The Local paper exchange's worker thread (src/main/paper/thread.ts loads it beside the bundle).
+          'paper-worker': resolve(root, 'src/main/paper/worker.ts'),
         },
         false,
       );

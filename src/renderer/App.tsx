@@ -12,6 +12,8 @@ import { Toasts } from './components/Toasts';
 import { BottomTabs } from './features/shell/BottomTabs';
 import { ScannerPanel } from './features/scanner/ScannerPanel';
 import { TicketPanel } from './features/ticket/TicketPanel';
+import { SimBadge } from './features/sim/SimBadge';
+import { useSimClock } from './features/sim/sim-clock';
 import { useClient } from './platform/context';
 import { reportError, useAppStore } from './stores/app-store';
 
@@ -21,6 +23,7 @@ export function App() {
   const mode = modeOf(activeProfile(settings));
   const sizes = settings?.ui.panelSizes;
   const lost = useAppStore((s) => s.lost);
+  const sim = useSimClock();
   const prefs = `density-${settings?.ui.density ?? 'compact'}${settings?.ui.colorBlindSafe ? ' cb-safe' : ''}`;
 
   const persistSizes = useCallback(
@@ -48,7 +51,7 @@ export function App() {
           <BottomTabs />
         </SplitPane>
       </main>
-      <StatusBar />
+      <StatusBar clockBadge={<SimBadge sim={sim} />} clockNow={sim.now} />
       <SettingsDialog />
       <ShortcutsDialog />
       <FieldErrors />

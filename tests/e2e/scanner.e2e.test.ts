@@ -105,6 +105,38 @@ describe('scanner panel (headless, Local paper, Chromium)', () => {
     expect(await page.getByTestId('scan-dte-max').inputValue()).toBe('21');
   }, 60_000);
 
+  it('grid honesty: ages keep counting after the scan, a row past a minute is shown stale, unknown metrics are blank with a reason', async () => {
+    // A second window on the same app with a controllable clock: the last scan's rows arrive through scan.latest.
+    const honest = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await honest.clock.install();
+      await honest.goto(app.url);
+      await expect.poll(() => honest.getByTestId('status-connection').textContent(), { timeout: 20_000 }).toMatch(/^● connected/);
+      const rowIds = () => honest.locator('.scan-grid .ag-row[row-id]').evaluateAll((els) => new Set(els.map((e) => e.getAttribute('row-id'))).size);
+      await expect.poll(rowIds, { timeout: 10_000 }).toBeGreaterThan(5);
+      const cells = (col: string) => honest.locator(`.scan-grid .ag-row [col-id="${col}"]`).allTextContents();
+      // The smile POP sits beside the lognormal one; a metric is a percentage or a dash, never a made-up number.
+      console.log('[honesty] popSmile', JSON.stringify((await cells('popSmile')).slice(0, 5)), 'pop', JSON.stringify((await cells('pop')).slice(0, 5)));
+      for (const v of await cells('popSmile')) expect(v).toMatch(/^(\d+\.\d%|—)$/);
+      expect((await cells('popSmile')).some((v) => v !== '—')).toBe(true);
+      for (const v of await cells('pop')) expect(v).toMatch(/^(\d+\.\d%|—)$/);
+      const fresh = await cells('completeness');
+      expect(fresh.length).toBeGreaterThan(0);
+      // Two minutes later with no new quote: every row says stale, fades, and its age says how old its numbers are.
+      await honest.clock.fastForward('02:00');
+      await expect.poll(async () => (await cells('completeness')).every((v) => /^stale \d+m$/.test(v)), { timeout: 10_000 }).toBe(true);
+      for (const v of await cells('quoteAgeMs')) expect(v).toMatch(/^\d+m$/);
+      const faded = await honest.locator('.scan-grid .ag-row[row-id].scan-row-stale').count();
+      expect(faded).toBe(await honest.locator('.scan-grid .ag-row[row-id]').count());
+      await honest.screenshot({ path: artifactPath('scanner-stale-1440x900.png') });
+      await honest.setViewportSize({ width: 1280, height: 720 });
+      await honest.waitForTimeout(500);
+      await honest.screenshot({ path: artifactPath('scanner-stale-1280x720.png') });
+    } finally {
+      await honest.close();
+    }
+  }, 60_000);
+
   it('saves a preset, and Stop ends a running scan', async () => {
     await page.getByTestId('scan-preset-save').click();
     await page.getByTestId('scan-preset-name').fill('Weekly credit');

@@ -140,4 +140,50 @@ describe('paper exchange fidelity', () => {
       await e2.close();
     }
   });
+
+  it('a deep in-the-money short put is assigned early after the close: execDetails (option BOT, shares BOT, order id 0), positions and a notice', async () => {
+    const w = new ManualClock(Date.parse('2026-03-10T19:50:00Z')); // 15:50 ET on a Tuesday, weeks before the April expiry
+    const e3 = await startPaperExchange({ port: 0, seed: 12, wallClock: w, manualPublish: true, fills: { partial: 'none' } });
+    const d = await connectClient(e3.port, 35);
+    try {
+      const t = e3.now();
+      const spy = e3.model.underlying('SPY');
+      if (!spy) throw new Error('SPY');
+      const close = Date.parse('2026-03-10T20:00:00Z');
+      // The holder's rule, from the model at the close: the deepest listed put has no time value left.
+      const puts = e3.model.findOptions({ symbol: 'SPY', expiry: '20260417', right: 'P' }, t).sort((a, b) => b.strike - a.strike);
+      const put = puts.find((p) => {
+        const th = e3.model.theoretical(p, close - 1);
+        return th.theo - (p.strike - th.spot) < 0.005 && p.strike - th.spot > 1;
+      });
+      if (!put) throw new Error('no put in the early-exercise region');
+      const filled = waitFor(d.ib, EventName.orderStatus, (oid, st) => oid === d.nextValidId && st === 'Filled', 10_000);
+      d.ib.placeOrder(d.nextValidId, { conId: put.conId, exchange: 'SMART' }, { action: 'SELL' as never, orderType: 'MKT' as never, totalQuantity: 1, transmit: true });
+      await filled;
+      e3.publishNow();
+      const execs = collect<[number, Contract, Execution]>(d.ib, EventName.execDetails);
+      const notices = collect<[string, number]>(d.ib, EventName.info);
+      const errors = collect<[Error, number, number]>(d.ib, EventName.error);
+      w.advance(11 * 60_000); // past the 16:00 close
+      e3.publishNow();
+      const rt = waitFor(d.ib, EventName.currentTime, () => true, 10_000);
+      d.ib.reqCurrentTime();
+      await rt;
+      expect(e3.account().positions.map((p) => [p.conId, p.qty])).toEqual([[spy.conId, 100]]);
+      const assigned = execs.map(([, c, e]) => ({ conId: c.conId, side: e.side, shares: e.shares, orderId: e.orderId }));
+      expect(assigned).toEqual([
+        { conId: put.conId, side: 'BOT', shares: 1, orderId: 0 },
+        { conId: spy.conId, side: 'BOT', shares: 100, orderId: 0 },
+      ]);
+      const text = [...notices.map(([m, code]) => `${code} ${m}`), ...errors.map(([e, code]) => `${code} ${e.message}`)].join('\n');
+      expect(text).toMatch(/2199 Assignment notice: 1 SPY .* assigned early/);
+      // Once assigned, nothing more happens at the next close.
+      w.advance(24 * 3_600_000);
+      e3.publishNow();
+      expect(e3.account().positions.map((p) => [p.conId, p.qty])).toEqual([[spy.conId, 100]]);
+    } finally {
+      d.close();
+      await e3.close();
+    }
+  });
 });

@@ -167,7 +167,7 @@ describe('message pacing', () => {
     expect(sentEven).toBeGreaterThan(0);
     expect({ answered: answers(burst.frames), refused: refusals(burst.frames) }).toEqual({ answered: sentBurst, refused: 0 });
     expect({ answered: answers(even.frames), refused: refusals(even.frames) }).toEqual({ answered: sentEven, refused: 0 });
-    const stats = await thread.stats();
+    const stats = await thread.snapshot();
     expect(stats.clients.filter((c) => c.clientId === 6 || c.clientId === 7).map((c) => c.refused)).toEqual([0, 0]);
   }, 60_000);
 });

@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/main/services/logging';
 
 const ctx = { transport: 'direct' } as const;
 const dataDir = mkdtempSync(join(tmpdir(), 'sd-risk-'));
-const start = () => createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 5_000 } });
+const start = () => createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 5_000 }, paperInProcess: true });
 
 function riskEvents(): Array<{ kind: string; code: string; message: string }> {
   const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });

@@ -10,6 +10,8 @@ import { settingsEvents, settingsMethods } from './settings';
 import { tradingEvents, tradingMethods } from './trading';
 import { riskEvents, riskMethods } from './risk';
 import { ordersEvents, ordersMethods } from './orders';
+import { portfolioEvents, portfolioMethods } from './portfolio';
+import { simEvents, simMethods } from './sim';
 
 export * from './define';
 export * from './app';
@@ -23,6 +25,8 @@ export * from './journal';
 export * from './settings-defaults';
 export * from './risk';
 export * from './orders';
+export * from './portfolio';
+export * from './sim';
 
 export const methods = {
   ...tradingMethods,
@@ -35,6 +39,8 @@ export const methods = {
   ...journalMethods,
   ...riskMethods,
   ...ordersMethods,
+  ...portfolioMethods,
+  ...simMethods,
 } as const;
 
 export const events = {
@@ -48,6 +54,8 @@ export const events = {
   ...journalEvents,
   ...riskEvents,
   ...ordersEvents,
+  ...portfolioEvents,
+  ...simEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -39,6 +39,17 @@ export const METHOD_NAMES = [
   'order.cancelAll',
   'orders.list',
   'executions.list',
+  'positions.list',
+  'pnl.summary',
+  'positions.close',
+  'exit.set',
+  'exit.clear',
+  'sim.status',
+  'sim.setSpeed',
+  'sim.pause',
+  'sim.resume',
+  'sim.jump',
+  'sim.scenario',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -52,4 +63,6 @@ export const EVENT_NAMES = [
   'risk.status',
   'order.updated',
   'execution.added',
+  'positions.updated',
+  'pnl.updated',
 ] as const;

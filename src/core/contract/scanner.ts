@@ -84,6 +84,9 @@ const Symbol = z
   .toUpperCase()
   .regex(/^[A-Z][A-Z0-9.]{0,11}$/, 'Symbols are 1–12 letters, digits or dots');
 
+export const ScanMode = z.enum(['guided', 'exhaustive']);
+export type ScanMode = z.infer<typeof ScanMode>;
+
 export const ScanRequest = z
   .object({
     symbols: z.array(Symbol).min(1).max(50),
@@ -101,6 +104,12 @@ export const ScanRequest = z
     rate: Finite.optional(),
     /** Dividend yield (continuous, annualised); absent = 0 (TWS's dividend tick 456 is not read by the broker yet). */
     divYield: Finite.optional(),
+    /**
+     * guided (default): quote a sparse sample per expiry, then only the legs of candidates that can still reach the
+     * top-K (core/scanner/guided.ts; bounds exist for ROR scoring, other scores quote the whole plan) · exhaustive:
+     * quote every planned leg. Rows are ranked from real quotes either way.
+     */
+    mode: ScanMode.default('guided'),
   })
   .strict();
 export type ScanRequest = z.input<typeof ScanRequest>;
@@ -149,6 +158,8 @@ export const ScanRow = z.object({
   breakeven: z.number(),
   ror: z.number(),
   pop: z.number().nullable(),
+  /** POP from the expiry's own volatility smile (risk-neutral, Breeden–Litzenberger; core/scanner/smile.ts), beside the lognormal `pop`. */
+  popSmile: z.number().nullable().optional(),
   ev: z.number().nullable(),
   evPerRisk: z.number().nullable(),
   edge: z.number().nullable(),

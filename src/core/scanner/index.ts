@@ -11,3 +11,4 @@ export { normCdf, probAbove, expectedCallPayoff, expectedPutPayoff, bsmPrice, bs
 export { syntheticChain, type SyntheticChainSpec } from './synthetic';
 export * from './plan';
 export * from './delta';
+export * from './guided';

@@ -4,6 +4,7 @@
 import type { PriceBasis, ScanLeg, ScanRow, ScanScoring, SpreadKind } from '../contract/scanner';
 import type { ChainSnapshot, ExpirySlice, RightColumns } from './chain';
 import { fingerprint } from './fingerprint';
+import { smileOf, smileProbAbove } from './smile';
 import { L1P_OFFSET, L1P_SCALE, PHI_OFFSET, PHI_SCALE, bsmPrice, expectedCallPayoff, expectedPutPayoff, log1pAtPos, phiAtPos } from './math';
 
 /** Static facts about each kind: which right, whether the long leg is above the short, credit or debit, bullish or not. */
@@ -217,6 +218,8 @@ export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpe
   const minOi = short.openInterest === null || long.openInterest === null ? null : Math.min(short.openInterest, long.openInterest);
   const minVolume = short.volume === null || long.volume === null ? null : Math.min(short.volume, long.volume);
   const stale = quoteAgeMs !== null && quoteAgeMs > staleAfterMs;
+  const smile = smileOf(slice, chain.spot);
+  const above = smile ? smileProbAbove(smile, chain.spot, m.breakeven, chain.rate, chain.divYield, slice.tYears) : NaN;
   // Open interest is not part of it: option snapshots cannot carry OI (TWS sends it only on streaming lines).
   const partial = short.iv === null || long.iv === null || short.delta === null || !Number.isFinite(m.pop) || !Number.isFinite(m.ev);
   return {
@@ -239,6 +242,7 @@ export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpe
     breakeven: m.breakeven,
     ror: m.ror,
     pop: orNull(m.pop),
+    popSmile: orNull(spec.bullish ? above : 1 - above),
     ev: Number.isFinite(m.ev) ? m.ev * mult : null,
     evPerRisk: orNull(m.evPerRisk),
     edge: Number.isFinite(m.edge) ? m.edge * mult : null,

@@ -33,3 +33,39 @@ describe('SimClock', () => {
     expect(defaultOpenStart(inside)).toBe(inside);
   });
 });
+
+describe('SimClock controls', () => {
+  it('pause freezes time, resume continues at the speed chosen meanwhile, without a jump', () => {
+    const wall = new ManualClock(0);
+    const start = etToUtc(dayFromYmd(2025, 1, 2), 600);
+    const c = new SimClock({ wall, speed: 10, mode: 'nyse', start });
+    wall.advance(1000);
+    c.pause();
+    const frozen = c.now();
+    wall.advance(50_000);
+    expect(c.now()).toBe(frozen);
+    expect(c.paused).toBe(true);
+    c.setSpeed(2);
+    expect(c.now()).toBe(frozen);
+    expect(c.runSpeed).toBe(2);
+    c.resume();
+    wall.advance(1000);
+    expect(c.now()).toBe(frozen + 2000);
+    expect(() => c.setSpeed(0)).toThrow(RangeError);
+  });
+
+  it('jumps forward only; in open mode a jump into the night lands on the next open', () => {
+    const wall = new ManualClock(0);
+    const mon = dayFromYmd(2025, 1, 6);
+    const c = new SimClock({ wall, speed: 1, mode: 'open', start: etToUtc(mon, 10 * 60) });
+    const target = etToUtc(dayFromYmd(2025, 1, 10), 15 * 60 + 50);
+    c.jumpTo(target);
+    expect(c.now()).toBe(target);
+    wall.advance(20 * 60_000);
+    // Friday 16:00 → Monday 09:30 + 10 minutes
+    expect(c.now()).toBe((sessionOf(dayFromYmd(2025, 1, 13))?.open ?? 0) + 10 * 60_000);
+    expect(() => c.jumpTo(target)).toThrow(/only runs forward/);
+    c.jumpTo(etToUtc(dayFromYmd(2025, 1, 13), 20 * 60));
+    expect(c.now()).toBe(sessionOf(dayFromYmd(2025, 1, 14))?.open);
+  });
+});

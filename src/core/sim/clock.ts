@@ -103,13 +103,65 @@ export class SimClock implements Clock {
     }
   }
 
-  /** Changes the speed from now on without a jump in simulated time. */
+  /** Changes the speed from now on without a jump in simulated time (while paused, the speed to resume at). */
   setSpeed(speed: number): void {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`Speed must be a positive number, not ${speed}.`);
+    if (this.paused) {
+      this.resumeSpeed = speed;
+      return;
+    }
+    this.rebase(speed);
+  }
+
+  private rebase(speed: number): void {
     const wallNow = this.opts.wall.now();
     if (this.mode === 'nyse') this.base = this.now();
     else this.base += (wallNow - this.wall0) * this.speed;
     this.wall0 = wallNow;
     this.speed = speed;
+  }
+
+  private resumeSpeed = 0;
+
+  /** Frozen: simulated time stands still until resume(). */
+  get paused(): boolean {
+    return this.speed === 0;
+  }
+
+  /** The speed in force when running (while paused: the one resume() restores). */
+  get runSpeed(): number {
+    return this.paused ? this.resumeSpeed : this.speed;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.resumeSpeed = this.speed;
+    this.rebase(0);
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.rebase(this.resumeSpeed);
+  }
+
+  /**
+   * Jumps forward to instant t (never backwards: the books hold executions stamped with earlier times). In
+   * 'open' mode an instant outside a session lands on the next open, as a start does.
+   */
+  jumpTo(t: number): void {
+    if (!Number.isFinite(t)) throw new RangeError('The jump target is not a time.');
+    const now = this.now();
+    if (t < now) throw new RangeError('Simulated time only runs forward.');
+    this.wall0 = this.opts.wall.now();
+    if (this.mode === 'nyse') {
+      this.base = t;
+      return;
+    }
+    const snap = snapIntoSession(t);
+    this.day0 = snap.day;
+    this.base = snap.offset;
+    this.cursorDay = snap.day;
+    this.cursorElapsed = 0;
   }
 }
 

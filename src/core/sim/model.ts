@@ -3,6 +3,7 @@ import { type DayNum, isTradingDay, nextTradingDay, parseYmd, prevTradingDay, se
 import type { OptionClassConfig, SimConfig, UnderlyingConfig } from './config';
 import { MarketFactor, PricePath } from './paths';
 import { optionPriceOnly, optionValue } from './pricer';
+import { Scenario } from './scenario';
 import { hash32, hashString, uniform } from './rng';
 import { atmVol, smileVol, spotVolFactor } from './surface';
 import { ceilTick, cents, floorTick, nextTickUp, tickAt } from './ticks';
@@ -77,6 +78,8 @@ const SIZE_BUCKET_MS = 1_000;
 
 export class MarketModel {
   readonly paths = new Map<string, PricePath>();
+  /** Practice overrides (gaps, vol shocks, wider quotes, IV noise, halts) applied over the seeded paths. */
+  readonly scenario = new Scenario();
   private readonly bySymbol = new Map<string, UnderlyingConfig>();
   private readonly byUnderConId = new Map<number, UnderlyingConfig>();
   private readonly classesBySymbol = new Map<string, OptionClassInfo[]>();
@@ -84,6 +87,10 @@ export class MarketModel {
   private readonly classByName = new Map<string, OptionClassInfo>();
   private readonly contracts = new Map<number, OptionContract>();
   private readonly strikeCache = new Map<string, number[]>();
+  /** Per option: the prior close and today's open marks, keyed by day and scenario version. */
+  private readonly dayMarks = new Map<number, { key: number; pre: boolean; close: number; open: number }>();
+  /** Per option: the last trade found and the slot the search started from (see lastTrade). */
+  private readonly tradeMemo = new Map<number, { from: number; version: number; found: { price: number; slot: number } | null }>();
   private readonly anchorDay: DayNum;
 
   constructor(
@@ -145,7 +152,25 @@ export class MarketModel {
 
   /** Underlying price at t, in cents. */
   spot(u: UnderlyingConfig, t: number): number {
-    return cents(this.path(u).priceAt(t));
+    return cents(this.price(u, t));
+  }
+
+  /** The path's price at t with the scenario's gaps applied (unrounded). */
+  private price(u: UnderlyingConfig, t: number): number {
+    const raw = this.path(u).priceAt(t);
+    return this.scenario.hasGaps(u.symbol) ? raw * this.scenario.spotFactor(u.symbol, t) : raw;
+  }
+
+  /** Session statistics at t with the scenario's gaps applied: a gap moves the price, so high/low include it. */
+  private stats(u: UnderlyingConfig, t: number): ReturnType<PricePath['sessionStats']> {
+    const st = this.path(u).sessionStats(t);
+    if (!this.scenario.hasGaps(u.symbol)) return st;
+    const open = sessionOf(st.day)?.open ?? t;
+    const fPrev = this.scenario.spotFactor(u.symbol, open - 1);
+    const fOpen = this.scenario.spotFactor(u.symbol, open);
+    const now = this.price(u, t);
+    const moved = st.phase === 'pre' ? st.prevClose * fPrev : now;
+    return { ...st, prevClose: st.prevClose * fPrev, open: st.open * fOpen, high: Math.max(st.high * fOpen, moved), low: Math.min(st.low * fOpen, moved) };
   }
 
   expiries(info: OptionClassInfo, day: DayNum): DayNum[] {
@@ -158,7 +183,8 @@ export class MarketModel {
     const hit = this.strikeCache.get(key);
     if (hit) return hit;
     const p = this.path(info.underlying);
-    const center = p.prevClose(day);
+    const open = sessionOf(day)?.open;
+    const center = p.prevClose(day) * (open === undefined ? 1 : this.scenario.spotFactor(info.underlying.symbol, open - 1));
     const s = sessionOf(day);
     const contract = makeOption(info, expiryDay, info.cfg.strikeQuantum, 'C');
     const years = contract && s ? Math.max(contract.expiryInstant - s.open, MIN_T_MS) / YEAR_MS : 1 / 365;
@@ -237,9 +263,8 @@ export class MarketModel {
 
   /** Quote of an underlying (stock or index) at t. */
   underlyingQuote(u: UnderlyingConfig, t: number): UnderlyingQuote {
-    const p = this.path(u);
-    const st = p.sessionStats(t);
-    const last = cents(p.priceAt(t));
+    const st = this.stats(u, t);
+    const last = cents(this.price(u, t));
     const isIndex = u.secType === 'IND';
     const key = hashString(u.symbol);
     const bucket = Math.floor(t / SIZE_BUCKET_MS);
@@ -273,24 +298,38 @@ export class MarketModel {
 
   /** Model value, IV and greeks of an option at t (no bid/ask). */
   theoretical(c: OptionContract, t: number, spotOverride?: number): { theo: number; iv: number; delta: number; gamma: number; vega: number; theta: number; spot: number; years: number } {
+    const { spot, years, r, q, iv } = this.inputs(c, t, spotOverride);
+    const g = optionValue(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv);
+    return { theo: g.price, iv, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, spot, years };
+  }
+
+  /** Model value only (no greeks: a sixth of the work for American options), for day statistics and past trades. */
+  private theoPrice(c: OptionContract, t: number, spotOverride?: number): { theo: number; years: number } {
+    const { spot, years, r, q, iv } = this.inputs(c, t, spotOverride);
+    return { theo: optionPriceOnly(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv), years };
+  }
+
+  /** The pricing inputs at t: spot (cents), years to expiry, rate, dividend yield and the surface's IV. */
+  private inputs(c: OptionContract, t: number, spotOverride?: number): { spot: number; years: number; r: number; q: number; iv: number } {
     const u = c.cls.underlying;
     const p = this.path(u);
-    const spot = spotOverride ?? cents(p.priceAt(t));
-    const st = p.sessionStats(t);
+    const spot = spotOverride ?? cents(this.price(u, t));
+    const st = this.stats(u, t);
     const years = this.years(c, t);
     const r = this.config.rate;
     const q = u.divYield;
     const atm = atmVol(u.iv, years, p.volFactor(st.day), spotVolFactor(u.iv, spot, st.open));
     const fwd = spot * Math.exp((r - q) * years);
-    const iv = smileVol(u.iv, c.strike, fwd, years, atm);
-    const g = optionValue(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv);
-    return { theo: g.price, iv, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, spot, years };
+    const sc = this.scenario;
+    const shift = sc.volShift + sc.ivJitter(this.seed, c.conId, st.day);
+    const iv = shift === 0 ? smileVol(u.iv, c.strike, fwd, years, atm) : Math.max(0.01, smileVol(u.iv, c.strike, fwd, years, atm) + shift);
+    return { spot, years, r, q, iv };
   }
 
   /** Quoted width before rounding: widens with price, and with time to expiry. */
   private width(cfg: OptionClassConfig, theo: number, years: number): number {
     const s = cfg.spread;
-    return Math.max(s.minWidth, s.base + s.pct * theo) * (1 + s.dteWiden * years);
+    return Math.max(s.minWidth, s.base + s.pct * theo) * (1 + s.dteWiden * years) * this.scenario.widen;
   }
 
   /** Bid and ask around a theoretical value, on valid ticks, never locked or crossed. */
@@ -313,24 +352,23 @@ export class MarketModel {
 
   /** Settlement value of an expired option: intrinsic at the underlying price at the expiry instant. */
   settlementPrice(c: OptionContract): number {
-    const s = cents(this.path(c.cls.underlying).priceAt(c.expiryInstant));
+    const s = this.settlementSpot(c);
     return cents(c.right === 'C' ? Math.max(0, s - c.strike) : Math.max(0, c.strike - s));
   }
 
   /** Underlying settlement price used for an expiry. */
   settlementSpot(c: OptionContract): number {
-    return cents(this.path(c.cls.underlying).priceAt(c.expiryInstant));
+    return cents(this.price(c.cls.underlying, c.expiryInstant));
   }
 
   /** Full quote of an option at t. */
   optionQuote(c: OptionContract, t: number): OptionQuote {
     const u = c.cls.underlying;
-    const p = this.path(u);
     const tradable = t < c.expiryInstant;
     const th = this.theoretical(c, tradable ? t : c.expiryInstant - MIN_T_MS);
     const intrinsic = c.right === 'C' ? th.spot - c.strike : c.strike - th.spot;
     const { bid, ask } = tradable ? this.bidAsk(c, th.theo, th.years, intrinsic) : { bid: 0, ask: 0 };
-    const st = p.sessionStats(t);
+    const st = this.stats(u, t);
     const liq = this.liquidity(c, th.spot, th.iv, th.years);
     const bucket = Math.floor(t / SIZE_BUCKET_MS);
     const cfg = c.cls.cfg;
@@ -343,8 +381,17 @@ export class MarketModel {
     const dayOpenT = sessionOf(st.day)?.open ?? t;
     const prevDay = prevTradingDay(st.day);
     const prevCloseT = sessionOf(prevDay)?.close ?? t;
-    const close = c.expiryInstant > prevCloseT ? cents(this.theoretical(c, prevCloseT, st.prevClose).theo) : 0;
-    const open = st.phase === 'pre' ? close : cents(this.theoretical(c, Math.min(dayOpenT, c.expiryInstant - MIN_T_MS), st.open).theo);
+    // The prior close and today's open are fixed for the day (and the scenario in force): computed once.
+    const dayKey = st.day * 4096 + (this.scenario.version & 4095);
+    let day = this.dayMarks.get(c.conId);
+    if (!day || day.key !== dayKey || day.pre !== (st.phase === 'pre')) {
+      const cl = c.expiryInstant > prevCloseT ? cents(this.theoPrice(c, prevCloseT, st.prevClose).theo) : 0;
+      const op = st.phase === 'pre' ? cl : cents(this.theoPrice(c, Math.min(dayOpenT, c.expiryInstant - MIN_T_MS), st.open).theo);
+      day = { key: dayKey, pre: st.phase === 'pre', close: cl, open: op };
+      if (this.dayMarks.size > 200_000) this.dayMarks.clear();
+      this.dayMarks.set(c.conId, day);
+    }
+    const { close, open } = day;
     const oi = this.openInterest(c, st.day, th.spot, th.iv, th.years);
     const dailyVol = Math.round(oi * 0.25 * (0.5 + uniform(this.seed, c.conId, st.day, 7)));
     const volume = Math.round(dailyVol * st.volumeFraction);
@@ -408,17 +455,34 @@ export class MarketModel {
     const s = sessionOf(utcToEt(t).day);
     const openSlot = s ? Math.ceil(s.open / TRADE_SLOT_MS) : -Infinity;
     const now = Math.floor(t / TRADE_SLOT_MS);
-    for (let j = now; j > now - 120 && j >= openSlot; j--) {
+    const oldest = Math.max(now - 119, openSlot);
+    // Streaming asks again every round with t a little later: the slots searched last time are not searched again.
+    // Whether a slot traded is a pure function of (seed, conid, slot); the memo only skips re-deriving it.
+    const memo = this.tradeMemo.get(c.conId);
+    const usable = memo !== undefined && memo.version === this.scenario.version && memo.from <= now && memo.from >= oldest - 1;
+    let found: { price: number; slot: number } | null = null;
+    let j = now;
+    const stop = usable ? Math.max(memo.from + 1, oldest) : oldest;
+    for (; j >= stop; j--) {
       if (uniform(this.seed, c.conId, j, 21) >= p) continue;
       const tt = j * TRADE_SLOT_MS;
-      const th = this.theoretical(c, tt);
+      const th = this.theoPrice(c, tt);
       const { bid, ask } = this.bidAsk(c, th.theo, th.years);
       const atAsk = (hash32(this.seed, c.conId, j, 22) & 1) === 1;
-      const price = atAsk || bid <= 0 ? ask : bid;
-      const size = 1 + Math.floor(uniform(this.seed, c.conId, j, 23) * Math.max(1, c.cls.cfg.size * liq * 0.3));
-      return { price, size, time: Math.floor(tt / 1000) };
+      found = { price: atAsk || bid <= 0 ? ask : bid, slot: j };
+      break;
     }
-    return null;
+    // Nothing since the last search: the trade found then holds while it is still inside the look-back window
+    // and the same session. The price at a slot is a pure function of the slot (and the scenario, checked above);
+    // the size follows today's liquidity, so it is drawn at return.
+    if (!found && usable && memo.found && memo.found.slot >= oldest) found = memo.found;
+    if (memo === undefined || usable || now > memo.from) {
+      if (this.tradeMemo.size > 200_000) this.tradeMemo.clear();
+      this.tradeMemo.set(c.conId, { from: now, version: this.scenario.version, found });
+    }
+    if (!found) return null;
+    const size = 1 + Math.floor(uniform(this.seed, c.conId, found.slot, 23) * Math.max(1, c.cls.cfg.size * liq * 0.3));
+    return { price: found.price, size, time: Math.floor((found.slot * TRADE_SLOT_MS) / 1000) };
   }
 
   /** Sum of open interest and volume over an underlying's listed chain near the money (for generic ticks 100/101). */
@@ -429,7 +493,7 @@ export class MarketModel {
     let callOi = 0;
     let putOi = 0;
     const spot = this.spot(u, t);
-    const st = this.path(u).sessionStats(t);
+    const st = this.stats(u, t);
     for (const info of this.classesOf(u.symbol)) {
       for (const e of this.expiries(info, day).slice(0, 6)) {
         for (const k of this.strikes(info, e, day)) {
@@ -457,8 +521,8 @@ export class MarketModel {
   /** 30-day ATM implied vol of an underlying (generic tick 106 on the underlying). */
   impliedVol30(u: UnderlyingConfig, t: number): number {
     const p = this.path(u);
-    const st = p.sessionStats(t);
-    return atmVol(u.iv, 30 / 365, p.volFactor(st.day), spotVolFactor(u.iv, this.spot(u, t), st.open));
+    const st = this.stats(u, t);
+    return Math.max(0.01, atmVol(u.iv, 30 / 365, p.volFactor(st.day), spotVolFactor(u.iv, this.spot(u, t), st.open)) + this.scenario.volShift);
   }
 
   /** The anchor day of the price paths. */

@@ -1,5 +1,5 @@
 // The simulator's option pricer: one small seam over src/core/options (Black–Scholes–Merton with a dividend yield).
-import { americanGreeks, americanPrice, bsmGreeksInto, G_DELTA, G_GAMMA, G_PRICE, G_THETA, G_VEGA, GREEKS_STRIDE, impliedVolFast, isEuropeanEquivalent } from '../options';
+import { americanPrice, bsmGreeksInto, DAYS_PER_YEAR, G_DELTA, G_GAMMA, G_PRICE, G_THETA, G_VEGA, GREEKS_STRIDE, impliedVolFast, isEuropeanEquivalent } from '../options';
 
 export interface Greeks {
   price: number;
@@ -46,10 +46,27 @@ export function impliedVol(isCall: boolean, price: number, s: number, k: number,
  */
 export function optionValue(american: boolean, isCall: boolean, s: number, k: number, t: number, r: number, q: number, v: number): Greeks {
   if (!american || !(t > 0) || !(v > 0) || isEuropeanEquivalent(isCall ? 'C' : 'P', r, q)) return bsm(isCall, s, k, t, r, q, v);
-  const g = americanGreeks(isCall ? 'C' : 'P', s, k, t, r, q, v);
+  const g = americanGreeksNoRho(isCall ? 'C' : 'P', s, k, t, r, q, v);
   // Finite differences leave rounding noise where the value is flat intrinsic (the exercise region): gamma and vega
   // are ≥ 0 and |delta| ≤ 1 for these options, so the noise is clipped.
   return { price: Math.max(0, g.price), delta: Math.max(-1, Math.min(1, g.delta)), gamma: Math.max(0, g.gamma), vega: Math.max(0, g.vega), theta: g.theta };
+}
+
+/**
+ * core/options americanGreeks without rho (the exchange never reports it): the same central differences and
+ * bumps — spot 0.1% of S, vol 0.001, theta one calendar day — in six BS2002 values instead of eight.
+ */
+function americanGreeksNoRho(right: 'C' | 'P', s: number, k: number, t: number, r: number, q: number, v: number): Greeks {
+  const price = americanPrice(right, s, k, t, r, q, v);
+  const h = 1e-3 * s;
+  const up = americanPrice(right, s + h, k, t, r, q, v);
+  const dn = americanPrice(right, s - h, k, t, r, q, v);
+  const dv = 1e-3;
+  const lo = Math.max(v - dv, 1e-6);
+  const vegaPerUnit = (americanPrice(right, s, k, t, r, q, v + dv) - americanPrice(right, s, k, t, r, q, lo)) / (v + dv - lo);
+  const day = 1 / DAYS_PER_YEAR;
+  const later = americanPrice(right, s, k, Math.max(t - day, 0), r, q, v);
+  return { price, delta: (up - dn) / (2 * h), gamma: (up - 2 * price + dn) / (h * h), theta: t > day ? later - price : (later - price) * (day / t), vega: vegaPerUnit / 100 };
 }
 
 /** American (or European) value only, for day statistics where greeks are not needed. */

@@ -32,3 +32,28 @@ export function settleOption(o: ExpiringOption, settlementPrice: number): Settle
   const receive = (o.right === 'C') === o.qty > 0;
   return { closePrice, shares: receive ? perContract : -perContract, sharePrice: settlementPrice, exercised: true };
 }
+
+/** What a holder of an American option weighs before exercising early: its model value against exercise now. */
+export interface EarlyExerciseInput {
+  right: 'C' | 'P';
+  strike: number;
+  spot: number;
+  /** The American model value (per share) at the same instant. */
+  value: number;
+  /** Physically settled American style; cash-settled European index options are never exercised early. */
+  american: boolean;
+}
+
+/** Time value below which the holder gives up nothing by exercising (half a cent a share: below any tick). */
+export const EARLY_EXERCISE_TIME_VALUE = 0.005;
+
+/**
+ * Whether a rational holder exercises now: the option is in the money by at least $0.01 and has no time value
+ * left — the American value equals intrinsic, so it sits in the early-exercise region (deep ITM puts; ITM calls
+ * ahead of the dividend, here the model's dividend yield). Then the short side is assigned.
+ */
+export function exercisesEarly(o: EarlyExerciseInput): boolean {
+  if (!o.american) return false;
+  const intrinsic = o.right === 'C' ? o.spot - o.strike : o.strike - o.spot;
+  return intrinsic >= 0.01 && o.value - intrinsic < EARLY_EXERCISE_TIME_VALUE;
+}

@@ -16,6 +16,16 @@ import { MarketDataHub } from './marketdata';
 import { Session, type SessionHost } from './session';
 import * as enc from './wire/encode';
 import type { Request } from './wire/decode';
+import type { SimScenario, SimStatus } from '../../core/contract/sim';
+
+/** A control request for the simulated market (the app's sim.* methods, the CLI, tests). */
+export type SimCommand =
+  | { op: 'status' }
+  | { op: 'setSpeed'; speed: number }
+  | { op: 'pause' }
+  | { op: 'resume' }
+  | { op: 'jump'; to?: number; by?: number }
+  | { op: 'scenario'; scenario: SimScenario };
 
 export interface PaperExchangeOptions {
   /** TCP port; 0 picks a free one. */
@@ -65,6 +75,10 @@ export interface PaperExchangeOptions {
   pnlIntervalMs?: number;
   /** Log sink (one line per call); silent by default. */
   log?: (line: string) => void;
+  /** Start with simulated time frozen (comparable runs: nothing moves until resumed). */
+  paused?: boolean;
+  /** Called when lines in use or the set of clients change (the worker pushes its statistics then). */
+  onStatsChanged?: () => void;
 }
 
 export interface ClientStats {
@@ -136,8 +150,9 @@ export class PaperExchange implements SessionHost {
     const start = startAt ?? Math.max(mode === 'open' ? defaultOpenStart(this.wall.now()) : this.wall.now(), saved);
     if (!Number.isFinite(start)) throw new Error(`Invalid startAt ${String(opts.startAt)}`);
     this.clock = new SimClock({ wall: this.wall, speed: opts.speed ?? 1, mode, start });
+    if (opts.paused) this.clock.pause();
     this.marketData = new MarketDataHub(
-      { model: this.model, seed: this.seed, simNow: () => this.clock.now(), dataFlowing: () => !this.dataPaused },
+      { model: this.model, seed: this.seed, simNow: () => this.clock.now(), dataFlowing: () => !this.dataPaused, linesChanged: () => this.opts.onStatsChanged?.() },
       { lineBudget: opts.lineBudget ?? 100, snapshotLatencyMs: opts.snapshotLatencyMs ?? { min: 500, max: 2000 } },
     );
     this.account = new AccountStreams({
@@ -230,6 +245,7 @@ export class PaperExchange implements SessionHost {
       }
     }
     session.clientId = clientId;
+    this.opts.onStatsChanged?.();
     session.send(enc.managedAccounts(this.accountId));
     session.send(enc.nextValidId(this.nextOrderId(clientId)));
     if (this.opts.farmNotices !== false) {
@@ -246,6 +262,7 @@ export class PaperExchange implements SessionHost {
     if (!this.sessions.delete(session)) return;
     this.marketData.dropSession(session);
     this.account.dropSession(session);
+    this.opts.onStatsChanged?.();
     if (session.clientId !== null) this.log(`client ${session.clientId} disconnected (conn ${session.connId})`);
   }
 
@@ -501,6 +518,70 @@ export class PaperExchange implements SessionHost {
 
   setSnapshotLatency(min: number, max: number): void {
     this.marketData.opts.snapshotLatencyMs = { min: Math.max(0, min), max: Math.max(min, max) };
+  }
+
+  // ---- practice controls --------------------------------------------------------------------------
+
+  /** The simulated clock and scenario as the app shows them. */
+  simStatus(): SimStatus {
+    const now = this.clock.now();
+    const wall = this.wall.now();
+    const speed = this.clock.runSpeed;
+    return {
+      active: true,
+      now,
+      sampledAt: wall,
+      speed,
+      paused: this.clock.paused,
+      mode: this.clock.mode,
+      simulatedTime: this.clock.mode === 'open' || this.clock.paused || speed !== 1 || Math.abs(now - wall) > 2_000,
+      seed: this.seed,
+      scenario: this.model.scenario.state(),
+    };
+  }
+
+  /**
+   * Applies one control; throws RangeError with a trader-readable sentence when it cannot (a jump backwards).
+   * A change of time or market runs the books at once (expiries, DAY orders, fills) and saves the clock.
+   */
+  simControl(cmd: SimCommand): SimStatus {
+    const sc = this.model.scenario;
+    const now = this.clock.now();
+    switch (cmd.op) {
+      case 'status':
+        return this.simStatus();
+      case 'setSpeed':
+        this.clock.setSpeed(cmd.speed);
+        break;
+      case 'pause':
+        this.clock.pause();
+        break;
+      case 'resume':
+        this.clock.resume();
+        break;
+      case 'jump':
+        this.clock.jumpTo(cmd.to ?? now + (cmd.by ?? 0));
+        break;
+      case 'scenario': {
+        const x = cmd.scenario;
+        if (x.kind === 'gap') {
+          if (!this.model.underlying(x.symbol)) throw new RangeError(`${x.symbol} is not an underlying of the simulated market.`);
+          sc.gap(x.symbol, x.pct, now);
+        } else if (x.kind === 'volShock') sc.setVolShift(x.points / 100);
+        else if (x.kind === 'widen') sc.setWiden(x.factor);
+        else if (x.kind === 'ivNoise') sc.setIvNoise(x.points / 100);
+        else if (x.kind === 'halt') {
+          if (!this.model.underlying(x.symbol)) throw new RangeError(`${x.symbol} is not an underlying of the simulated market.`);
+          sc.setHalted(x.symbol, x.halted);
+        } else if (x.kind === 'connectionLoss') this.connectivityLoss(x.seconds * 1000, x.dataLost);
+        else sc.reset();
+        this.log(`scenario ${JSON.stringify(x)}`);
+        break;
+      }
+    }
+    if (cmd.op === 'jump' || cmd.op === 'scenario') this.tick();
+    this.store.setMeta('sim_time', String(this.clock.now()));
+    return this.simStatus();
   }
 
   // ---- inspection ---------------------------------------------------------------------------------

@@ -1,9 +1,15 @@
 // Public entry of the local paper exchange: start it programmatically (the app's "Local paper" profile, tests).
-import { PaperExchange, type ClientStats, type PaperExchangeOptions } from './exchange';
+import { PaperExchange, type ClientStats, type PaperExchangeOptions, type SimCommand } from './exchange';
+import type { SimStatus } from '../../core/contract/sim';
 import type { MarketModel } from '../../core/sim/model';
 import type { SimClock } from '../../core/sim/clock';
 
-export type { PaperExchangeOptions, ClientStats } from './exchange';
+export type { PaperExchangeOptions, ClientStats, SimCommand } from './exchange';
+
+/** The practice controls of a running exchange, in process or on its thread (hence async). */
+export interface SimControl {
+  control(cmd: SimCommand): Promise<SimStatus>;
+}
 
 export interface PaperFaults {
   /** Drops the socket(s) of a client id; returns how many were dropped. */
@@ -39,6 +45,7 @@ export interface PaperExchangeHandle {
   /** The paper account now: cash, NLV, equity with loan, margin, positions. */
   account(): { cash: number; nlv: number; elv: number; initMargin: number; maintMargin: number; available: number; positions: { conId: number; qty: number; avgCost: number }[]; openOrders: number; executions: number };
   faults: PaperFaults;
+  sim: SimControl;
   /** The exchange object itself, for deeper inspection in tests. */
   exchange: PaperExchange;
 }
@@ -78,6 +85,7 @@ export async function startPaperExchange(options: PaperExchangeOptions = {}): Pr
       setSnapshotLatency: (a, b) => ex.setSnapshotLatency(a, b),
       rejectNextOrders: (n, reason) => ex.orders.rejectNext(n, reason),
     },
+    sim: { control: async (cmd) => ex.simControl(cmd) },
     exchange: ex,
   };
 }

@@ -48,6 +48,8 @@ export interface MarketDataHost {
   simNow(): number;
   /** False during an injected connectivity loss: no market data flows. */
   dataFlowing(): boolean;
+  /** The number of lines in use changed (statistics observers). */
+  linesChanged?(): void;
 }
 
 export class MarketDataHub {
@@ -112,6 +114,7 @@ export class MarketDataHub {
     mine.set(reqId, sub);
     this.subs.set(session, mine);
     this.lines++;
+    this.host.linesChanged?.();
     if (isSnap) {
       const { min, max } = this.opts.snapshotLatencyMs;
       const wait = min + (max - min) * uniform(this.host.seed, session.connId, reqId, this.snapshotCounter++);
@@ -145,6 +148,7 @@ export class MarketDataHub {
     mine.delete(reqId);
     if (mine.size === 0) this.subs.delete(session);
     this.lines--;
+    this.host.linesChanged?.();
     return true;
   }
 
@@ -233,6 +237,8 @@ export class MarketDataHub {
       session.send(enc.tickReqParams(id, this.minTick(sub.inst), '9c0001', 3));
     }
     const inst = sub.inst;
+    // A halted underlying's quotes freeze where they were (a first full send still goes out).
+    if (!full && this.host.model.scenario.isHalted(inst.kind === 'underlying' ? inst.u.symbol : inst.kind === 'option' ? inst.c.cls.underlying.symbol : inst.symbol)) return;
     if (inst.kind === 'bag') {
       this.emitBag(sub, inst, t, put, tt, cache);
       return;

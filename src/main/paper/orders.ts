@@ -10,6 +10,7 @@ import { settleOption } from '../../core/sim/settlement';
 import { isValidTick } from '../../core/sim/ticks';
 import { type Micros, toDollars, toMicros } from '../../core/spreads';
 import { type AccountStreams, valuation } from './account';
+import { EarlyAssignment } from './assignment';
 import { conIdOf, type Instrument, resolveContract, type Single, wireContractOf } from './contracts';
 import type { MarketModel } from '../../core/sim/model';
 import { type ExecRec, type Ledger, OPEN_STATUSES, type OrderRec, type OrderStatus } from './ledger';
@@ -44,13 +45,16 @@ export interface OrderEngineHost {
 export class OrderEngine {
   private readonly insts = new Map<number, Instrument>();
   private rejectQueue: string[] = [];
+  private readonly early: EarlyAssignment;
 
   constructor(
     private readonly ex: OrderEngineHost,
     readonly ledger: Ledger,
     private readonly streams: AccountStreams,
     readonly opts: OrderEngineOptions,
-  ) {}
+  ) {
+    this.early = new EarlyAssignment(ex, ledger, streams);
+  }
 
   private get model() {
     return this.ex.model;
@@ -449,6 +453,8 @@ export class OrderEngine {
   // ---- matching -----------------------------------------------------------------------------------
 
   private quoteOf(s: Single, t: number): LegQuote | null {
+    // A halted underlying trades nothing: its orders (and combos with a leg on it) wait.
+    if (this.model.scenario.isHalted(s.kind === 'underlying' ? s.u.symbol : s.c.cls.underlying.symbol)) return null;
     if (s.kind === 'underlying') {
       if (s.u.secType === 'IND') return null;
       const q = this.model.underlyingQuote(s.u, t);
@@ -688,6 +694,7 @@ export class OrderEngine {
       }
     }
     this.settleExpired(t);
+    this.early.tick(t);
     for (const o of this.ledger.openOrders()) {
       if (o.status === 'PreSubmitted' && o.whyHeld === 'market closed' && this.marketOpen(o, t)) this.activate(o);
       else if (o.status === 'Submitted') this.match(o, t);

@@ -3,9 +3,10 @@
 // `handlers` below; the HandlerMap type makes a method declared in the contract but not implemented a compile error.
 import type { AppInfo } from '../../core/contract';
 import { startPaperExchange } from '../paper';
+import { startPaperThread } from '../paper/thread';
 import type { HandlerMap } from '../../core/contract';
 import { createDispatcher, type Dispatcher } from '../transport/dispatch';
-import { brokerHandlers, createBrokerService, type BrokerService } from './broker/service';
+import { brokerHandlers, createBrokerService, type BrokerService, type StartPaper } from './broker/service';
 import type { IbBrokerOptions } from './broker/ib-broker';
 import { createDiagnostics, diagnosticsHandlers } from './diagnostics';
 import { createEventBus, type EventBus } from './events';
@@ -21,6 +22,9 @@ import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
 import { createExecutionService } from './execution/service';
 import { createLegQuoteCache } from './execution/quotes';
+import { createPortfolioService } from './portfolio/service';
+import { portfolioHandlers } from './portfolio/handlers';
+import { simHandlers } from './sim/handlers';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -34,6 +38,11 @@ export interface ServicesConfig {
   brokerOptions?: Partial<IbBrokerOptions>;
   /** Connect to the active profile at start-up (off by default: the trader presses Connect). */
   autoConnect?: boolean;
+  /**
+   * Run the Local paper exchange on the app's own event loop instead of its worker thread (tests that reach into
+   * the exchange object). The app runs it on a thread, so a busy main loop never bunches the messages it paces.
+   */
+  paperInProcess?: boolean;
 }
 
 export interface Services {
@@ -54,7 +63,21 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const settings = createSettingsStore(config.dataDir, log, (s) => bus.emit('settings.changed', s));
   const startedAt = now();
 
-  const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper: (o) => startPaperExchange(o), brokerOptions: config.brokerOptions });
+  const startPaper: StartPaper = config.paperInProcess
+    ? (o) => startPaperExchange(o)
+    : (o) =>
+        startPaperThread(o).then(
+          (t) => {
+            log.info({ threadId: t.threadId, port: t.port }, 'local paper exchange running on a worker thread');
+            return t;
+          },
+          (e: unknown) => {
+            // A thread that cannot start (a packaging fault) must not cost the trader the simulated market.
+            log.warn({ err: e }, 'the paper exchange thread did not start; running the exchange in the main process');
+            return startPaperExchange(o);
+          },
+        );
+  const broker = createBrokerService({ bus, settings, dataDir: config.dataDir, logger: log, startPaper, brokerOptions: config.brokerOptions });
   const diagnostics = createDiagnostics({ broker, logger: log });
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, backupKeep: () => settings.get().ui.backupKeep });
@@ -84,6 +107,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     void execution.recoverWorking('resume').catch((e: unknown) => log.warn({ err: e }, 'could not recover working orders'));
   });
   risk.attachExecution(executionForRisk(execution, { journal: () => journal.journal, quotes: legQuotes, now }));
+  const portfolio = createPortfolioService({ broker: broker.broker, journal: () => journal.journal, bus, execution, logger: log, now });
   bus.emit('connection.status', broker.status());
   if (settings.loadWarning) bus.emit('app.logged', { level: 'warn', message: settings.loadWarning, at: now() });
 
@@ -103,6 +127,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     ...tradingHandlers(trading),
     ...riskHandlers(risk),
     ...executionHandlers(execution, { broker: broker.broker, quotes: legQuotes, gate, now }),
+    ...portfolioHandlers(portfolio),
+    ...simHandlers({ sim: () => broker.paper()?.sim ?? null, now }),
   };
 
   if (config.autoConnect) void broker.connect().catch((e: unknown) => log.warn({ err: e }, 'auto-connect failed; retrying in the background'));
@@ -124,6 +150,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       risk.close();
       trading.close();
       offRecover();
+      portfolio.dispose();
       execution.dispose();
       legQuotes.dispose();
       await scanner.close();

@@ -8,8 +8,11 @@ function age(ms: number): string {
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
 }
 
-/** `clockBadge`: where the paper exchange's SIMULATED TIME badge goes, beside the New York clock. */
-export function StatusBar({ clockBadge }: { clockBadge?: ReactNode } = {}) {
+/**
+ * `clockBadge`: where the paper exchange's SIMULATED TIME badge goes, beside the New York clock.
+ * `clockNow`: the market clock when it is not the wall clock (the simulated instant); session and clock follow it.
+ */
+export function StatusBar({ clockBadge, clockNow }: { clockBadge?: ReactNode; clockNow?: number | null } = {}) {
   const connection = useAppStore((s) => s.connection);
   const lost = useAppStore((s) => s.lost);
   const transport = useAppStore((s) => s.transport);
@@ -26,7 +29,8 @@ export function StatusBar({ clockBadge }: { clockBadge?: ReactNode } = {}) {
   const retryIn = state === 'reconnecting' && connection?.nextRetryAt ? Math.max(0, Math.ceil((connection.nextRetryAt - now) / 1000)) : null;
   const trading = useAppStore((s) => s.trading);
   const tradingState = trading?.state ?? 'HALTED';
-  const session = marketSession(now);
+  const simulatedClock = clockNow !== undefined && clockNow !== null;
+  const session = marketSession(simulatedClock ? clockNow : now);
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className={`status-item conn-${lost ? 'lost' : state}${linkLost || lost ? ' warn' : ''}`} title={lost ? 'The app is not answering; the broker state is unknown.' : (connection?.message ?? 'Broker connection')} data-testid="status-connection">
@@ -40,11 +44,11 @@ export function StatusBar({ clockBadge }: { clockBadge?: ReactNode } = {}) {
         </span>
       ) : null}
       {transport !== 'open' && !lost ? <span className="status-item warn">UI link {transport}</span> : null}
-      <span className={`status-item session session-${session.kind}`} title={`US options market (NYSE hours)${session.detail ? `: ${session.detail}` : ''}`} data-testid="status-session">
+      <span className={`status-item session session-${session.kind}`} title={`${simulatedClock ? 'Simulated market session' : 'US options market (NYSE hours)'}${session.detail ? `: ${session.detail}` : ''}`} data-testid="status-session">
         {session.label}
         {session.detail ? ` · ${session.detail}` : ''}
       </span>
-      <span className="status-item mono" title="New York time" data-testid="status-clock">
+      <span className={`status-item mono${simulatedClock ? ' sim-clock-text' : ''}`} title={simulatedClock ? 'Simulated New York time (not the wall clock)' : 'New York time'} data-testid="status-clock">
         NY {session.clock}
       </span>
       {clockBadge}

@@ -14,6 +14,7 @@ import type { SettingsStore } from '../settings/settings-store';
 import { BrokerError } from './errors';
 import { IbBroker, type IbBrokerOptions } from './ib-broker';
 import type { Broker, ConnectTarget } from './types';
+import type { SimControl } from '../../paper';
 
 /** The part of the paper exchange handle the app needs (src/main/paper startPaperExchange). */
 export interface PaperHandle {
@@ -22,6 +23,8 @@ export interface PaperHandle {
   close(): Promise<void>;
   stats(): { linesInUse: number; lineBudget: number; clients: number };
   clients(): Array<{ clientId: number | null; msgRate: number; linesInUse: number }>;
+  /** Practice controls (clock, scenarios); see src/main/services/sim. */
+  sim?: SimControl;
 }
 
 export type StartPaper = (options: { host: string; port: number; db?: string; log?: (line: string) => void }) => Promise<PaperHandle>;

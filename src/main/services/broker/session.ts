@@ -24,7 +24,7 @@ import { realTimers, type TimerHandle, type Timers } from './timers';
 import { type Link, type SessionHooks, accountModeOf, inDailyRestartWindow } from './link';
 import { Signals } from './signals';
 import type { ConnectTarget, HandshakeFacts } from './types';
-import { sameTarget, withTimeout } from './wire';
+import { noDelay, sameTarget, withTimeout } from './wire';
 
 export class Session extends Signals {
   readonly timers: Timers;
@@ -232,6 +232,10 @@ export class Session extends Signals {
         // The handshake and startApi bypass the queue; they still count against TWS's rate.
         this.pacer.recordExternal(2);
         ib.connect(target.clientId);
+        // Nagle's algorithm holds each small write until the previous one is acknowledged (delayed ACK: up to 40 ms on
+        // Linux, 200 ms on Windows and macOS) and then sends them together, so TWS would meter a burst the pacer never
+        // sent. With it off, a message reaches the wire when the pacer releases it.
+        noDelay(ib);
       } catch (e) {
         this.attemptFailed(link, new ConnectFailedError('connect-failed', { code: 502, cause: e }));
       }

@@ -42,6 +42,17 @@ export function toQuoteWire(c: QuoteContract): Contract {
   return w as Contract;
 }
 
+/**
+ * Turns Nagle's algorithm off on @stoqey's TCP socket (it creates the socket inside connect() and offers no option);
+ * false when the socket is not where @stoqey 1.x keeps it (a test double, or a changed internal layout).
+ */
+export function noDelay(ib: unknown): boolean {
+  const socket = (ib as { controller?: { socket?: { client?: { setNoDelay?: (on: boolean) => unknown } } } } | null)?.controller?.socket?.client;
+  if (typeof socket?.setNoDelay !== 'function') return false;
+  socket.setNoDelay(true);
+  return true;
+}
+
 export function safe(fn: () => void): void {
   try {
     fn();

@@ -23,7 +23,15 @@ describe('scan CLI arguments', () => {
       scoring: { by: 'ror', basis: 'mid' },
       top: 50,
       topPerSymbol: 50,
+      mode: 'guided',
     });
+  });
+
+  it('--mode guided (default) or exhaustive, and names anything else', () => {
+    expect(ok(['--symbols', 'SPY', '--mode', 'exhaustive']).request.mode).toBe('exhaustive');
+    expect(ok(['--symbols', 'SPY']).request.mode).toBe('guided');
+    const bad = parseScanArgs(['--symbols', 'SPY', '--mode', 'fast']);
+    expect(bad).toMatchObject({ ok: false, message: '--mode must be guided or exhaustive, got "fast".' });
   });
 
   it('defaults: port 7497, credit kinds, DTE 0–45, ROR at mid, top 50', () => {

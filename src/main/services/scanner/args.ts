@@ -34,6 +34,7 @@ What to scan
   --drift X              annual drift for POP/EV, % (default: risk-neutral)
   --top N                rows overall (default 50)
   --top-per-symbol N     rows kept per symbol (default: --top)
+  --mode M               guided (default: a sparse sample, then only the legs that can reach the top) | exhaustive
 
 Output
   --json                 ranked rows as JSON on stdout (progress and timings go to stderr)
@@ -54,7 +55,7 @@ export type ParseResult = { ok: true; options: ScanCliOptions } | { ok: false; h
 const FLAGS = new Set([
   'host', 'port', 'client-id', 'timeout', 'symbols', 'kind', 'dte', 'delta', 'width', 'width-pct', 'min-credit', 'max-debit',
   'min-credit-width', 'max-debit-width', 'min-pop', 'min-ev', 'min-ror', 'max-leg-spread', 'max-leg-spread-pct', 'min-oi',
-  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'drift', 'top', 'top-per-symbol', 'dump-chain',
+  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'drift', 'top', 'top-per-symbol', 'dump-chain', 'mode',
 ]);
 const SWITCHES = new Set(['json', 'help']);
 
@@ -143,6 +144,8 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
     if (!by) throw new ArgError(`--score must be ror, pop, ev or edge, got "${scoreText}".`);
     const basis = (get('basis') ?? 'mid').toLowerCase();
     if (basis !== 'mid' && basis !== 'natural') throw new ArgError(`--basis must be mid or natural, got "${basis}".`);
+    const mode = (get('mode') ?? 'guided').toLowerCase();
+    if (mode !== 'guided' && mode !== 'exhaustive') throw new ArgError(`--mode must be guided or exhaustive, got "${mode}".`);
     const top = num('top') ?? 50;
     const request = ScanRequest.safeParse({
       symbols: symbolsText.split(',').map((s) => s.trim()).filter(Boolean),
@@ -150,6 +153,7 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
       scoring: { by, basis },
       top,
       topPerSymbol: num('top-per-symbol') ?? Math.min(500, top),
+      mode,
       ...(get('drift') !== undefined ? { drift: num('drift', 0.01) } : {}),
     });
     if (!request.success) throw new ArgError(request.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));

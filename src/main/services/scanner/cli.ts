@@ -106,7 +106,7 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
     const outcome = await handle.done;
     const seconds = (Date.now() - started) / 1000;
     const sent = broker.diagnostics().messagesOut.total - outBefore;
-    io.err(`[scan] ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
+    io.err(`[scan] ${o.request.mode}: ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
     for (const s of outcome.progress.symbols) if (s.error) io.err(`[scan] ${s.error}\n`);
     if (o.dumpChain) {
       const path = resolve(o.dumpChain);
@@ -121,7 +121,7 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
         request: o.request,
         state: outcome.progress.state,
         // What this run cost (varies run to run; everything else is reproducible on a frozen market).
-        run: { messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams },
+        run: { mode: o.request.mode, messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams },
         symbols: outcome.progress.symbols.map((s) => ({ ...s, spot: outcome.chains.find((c) => c.symbol === s.symbol)?.spot ?? null })),
         rows: rows.map(stableRow),
       };

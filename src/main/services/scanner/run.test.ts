@@ -10,6 +10,7 @@ const REQ: ScanRequestParsed = {
   scoring: { by: 'ror', basis: 'mid' },
   topPerSymbol: 5,
   top: 5,
+  mode: 'exhaustive',
 };
 
 function host(): RunHost & { frames: string[] } {

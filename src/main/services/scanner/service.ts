@@ -18,7 +18,7 @@ import {
   type ScanResults,
 } from '../../../core/contract';
 import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
-import { createChain, planScan, type ChainSnapshot, type ExpirySlice, type PlanExpiryInput } from '../../../core/scanner';
+import { createChain, guidedNeeds, planScan, sampleIndices, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
 import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
@@ -39,6 +39,10 @@ const PIPELINE_DEPTH = 100;
  * costs a second message (the cancel), so only a handful per symbol — enough for its first rows.
  */
 const FAST_LANE_PER_SYMBOL = 12;
+/** Guided mode samples every n-th planned strike per expiry and right (plus both ends and the band centre). */
+const GUIDED_SAMPLE_EVERY = 6;
+/** Guided refinement rounds per symbol at most (each quotes every leg that can still reach the top-K). */
+const GUIDED_MAX_ROUNDS = 30;
 /** How long to wait for the underlying's first price. */
 const UNDERLYING_TIMEOUT_MS = 5_000;
 /** After the first price, how long to wait for the ATM IV (generic tick 106) before planning without it. */
@@ -93,6 +97,12 @@ interface Underlying {
 }
 
 type DatedExpiry = PlanExpiryInput & { tradingClass: string; multiplier: number };
+
+const legKey = (l: LegRef): string => `${l.expiryIdx}:${l.right}:${l.index}`;
+const colsOf = (chain: ChainSnapshot, l: LegRef) => {
+  const slice = chain.expiries[l.expiryIdx] as ExpirySlice;
+  return l.right === 'C' ? slice.call : slice.put;
+};
 
 function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
@@ -246,14 +256,24 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     const planInput = { spot, atmIv: iv, rate, divYield, filters: run.req.filters };
     // An estimate from the chain-parameter grid, corrected expiry by expiry as the real strikes arrive.
     const estimate = planScan({ ...planInput, expiries });
-    for (const e of estimate.expiries) sym.plannedByExpiry.set(e.expiry, e.calls.length + e.puts.length);
-    sym.planned = estimate.total;
+    const guided = run.req.mode === 'guided';
+    /** Positions (in the plan's priority order) of one right's strikes that the first pass quotes. */
+    const firstPass = (list: readonly number[]): Set<number> => {
+      if (!guided) return new Set(list);
+      const sorted = [...list].sort((a, b) => a - b);
+      // The plan's first few (the band centre outwards) too: the fast lane quotes them at once, so first rows come early.
+      const centre = list.slice(0, 4).map((k) => sorted.indexOf(k));
+      return new Set(sampleIndices(sorted.length, GUIDED_SAMPLE_EVERY, centre).map((i) => sorted[i] as number));
+    };
+    for (const e of estimate.expiries) sym.plannedByExpiry.set(e.expiry, firstPass(e.calls).size + firstPass(e.puts).size);
+    sym.planned = [...sym.plannedByExpiry.values()].reduce((a, b) => a + b, 0);
     run.emitProgress();
     if (estimate.expiries.length === 0) {
       sym.error = `${sym.symbol}: no expiry in ${run.req.filters.dte.min}–${run.req.filters.dte.max} DTE has strikes in the plan.`;
       return;
     }
     const pending: Promise<void>[] = [];
+    const tried = new Set<string>();
     for (const [rank, e] of estimate.expiries.entries()) {
       if (run.signal.aborted) break;
       if (rank > 0) await run.drained(PIPELINE_DEPTH);
@@ -268,11 +288,14 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       const exact = planScan({ ...planInput, spot: sym.chain.spot, expiries: [{ expiry: e.expiry, dte: e.dte, tYears: e.tYears, strikes }] });
       const p = exact.expiries[0];
       const planned = p ? [...p.calls.map((k) => ['C', k] as const), ...p.puts.map((k) => ['P', k] as const)].filter(([r, k]) => byKey.has(`${r}${k}`)) : [];
-      sym.planned += planned.length - (sym.plannedByExpiry.get(e.expiry) ?? 0);
-      sym.plannedByExpiry.set(e.expiry, planned.length);
+      const callsNow = p ? firstPass(p.calls.filter((k) => byKey.has(`C${k}`))) : new Set<number>();
+      const putsNow = p ? firstPass(p.puts.filter((k) => byKey.has(`P${k}`))) : new Set<number>();
+      sym.planned += callsNow.size + putsNow.size - (sym.plannedByExpiry.get(e.expiry) ?? 0);
+      sym.plannedByExpiry.set(e.expiry, callsNow.size + putsNow.size);
       if (!p || planned.length === 0) continue;
       const used = [...new Set(planned.map(([, k]) => k))].sort((a, b) => a - b);
       const slice = createChain({ symbol: sym.symbol, spot: sym.chain.spot, rate, divYield, multiplier, asOf: run.asOf, expiries: [{ expiry: e.expiry, dte: e.dte, tYears: e.tYears, strikes: used }] }).expiries[0] as ExpirySlice;
+      const expiryIdx = sym.chain.expiries.length;
       sym.chain.expiries.push(slice);
       // Request order: the plan's (band centre outwards), calls and puts interleaved.
       const calls = p.calls.filter((k) => byKey.has(`C${k}`));
@@ -283,13 +306,51 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
           if (k === undefined) continue;
           const conId = byKey.get(`${right}${k}`) as number;
           const index = used.indexOf(k);
+          // A known conId marks the leg as planned; guided mode quotes only the first pass's legs now.
           slice[right === 'C' ? 'call' : 'put'].conId[index] = conId;
+          if (!(right === 'C' ? callsNow : putsNow).has(k)) continue;
+          tried.add(legKey({ expiryIdx, right, index }));
           pending.push(quoteOption(qd, run, conId, { sym, slice, right, index }));
         }
       }
       run.emitProgress();
     }
     await Promise.all(pending);
+    if (guided) await refineGuided(run, sym, tried);
+  }
+
+  /**
+   * Guided refinement: rank what is quoted, ask core/scanner/guided which legs can still reach this symbol's top-K,
+   * quote them, repeat until none can. Only real quotes ever reach a row.
+   */
+  async function refineGuided(run: ScanRun, sym: SymbolState, tried: Set<string>): Promise<void> {
+    const chain = sym.chain;
+    if (!chain) return;
+    const { filters, scoring, topPerSymbol, top, drift } = run.req;
+    const k = Math.min(top, topPerSymbol);
+    for (let round = 0; round < GUIDED_MAX_ROUNDS && !run.signal.aborted; round++) {
+      const rows = run.engine.scanChain(chain, { filters, scoring, topPerSymbol: k, drift, now: now(), staleAfterMs: Infinity }).rows;
+      // The watchlist's overall K-th score so far: a leg that cannot beat it cannot enter the merged top either.
+      const merged = run.lastResults?.rows ?? [];
+      const floor = merged.length >= top ? (merged[top - 1]?.score ?? -Infinity) : -Infinity;
+      const needs = guidedNeeds({
+        chain, filters, scoring, k, floor, batch: k,
+        exactScores: rows.map((r) => r.score),
+        planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
+        tried: (l) => tried.has(legKey(l)),
+      });
+      log?.debug({ symbol: sym.symbol, round, needs: needs.legs.length, threshold: needs.threshold, alive: needs.alive }, 'scan: guided round');
+      if (needs.legs.length === 0) return;
+      sym.planned += needs.legs.length;
+      run.emitProgress();
+      const jobs: Promise<void>[] = [];
+      for (const l of needs.legs) {
+        tried.add(legKey(l));
+        const slice = chain.expiries[l.expiryIdx] as ExpirySlice;
+        jobs.push(quoteOption(qd, run, colsOf(chain, l).conId[l.index] as number, { sym, slice, right: l.right, index: l.index }));
+      }
+      await Promise.all(jobs);
+    }
   }
 
   async function execute(run: ScanRun): Promise<void> {

@@ -9,11 +9,12 @@ import {
   type GetRowIdParams,
   type GridApi,
   type GridReadyEvent,
+  type IRowNode,
   type RowClassParams,
 } from 'ag-grid-community';
 import type { ScanRow, ScannerGridState } from '../../../core/contract';
 import { terminalGridTheme } from '../../components/grid-theme';
-import { KIND_LABEL, ageLabel, expiryLabel, greek, money, netLabel, percent, signedMoney, strike } from './format';
+import { KIND_LABEL, UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, percent, signedMoney, strike } from './format';
 
 const gridTheme = terminalGridTheme({ rowHeight: 22, headerHeight: 24, spacing: 3, cellHorizontalPadding: 6 });
 
@@ -26,9 +27,34 @@ const num = (extra = ''): Partial<ColDef<GridRow>> => ({ type: 'rightAligned', c
 
 const COMPLETENESS: Record<ScanRow['completeness'], string> = { complete: 'ok', partial: 'partial', stale: 'stale' };
 
+/** The grid's clock (ms), read by the live age and state cells; ResultsGrid moves it every second. */
+const clock = { now: Date.now() };
+/** An empty metric cell says why it is empty. */
+const unknownTip = (p: { value?: unknown }): string | undefined => (p.value === null || p.value === undefined ? UNKNOWN_IV : undefined);
+
 const COLUMNS: ColDef<GridRow>[] = [
   { field: 'rank', headerName: '#', width: 44, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
   { field: 'symbol', headerName: 'Symbol', width: 66, pinned: 'left', filter: 'agTextColumnFilter' },
+  {
+    // Pinned beside the symbol: whether a row's numbers are current must be visible without scrolling.
+    field: 'completeness',
+    headerName: 'Data',
+    width: 82,
+    pinned: 'left',
+    headerTooltip: 'ok: quotes, IV and delta known and fresh · partial: IV or delta missing (no POP/EV) · stale: a quote older than a minute (its numbers are that old)',
+    valueGetter: (p) => (p.data ? liveState(p.data, clock.now).state : null),
+    cellRenderer: (p: { value: ScanRow['completeness'] | null; data?: GridRow }) => {
+      if (!p.value) return null;
+      const age = p.value === 'stale' && p.data ? ageLabel(liveState(p.data, clock.now).ageMs) : '';
+      return (
+        <span className={`scan-badge scan-badge-${p.value}`} data-state={p.value} title={p.value === 'stale' ? `The older leg quote is ${age} old: every number in this row is that old.` : undefined}>
+          {COMPLETENESS[p.value]}
+          {age && age !== '—' ? ` ${age}` : ''}
+        </span>
+      );
+    },
+    filter: 'agTextColumnFilter',
+  },
   { field: 'kind', headerName: 'Kind', width: 78, valueFormatter: (p) => KIND_LABEL[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
   { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num', filter: 'agTextColumnFilter' },
   { field: 'dte', headerName: 'DTE', width: 50, ...num() },
@@ -39,20 +65,30 @@ const COLUMNS: ColDef<GridRow>[] = [
   { field: 'maxProfit', headerName: 'Max P', width: 72, headerTooltip: 'Max profit per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
   { field: 'maxLoss', headerName: 'Max L', width: 72, headerTooltip: 'Max loss per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
   { field: 'ror', headerName: 'ROR', width: 62, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
-  { field: 'pop', headerName: 'POP', width: 60, headerTooltip: 'Probability of profit at expiry (lognormal at the implied volatility)', valueFormatter: (p) => percent(p.value as number | null), ...num() },
-  { field: 'ev', headerName: 'EV', width: 70, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
-  { field: 'shortDelta', headerName: 'Δ short', width: 64, valueFormatter: (p) => greek(p.value as number | null), ...num() },
-  { field: 'shortIv', headerName: 'IV', width: 58, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), ...num() },
+  { field: 'pop', headerName: 'POP', width: 60, headerTooltip: "Probability of profit at expiry: lognormal at one leg's implied volatility", valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
+  {
+    colId: 'popSmile',
+    headerName: 'POP σ',
+    width: 62,
+    headerTooltip: "Probability of profit from the expiry's own volatility smile (risk-neutral, Breeden–Litzenberger)",
+    valueGetter: (p) => p.data?.popSmile ?? null,
+    valueFormatter: (p) => percent(p.value as number | null),
+    tooltipValueGetter: unknownTip,
+    ...num(),
+  },
+  { field: 'ev', headerName: 'EV', width: 70, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
+  { field: 'shortDelta', headerName: 'Δ short', width: 64, valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
+  { field: 'shortIv', headerName: 'IV', width: 58, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
   { field: 'minOi', headerName: 'Min OI', width: 64, headerTooltip: 'Smaller open interest of the two legs (— when the broker sent none: snapshots carry no OI)', valueFormatter: (p) => ((p.value as number | null) === null ? '—' : String(p.value)), ...num() },
-  { field: 'quoteAgeMs', headerName: 'Age', width: 52, headerTooltip: 'Age of the older leg quote when ranked', valueFormatter: (p) => ageLabel(p.value as number | null), ...num() },
   {
-    field: 'completeness',
-    headerName: 'Data',
-    width: 62,
-    headerTooltip: 'ok: quotes, IV and delta known and fresh · partial: IV or delta missing (no POP/EV) · stale: a quote older than a minute',
-    cellRenderer: (p: { value: ScanRow['completeness'] }) => <span className={`scan-badge scan-badge-${p.value}`}>{COMPLETENESS[p.value]}</span>,
-    filter: 'agTextColumnFilter',
+    field: 'quoteAgeMs',
+    headerName: 'Age',
+    width: 52,
+    headerTooltip: 'Age of the older leg quote now (it keeps counting after the scan ends)',
+    valueGetter: (p) => (p.data ? liveState(p.data, clock.now).ageMs : null),
+    valueFormatter: (p) => ageLabel(p.value as number | null),
+    ...num(),
   },
   { field: 'edge', headerName: 'Edge', width: 64, hide: true, headerTooltip: 'Model value − price, per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), ...num() },
   { field: 'evPerRisk', headerName: 'EV/risk', width: 64, hide: true, valueFormatter: (p) => percent(p.value as number | null), ...num() },
@@ -90,7 +126,10 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
   const api = useRef<GridApi<GridRow> | null>(null);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const restoring = useRef(false);
-  const data = useMemo<GridRow[]>(() => rows.map((r, i) => ({ ...r, rank: i + 1 })), [rows]);
+  const data = useMemo<GridRow[]>(() => {
+    clock.now = Date.now();
+    return rows.map((r, i) => ({ ...r, rank: i + 1 }));
+  }, [rows]);
 
   useImperativeHandle(ref, () => ({
     focusFirstRow() {
@@ -110,6 +149,30 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
       if (g && !g.isDestroyed()) onStateChange(toState(g));
     }, 600);
   }, [onStateChange]);
+
+  // Quotes keep ageing after the last frame: once a second the age and data cells (and the stale fade) are re-read.
+  // Only rows that just turned stale are redrawn (for the fade), so focus and scroll stay where they are.
+  const staleShown = useRef(new Set<string>());
+  useEffect(() => {
+    const timer = setInterval(() => {
+      clock.now = Date.now();
+      const g = api.current;
+      if (!g || g.isDestroyed()) return;
+      g.refreshCells({ columns: ['quoteAgeMs', 'completeness'] });
+      const turned: IRowNode<GridRow>[] = [];
+      g.forEachNode((node) => {
+        if (!node.data) return;
+        const stale = liveState(node.data, clock.now).state === 'stale';
+        if (stale !== staleShown.current.has(node.data.fingerprint)) {
+          if (stale) staleShown.current.add(node.data.fingerprint);
+          else staleShown.current.delete(node.data.fingerprint);
+          turned.push(node);
+        }
+      });
+      if (turned.length) g.redrawRows({ rowNodes: turned });
+    }, 1_000);
+    return () => clearInterval(timer);
+  }, []);
 
   // The grid goes away when a new scan clears the rows: a pending save must not touch the destroyed API.
   useEffect(
@@ -140,7 +203,7 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
         defaultColDef={{ sortable: true, resizable: true, filter: true, suppressHeaderMenuButton: false }}
         getRowId={(p: GetRowIdParams<GridRow>) => p.data.fingerprint}
         rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
-        rowClassRules={{ 'scan-row-stale': (p: RowClassParams<GridRow>) => p.data?.completeness === 'stale', 'scan-row-selected': (p: RowClassParams<GridRow>) => p.data?.fingerprint === selected }}
+        rowClassRules={{ 'scan-row-stale': (p: RowClassParams<GridRow>) => !!p.data && liveState(p.data, clock.now).state === 'stale', 'scan-row-selected': (p: RowClassParams<GridRow>) => p.data?.fingerprint === selected }}
         onGridReady={onGridReady}
         onRowClicked={(e) => e.data && onSelect(e.data)}
         onCellFocused={(e: CellFocusedEvent<GridRow>) => {
@@ -164,6 +227,8 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
         suppressCellFocus={false}
         animateRows={false}
         suppressScrollOnNewData
+        // About twenty columns: every cell stays in the DOM, so what a test or a screen reader finds is what the row holds.
+        suppressColumnVirtualisation
         tooltipShowDelay={400}
         overlayNoRowsTemplate="<span class='scan-grid-empty'>No rows yet</span>"
       />

@@ -84,6 +84,7 @@ function Details({ row, onOpen }: { row: ScanRow | null; onOpen(row: ScanRow): v
         <Fact label="BE">{row.breakeven.toFixed(2)}</Fact>
         <Fact label="Spot">{row.spot.toFixed(2)}</Fact>
         <Fact label="POP">{percent(row.pop)}</Fact>
+        <Fact label="POP σ">{percent(row.popSmile ?? null)}</Fact>
         <Fact label="EV">{signedMoney(row.ev)}</Fact>
       </div>
       <button type="button" className="btn btn-primary scan-open" onClick={() => onOpen(row)} data-testid="scan-open-ticket" title="Open in the Ticket (Enter)">

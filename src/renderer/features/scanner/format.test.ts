@@ -1,7 +1,7 @@
 // Scanner formats: labelled net prices, true minus signs, payoff curve extremes equal max profit and max loss.
 import { describe, expect, it } from 'vitest';
 import type { ScanRow } from '../../../core/contract';
-import { ageLabel, etaLabel, greek, money, netLabel, payoffAt, payoffCurve, percent, signedMoney } from './format';
+import { STALE_AFTER_MS, ageLabel, etaLabel, greek, liveState, money, netLabel, payoffAt, payoffCurve, percent, signedMoney } from './format';
 
 const leg = (strike: number, side: 1 | -1) => ({ conId: 1, strike, right: 'P' as const, side, bid: 1, ask: 1.1, iv: 0.2, delta: -0.2, openInterest: null, volume: 10, quoteTime: 0 });
 const row: ScanRow = {
@@ -40,5 +40,14 @@ describe('scanner formats', () => {
     expect(new Set(curve.map((p) => p.x)).size).toBe(curve.length);
     expect(Math.max(...curve.map((p) => p.y))).toBeCloseTo(row.maxProfit, 9);
     expect(Math.min(...curve.map((p) => p.y))).toBeCloseTo(-row.maxLoss, 9);
+  });
+
+  it('a row ages on screen after its last frame: live age from the older leg, stale past the limit, partial kept', () => {
+    const r = { ...row, short: { ...row.short, quoteTime: 10_000 }, long: { ...row.long, quoteTime: 4_000 } };
+    expect(liveState(r, 5_000)).toEqual({ ageMs: 1_000, state: 'complete' });
+    expect(liveState(r, 4_000 + STALE_AFTER_MS + 1)).toEqual({ ageMs: STALE_AFTER_MS + 1, state: 'stale' });
+    expect(liveState({ ...r, completeness: 'partial' }, 5_000).state).toBe('partial');
+    expect(liveState({ ...r, completeness: 'stale' }, 5_000).state).toBe('stale');
+    expect(liveState({ ...r, long: { ...r.long, quoteTime: null } }, 5_000)).toEqual({ ageMs: null, state: 'complete' });
   });
 });

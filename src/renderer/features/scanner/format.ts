@@ -57,6 +57,24 @@ export function ageLabel(ms: number | null): string {
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
 }
 
+/** A row whose older leg quote is older than this is stale (the scanner service's own limit, STALE_AFTER_MS). */
+export const STALE_AFTER_MS = 60_000;
+
+/**
+ * What the grid may say about a row at `nowMs`: the age of its older leg quote now (not when it was ranked — after a
+ * scan completes nothing re-ranks, so the ranked age would freeze while the quotes keep ageing) and its data state.
+ */
+export function liveState(row: ScanRow, nowMs: number): { ageMs: number | null; state: ScanRow['completeness'] } {
+  const a = row.short.quoteTime;
+  const b = row.long.quoteTime;
+  const ageMs = a === null || b === null ? null : Math.max(0, nowMs - Math.min(a, b));
+  const stale = row.completeness === 'stale' || (ageMs !== null && ageMs > STALE_AFTER_MS);
+  return { ageMs, state: stale ? 'stale' : row.completeness };
+}
+
+/** Why a metric cell is empty: the broker did not send what it needs (never shown as a number). */
+export const UNKNOWN_IV = 'Unknown: the broker sent no implied volatility for a leg, so this cannot be computed.';
+
 export function etaLabel(ms: number | null): string {
   if (ms === null) return 'ETA —';
   if (ms <= 0) return 'done';

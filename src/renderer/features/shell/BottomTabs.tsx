@@ -1,10 +1,13 @@
 // The bottom tab strip: Positions · Orders · Executions · P&L · Journal · Diagnostics.
-import { useState, type ReactNode } from 'react';
-import { EmptyState } from '../../components/Panel';
+import { useEffect, useState, type ReactNode } from 'react';
 import { DiagnosticsPanel } from '../diagnostics/DiagnosticsPanel';
 import { JournalPanel } from '../journal/JournalPanel';
 import { OrdersPanel } from '../orders/OrdersPanel';
 import { ExecutionsPanel } from '../executions/ExecutionsPanel';
+import { PositionsPanel } from '../positions/PositionsPanel';
+import { PnlPanel } from '../pnl/PnlPanel';
+import { bindPositionsStore } from '../positions/positions-store';
+import { useClient } from '../../platform/context';
 
 export interface BottomTab {
   id: string;
@@ -13,16 +16,19 @@ export interface BottomTab {
 }
 
 export const DEFAULT_TABS: BottomTab[] = [
-  { id: 'positions', label: 'Positions', render: () => <EmptyState title="No positions">Positions grouped as spreads, with live P&amp;L, appear here once connected to a profile.</EmptyState> },
+  { id: 'positions', label: 'Positions', render: () => <PositionsPanel /> },
   { id: 'orders', label: 'Orders', render: () => <OrdersPanel /> },
   { id: 'executions', label: 'Executions', render: () => <ExecutionsPanel /> },
-  { id: 'pnl', label: 'P&L', render: () => <EmptyState title="No P&amp;L yet">Daily, unrealized and realized P&amp;L stream here once connected.</EmptyState> },
+  { id: 'pnl', label: 'P&L', render: () => <PnlPanel /> },
   { id: 'journal', label: 'Journal', render: () => <JournalPanel /> },
   { id: 'diagnostics', label: 'Diagnostics', render: () => <DiagnosticsPanel /> },
 ];
 
 export function BottomTabs({ tabs = DEFAULT_TABS }: { tabs?: BottomTab[] }) {
+  const client = useClient();
   const [active, setActive] = useState(tabs[0]?.id ?? '');
+  // Positions and P&L follow their events whichever tab shows (the intraday P&L line needs every update).
+  useEffect(() => bindPositionsStore(client), [client]);
   const current = tabs.find((t) => t.id === active) ?? tabs[0];
   return (
     <section className="panel bottom-tabs" aria-label="Account activity">
