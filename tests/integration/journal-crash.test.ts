@@ -118,6 +118,6 @@ describe('journal crash safety', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    TRIALS * 3_000 + 30_000,
+    TRIALS * 15_000 + 60_000, // a budget for a loaded machine (npm run test:stress), not a speed goal
   );
 });

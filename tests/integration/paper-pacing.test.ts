@@ -33,13 +33,12 @@ describe('message pacing', () => {
     clients.push(c);
     const bystander = await connectClient(ex.port, 2);
     clients.push(bystander);
-    const t0 = Date.now();
+    // Written in one synchronous loop, so they reach the exchange as one burst however busy the machine is.
     for (let i = 0; i < 1000; i++) c.ib.reqCurrentTime();
-    await waitFor(c.ib, EventName.info, (_m, code) => code === 100, 5000);
-    expect(Date.now() - t0).toBeLessThan(1500);
+    await waitFor(c.ib, EventName.info, (_m, code) => code === 100, 30_000);
     const err = c.infos.find((i) => i.code === 100);
     expect(err?.message).toMatch(/^Max rate of messages per second has been exceeded:max=50 rec=\d+ \(1\)$/);
-    await waitFor(c.ib, EventName.disconnected, () => true, 5000);
+    await waitFor(c.ib, EventName.disconnected, () => true, 30_000);
     expect(c.disconnected).toBe(true);
     // Another client on the same exchange is not affected.
     c.ib.removeAllListeners();

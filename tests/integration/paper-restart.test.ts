@@ -13,14 +13,26 @@ const dir = mkdtempSync(join(tmpdir(), 'paper-restart-'));
 const db = join(dir, 'books.sqlite');
 const children: ChildProcess[] = [];
 
-afterAll(() => {
-  for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGKILL');
+// Every exchange this file started is gone before the next file runs, whatever the outcome.
+afterAll(async () => {
+  await Promise.all(
+    children.map(
+      (ch) =>
+        new Promise<void>((done) => {
+          if (ch.exitCode !== null || ch.signalCode !== null) return done();
+          ch.once('exit', () => done());
+          ch.kill('SIGKILL');
+        }),
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts the CLI as a child process and resolves with the port it prints. */
 async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/main/paper/cli.ts'), '--port', '0', '--seed', '42', '--db', db], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself runs the CLI (tsx as a loader, not tsx's CLI, which runs the script in a grandchild that a SIGKILL of
+  // the child would orphan: it used to leave two exchanges running after every run of the suite).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/paper/cli.ts'), '--port', '0', '--seed', '42', '--db', db], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   let err = '';
