@@ -14,7 +14,7 @@ import { localTarget, newBroker, waitFor } from '../support/broker';
 
 const ctx = { transport: 'direct' } as const;
 const dataDir = mkdtempSync(join(tmpdir(), 'sd-kill-'));
-const start = () => createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 } });
+const start = () => createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 }, paperInProcess: true });
 
 async function call<T>(services: Services, method: string, args: unknown): Promise<T> {
   const r = await services.dispatcher.dispatch(method as never, args as never, ctx);

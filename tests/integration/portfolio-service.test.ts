@@ -74,7 +74,7 @@ describe('portfolio service against the paper exchange', () => {
   };
 
   beforeAll(async () => {
-    services = await createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 } });
+    services = await createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 }, paperInProcess: true });
     off = services.bus.subscribe((name, payload) => {
       if (name === 'positions.updated') events.positions.push(payload as PositionsSnapshot);
       if (name === 'pnl.updated') events.pnl.push(payload as PnlSummary);
@@ -189,7 +189,7 @@ describe('portfolio service against the paper exchange', () => {
     const ordersBefore = paper.account().executions;
     off?.();
     await services.close();
-    services = await createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 } });
+    services = await createServices({ mode: 'headless', dataDir, version: '0.0.0-test', logger: silentLogger(), strictContract: true, brokerOptions: { orderAckTimeoutMs: 8_000 }, paperInProcess: true });
     expect((await services.dispatcher.dispatch('connection.connect', {}, ctx)).ok).toBe(true);
     await services.trading.settled();
     paper = services.broker.paper() as unknown as PaperExchangeHandle;
