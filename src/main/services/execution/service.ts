@@ -180,6 +180,23 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     return { stepTicks: p.stepTicks, intervalMs: p.intervalSec * 1000, capPct: p.capPct, maxSteps: p.maxSteps, endAction: p.endAction, ...(maxSpread !== undefined ? { maxSpread } : {}) };
   };
 
+  /** The one placement step (inside the order's serial lane): mark sent, place, fold TWS's answer, or record the refusal. */
+  async function sendPlacement(w: Working, what: 'order' | 'roll', request: Parameters<ExecutionBroker['placeOrder']>[0]): Promise<void> {
+    w.progress = markSent(w.progress);
+    publish(w);
+    try {
+      const placed = await deps.broker.placeOrder(request);
+      w.row = { ...w.row, permId: placed.permId };
+      w.progress = foldStatus(w.progress, { status: placed.status, filled: w.progress.filled });
+      publish(w);
+    } catch (e) {
+      w.progress = markRejected(w.progress);
+      w.row = { ...w.row, message: errorText(e) };
+      publish(w);
+      fail('BROKER', `The ${what} was not accepted: ${errorText(e)}`);
+    }
+  }
+
   async function doSubmit(ticketId: string, raw: unknown, meta?: CloseMeta): Promise<SubmitResult> {
     const parsed = Ticket.safeParse(raw);
     if (!parsed.success) return fail('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
@@ -252,22 +269,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     };
     orders.set(orderId, w);
     await serial(orderId, async () => {
-      w.progress = markSent(w.progress);
-      publish(w);
-      try {
-        const placed = await deps.broker.placeOrder({
-          ticketId: recorded.value.ticketId, orderId, action: bag.value.action, quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
-          contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: legConIds[0], action: 'BUY', ratio: 1 }, { conId: legConIds[1], action: 'SELL', ratio: 1 }] },
-        });
-        w.row = { ...w.row, permId: placed.permId };
-        w.progress = foldStatus(w.progress, { status: placed.status, filled: w.progress.filled });
-        publish(w);
-      } catch (e) {
-        w.progress = markRejected(w.progress);
-        w.row = { ...w.row, message: errorText(e) };
-        publish(w);
-        fail('BROKER', `The order was not accepted: ${errorText(e)}`);
-      }
+      await sendPlacement(w, 'order', {
+        ticketId: recorded.value.ticketId, orderId, action: bag.value.action, quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
+        contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: legConIds[0], action: 'BUY', ratio: 1 }, { conId: legConIds[1], action: 'SELL', ratio: 1 }] },
+      });
     });
     if (w.walk) scheduleWalk(w);
     return { orderId, ticketId, duplicate: false, verdicts: check.verdicts, sentence: bag.value.sentence, exitOrderIds: [] };
@@ -378,22 +383,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     };
     orders.set(orderId, w);
     await serial(orderId, async () => {
-      w.progress = markSent(w.progress);
-      publish(w);
-      try {
-        const placed = await deps.broker.placeOrder({
-          ticketId: recorded.value.ticketId, orderId, action: 'BUY', quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
-          contract: { kind: 'combo', symbol: t.symbol, legs: legs.map((l) => ({ conId: l.conId, action: l.action, ratio: 1 })) as [ComboLeg, ComboLeg, ComboLeg, ComboLeg] },
-        });
-        w.row = { ...w.row, permId: placed.permId };
-        w.progress = foldStatus(w.progress, { status: placed.status, filled: w.progress.filled });
-        publish(w);
-      } catch (e) {
-        w.progress = markRejected(w.progress);
-        w.row = { ...w.row, message: errorText(e) };
-        publish(w);
-        fail('BROKER', `The roll was not accepted: ${errorText(e)}`);
-      }
+      await sendPlacement(w, 'roll', {
+        ticketId: recorded.value.ticketId, orderId, action: 'BUY', quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
+        contract: { kind: 'combo', symbol: t.symbol, legs: legs.map((l) => ({ conId: l.conId, action: l.action, ratio: 1 })) as [ComboLeg, ComboLeg, ComboLeg, ComboLeg] },
+      });
     });
     return { orderId, ticketId, duplicate: false, verdicts: check.verdicts, sentence: bag.value.sentence, exitOrderIds: [] };
   }
