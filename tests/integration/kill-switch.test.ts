@@ -35,7 +35,7 @@ describe('kill switch against the paper exchange', () => {
     await services.trading.settled();
     paper = services.broker.paper() as unknown as PaperExchangeHandle;
     // Liquidity filters off: the simulated chain's far strikes are wide; this test is about the kill switch.
-    await call(services, 'risk.update', { limits: { maxLegSpreadPctOfMid: null, minOpenInterest: null, minLegBidUsd: null, duplicateWindowSec: null, maxLossPerTradePctOfNetLiq: null } });
+    await call(services, 'risk.update', { limits: { maxLegSpreadPctOfMid: null, minOpenInterest: null, minLegBidUsd: null, duplicateWindowSec: null, maxLossPerTradePctOfNetLiq: null, maxTicksBeyondNatural: null } });
     const b = services.broker.broker;
     const [spy] = await b.qualify({ secType: 'STK', symbol: 'SPY' });
     const spot = (await b.snapshotQuote({ conId: spy!.conId }, { priority: 'quote' })).last ?? 500;
@@ -56,12 +56,17 @@ describe('kill switch against the paper exchange', () => {
     const legs = kind === 'bull-call' || kind === 'bull-put' ? { longStrike: lo, shortStrike: hi } : { longStrike: hi, shortStrike: lo };
     return { symbol: 'SPY', expiry, kind, ...legs, quantity: 1, limit: { amount: 0, kind: kind === 'bull-put' || kind === 'bear-call' ? 'credit' : 'debit' } };
   };
-  /** Opens a spread at its natural price (marketable) and waits until the journal holds it open. */
+  /**
+   * Opens a spread ten cents through its natural price and waits until the journal holds it open. The simulated
+   * market keeps moving between the preview and the submit, so a limit exactly at the previewed natural can rest.
+   */
+  const throughNatural = (n: { amount: number; kind: 'credit' | 'debit' }) =>
+    n.kind === 'debit' ? { amount: Math.round((n.amount + 0.1) * 100) / 100, kind: n.kind } : { amount: Math.max(0.01, Math.round((n.amount - 0.1) * 100) / 100), kind: n.kind };
   const openAtNatural = async (kind: SpreadKind, offset: number, ticketId: string): Promise<number> => {
     const t = ticketFor(kind, offset);
     const p = await call<TicketPreview>(services, 'ticket.preview', { ticket: t });
     expect(p.netNatural).not.toBeNull();
-    const r = await call<{ orderId: number }>(services, 'order.submit', { ticketId, ticket: { ...t, limit: p.netNatural } });
+    const r = await call<{ orderId: number }>(services, 'order.submit', { ticketId, ticket: { ...t, limit: throughNatural(p.netNatural!) } });
     await waitFor(() => services.journal.journal?.trades().some((x) => x.status === 'open' && x.underlying === 'SPY' && x.kind === kind) ?? false, 30_000, `${kind} to be open in the journal`, 50);
     return r.orderId;
   };

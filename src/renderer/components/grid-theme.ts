@@ -4,6 +4,7 @@ import {
   ClientSideRowModelModule,
   ColumnApiModule,
   ModuleRegistry,
+  RenderApiModule,
   NumberFilterModule,
   RowApiModule,
   RowSelectionModule,
@@ -32,6 +33,7 @@ export const GRID_MODULES: Module[] = [
   ColumnApiModule, // scanner: getColumnState / applyColumnState (saved grid state)
   RowApiModule, // getDisplayedRowAtIndex, getDisplayedRowCount (keyboard selection)
   ScrollApiModule, // scanner: ensureIndexVisible (ArrowDown from the watchlist focuses the first row)
+  RenderApiModule, // scanner: refreshCells (quote age and completeness tick without new row data)
 ];
 ModuleRegistry.registerModules(GRID_MODULES);
 
