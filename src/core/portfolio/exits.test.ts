@@ -94,6 +94,45 @@ describe('exit rules (properties)', () => {
     );
   });
 
+  it('a trailing stop: the high-water mark is the best mid of the quotes that passed the guard, and it fires exactly at the first fall of the trail from it', () => {
+    const debit: ExitPosition = { entry: -150, maxProfit: 350, maxLoss: 150, dte: 20, nyMinute: 600 };
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 200, noNaN: true }),
+        fc.array(fc.record({ mid: fc.double({ min: 0, max: 500, noNaN: true }), width: fc.double({ min: 0, max: 100, noNaN: true }), age: fc.integer({ min: 0, max: 10_000 }) }), { maxLength: 40 }),
+        fc.option(fc.double({ min: 0, max: 500, noNaN: true }), { nil: null }),
+        (trail, qs, storedPeak) => {
+          // A peak restored from the journal after a restart counts like one seen before it.
+          let s = { ...freshExitState(), peakValue: storedPeak };
+          let best = storedPeak;
+          let fired = false;
+          for (const x of qs) {
+            const quote = { bid: x.mid - x.width / 2, ask: x.mid + x.width / 2, at: 0 };
+            const out = evaluateExit({ trailingStop: trail, guard }, debit, s, quote, x.age);
+            const passes = x.width / (debit.maxProfit + debit.maxLoss) <= guard.maxWidthPct && x.age <= guard.maxAgeMs;
+            const mid = (quote.bid + quote.ask) / 2;
+            if (fired) {
+              expect(out.decision.action).toBe('hold');
+              expect(out.state).toBe(s);
+            } else if (!passes) {
+              expect(out.decision.action).toBe('hold');
+              expect(out.state.peakValue).toBe(best); // a guarded quote moves nothing
+            } else {
+              best = best === null ? mid : Math.max(best, mid);
+              expect(out.state.peakValue).toBe(best);
+              expect(out.decision.action).toBe(best - mid >= trail ? 'close' : 'hold');
+              if (out.decision.action === 'close') {
+                expect(out.decision).toMatchObject({ kind: 'trailing', mid, quote });
+                fired = true;
+              }
+            }
+            s = out.state;
+          }
+        },
+      ),
+    );
+  });
+
   it('a target that fires at one P&L also fires at any higher P&L', () => {
     fc.assert(
       fc.property(fc.double({ min: 0.1, max: 1, noNaN: true }), fc.double({ min: -400, max: 0, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (pct, mid, up) => {
