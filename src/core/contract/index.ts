@@ -12,6 +12,7 @@ import { riskEvents, riskMethods } from './risk';
 import { ordersEvents, ordersMethods } from './orders';
 import { portfolioEvents, portfolioMethods } from './portfolio';
 import { simEvents, simMethods } from './sim';
+import { notificationEvents } from './notifications';
 
 export * from './define';
 export * from './app';
@@ -27,6 +28,7 @@ export * from './risk';
 export * from './orders';
 export * from './portfolio';
 export * from './sim';
+export * from './notifications';
 
 export const methods = {
   ...tradingMethods,
@@ -56,6 +58,7 @@ export const events = {
   ...ordersEvents,
   ...portfolioEvents,
   ...simEvents,
+  ...notificationEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -65,4 +65,5 @@ export const EVENT_NAMES = [
   'execution.added',
   'positions.updated',
   'pnl.updated',
+  'notification.raised',
 ] as const;

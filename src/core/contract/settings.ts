@@ -34,9 +34,17 @@ export const UiPreferences = z.object({
   theme: z.enum(['dark']).default('dark'),
   colorBlindSafe: z.boolean().default(false),
   panelSizes: z.record(z.string(), z.array(z.number().min(0).max(100)).max(8)).default({}),
+  /** Desktop notifications and their toasts, per kind (each defaults on, so settings saved before a kind existed keep working). */
   notifications: z
-    .object({ fills: z.boolean(), rejects: z.boolean(), riskDenials: z.boolean(), disconnects: z.boolean() })
-    .default({ fills: true, rejects: true, riskDenials: true, disconnects: true }),
+    .object({
+      fills: z.boolean().default(true),
+      rejects: z.boolean().default(true),
+      riskDenials: z.boolean().default(true),
+      disconnects: z.boolean().default(true),
+      exits: z.boolean().default(true),
+      breakers: z.boolean().default(true),
+    })
+    .default({ fills: true, rejects: true, riskDenials: true, disconnects: true, exits: true, breakers: true }),
   /** Scanner presets, saved by name (scan.savePreset). */
   scannerPresets: z.array(ScanPreset).max(50).default([]),
   /** The scanner form as last used, restored when the panel opens. */

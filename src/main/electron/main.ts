@@ -1,5 +1,5 @@
 // Electron entry: one secure window over the same services the headless entry uses.
-import { app, BrowserWindow, Menu, net, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, Menu, net, Notification, protocol, screen, session } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -66,6 +66,10 @@ async function start(): Promise<void> {
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
 
+  // Notices the trader has not muted, as native notifications (the window's own Notification API is denied above).
+  const offNotices = services.notifications.onNotice((n) => {
+    if (Notification.isSupported()) new Notification({ title: `SpreadDesk: ${n.title}`, body: n.body, silent: n.level === 'info' }).show();
+  });
   Menu.setApplicationMenu(buildMenu({ dataDir, isMac: process.platform === 'darwin', devTools: !app.isPackaged }));
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
@@ -78,6 +82,7 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => {
     unregister();
+    offNotices();
     void services.close().finally(() => app.quit());
   });
   await win.loadURL(`${APP_ORIGIN}/index.html`);

@@ -25,6 +25,7 @@ import { createLegQuoteCache } from './execution/quotes';
 import { createPortfolioService } from './portfolio/service';
 import { portfolioHandlers } from './portfolio/handlers';
 import { simHandlers } from './sim/handlers';
+import { createNotificationService, type NotificationService } from './notifications/service';
 
 export interface ServicesConfig {
   mode: AppInfo['mode'];
@@ -49,6 +50,8 @@ export interface Services {
   dispatcher: Dispatcher;
   bus: EventBus;
   settings: SettingsStore;
+  /** Notices the trader has not muted (fills, rejects, exits, breakers, disconnects); the Electron entry shows them natively. */
+  notifications: NotificationService;
   broker: BrokerService;
   journal: JournalService;
   trading: TradingGate;
@@ -61,6 +64,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const log = config.logger;
   const bus = createEventBus({ validate: config.strictContract ?? false, onListenerError: (e) => log.error({ err: e }, 'event listener failed') });
   const settings = createSettingsStore(config.dataDir, log, (s) => bus.emit('settings.changed', s));
+  const notifications = createNotificationService({ bus, settings: () => settings.get(), now });
   const startedAt = now();
 
   const startPaper: StartPaper = config.paperInProcess
@@ -142,6 +146,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     dispatcher,
     bus,
     settings,
+    notifications,
     broker,
     journal,
     trading,
@@ -151,6 +156,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       trading.close();
       offRecover();
       portfolio.dispose();
+      notifications.dispose();
       execution.dispose();
       legQuotes.dispose();
       await scanner.close();

@@ -51,7 +51,7 @@ export function prefsPatch(d: PrefsDraft): { ui: Partial<Settings['ui']>; tuning
   };
 }
 
-const NOTIFY_LABEL: Record<keyof Settings['ui']['notifications'], string> = { fills: 'Fills', rejects: 'Order rejects', riskDenials: 'Risk denials', disconnects: 'Disconnects' };
+const NOTIFY_LABEL: Record<keyof Settings['ui']['notifications'], string> = { fills: 'Fills', rejects: 'Order rejects', riskDenials: 'Risk denials', disconnects: 'Disconnects', exits: 'Exits fired', breakers: 'Breakers' };
 
 export function Preferences({ draft, errors, onChange }: { draft: PrefsDraft; errors: PrefsErrors; onChange(d: PrefsDraft): void }) {
   const set = <K extends keyof PrefsDraft>(k: K, v: PrefsDraft[K]) => onChange({ ...draft, [k]: v });

@@ -158,7 +158,8 @@ export function createPortfolioService(deps: PortfolioDeps): PortfolioService {
       e.message = decision.reason;
       e.blocked = null;
       const eventId = j ? recordExitFired(j.db, { spreadId: r.row.spreadId, kind: decision.kind, message: decision.reason, quote, at: t }) : null;
-      deps.bus.emit('app.logged', { level: 'warn', message: `Exit (${decision.kind}) on ${r.row.symbol} ${r.row.shortStrike}/${r.row.longStrike}: ${decision.reason}${e.rules.auto ? ' Closing it now.' : ''}`, at: t });
+      // Logged, not toasted: the toast and desktop notification are the notification service's (muteable).
+      deps.bus.emit('app.logged', { level: 'info', message: `Exit (${decision.kind}) on ${r.row.symbol} ${r.row.shortStrike}/${r.row.longStrike}: ${decision.reason}${e.rules.auto ? ' Closing it now.' : ''}`, at: t });
       if (e.rules.auto && eventId !== null) {
         const ticketId = `exit-${r.row.spreadId}-${decision.kind}-${t.toString(36)}`;
         void service

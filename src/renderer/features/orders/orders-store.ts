@@ -43,12 +43,6 @@ export function alertFor(prev: OrderRow | undefined, next: OrderRow): { level: '
   return null;
 }
 
-function notifyDesktop(title: string, body: string): void {
-  // Only where the platform allows it and the trader has granted it; the toast is shown regardless.
-  const N = (globalThis as { Notification?: typeof Notification }).Notification;
-  if (N && N.permission === 'granted') new N(title, { body });
-}
-
 /** Subscribes to order and execution events and loads the blotters; returns an unsubscribe. */
 export function bindOrdersStore(client: PlatformClient): () => void {
   const load = async () => {
@@ -60,10 +54,8 @@ export function bindOrdersStore(client: PlatformClient): () => void {
       const prev = useOrdersStore.getState().orders.find((o) => o.orderId === row.orderId);
       useOrdersStore.setState((s) => ({ orders: upsertOrder(s.orders, row) }));
       const alert = alertFor(prev, row);
-      if (alert) {
-        useAppStore.getState().addLog({ level: alert.level, message: alert.message, at: Date.now() }, true);
-        notifyDesktop(alert.level === 'error' ? 'Order rejected' : 'Order filled', alert.message);
-      }
+      // The log keeps every fill and reject; the toast and desktop notification come from main's notification.raised (muteable per kind).
+      if (alert) useAppStore.getState().addLog({ level: alert.level, message: alert.message, at: Date.now() }, false);
     }),
     client.on('execution.added', (row) => useOrdersStore.setState((s) => ({ executions: upsertExecution(s.executions, row) }))),
     client.onTransport((t) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PositionsSnapshot, PositionSpread } from '../../../core/contract';
 import { exitLabel, legLabel, netLabel } from './format';
-import { addPoint, gridRows, newlyFired } from './positions-store';
+import { addPoint, gridRows } from './positions-store';
 
 const spread = (spreadId: number): PositionSpread => ({
   spreadId, account: 'DU1', symbol: 'SPY', kind: 'bull-put', expiry: '20261218', right: 'P', longStrike: 495, shortStrike: 500, multiplier: 100, quantity: 1, openedQuantity: 1,
@@ -38,13 +38,5 @@ describe('positions grid rows and labels', () => {
     pts = addPoint(pts, { t: 1500, total: 2 });
     pts = addPoint(pts, { t: 2100, total: 3 });
     expect(pts).toEqual([{ t: 1500, total: 2 }, { t: 2100, total: 3 }]);
-  });
-
-  it('an exit counts as newly fired once, and not on the first snapshot a window sees', () => {
-    const fired = { ...spread(2), exit: { rules: { dteDays: 5, auto: true }, state: 'fired' as const, message: '5 days to expiry.', firedAt: 1, orderId: 3 } };
-    const next = { ...snap, spreads: [spread(1), fired] };
-    expect(newlyFired(snap, next).map((s) => s.spreadId)).toEqual([2]);
-    expect(newlyFired(next, next)).toEqual([]);
-    expect(newlyFired(null, next)).toEqual([]);
   });
 });

@@ -45,18 +45,6 @@ export function gridRows(snapshot: PositionsSnapshot | null, expanded: ReadonlyS
   return out;
 }
 
-/** Spreads whose exit fired between two snapshots (for the desktop notification; the toast comes from main's log). */
-export function newlyFired(prev: PositionsSnapshot | null, next: PositionsSnapshot): PositionSpread[] {
-  const before = new Map((prev?.spreads ?? []).map((s) => [s.spreadId, s.exit?.state]));
-  return next.spreads.filter((s) => s.exit?.state === 'fired' && prev !== null && before.get(s.spreadId) !== 'fired');
-}
-
-function notifyDesktop(title: string, body: string): void {
-  // Only where the platform allows it and the trader has granted it.
-  const N = (globalThis as { Notification?: typeof Notification }).Notification;
-  if (N && N.permission === 'granted') new N(title, { body });
-}
-
 /** Loads the snapshot and summary, then follows their events; returns an unsubscribe. */
 export function bindPositionsStore(client: PlatformClient): () => void {
   const onSummary = (summary: PnlSummary) => usePositionsStore.setState((s) => ({ summary, intraday: addPoint(s.intraday, { t: summary.at, total: summary.total }) }));
@@ -67,7 +55,6 @@ export function bindPositionsStore(client: PlatformClient): () => void {
   };
   const offs = [
     client.on('positions.updated', (snapshot) => {
-      for (const s of newlyFired(usePositionsStore.getState().snapshot, snapshot)) notifyDesktop('Exit fired', `${s.symbol} ${s.shortStrike}/${s.longStrike}: ${s.exit?.message ?? ''}`);
       usePositionsStore.setState({ snapshot });
     }),
     client.on('pnl.updated', onSummary),

@@ -7,6 +7,7 @@ import { ExecutionsPanel } from '../executions/ExecutionsPanel';
 import { PositionsPanel } from '../positions/PositionsPanel';
 import { PnlPanel } from '../pnl/PnlPanel';
 import { bindPositionsStore } from '../positions/positions-store';
+import { bindNotifications } from '../notifications/notifications';
 import { useClient } from '../../platform/context';
 
 export interface BottomTab {
@@ -29,6 +30,8 @@ export function BottomTabs({ tabs = DEFAULT_TABS }: { tabs?: BottomTab[] }) {
   const [active, setActive] = useState(tabs[0]?.id ?? '');
   // Positions and P&L follow their events whichever tab shows (the intraday P&L line needs every update).
   useEffect(() => bindPositionsStore(client), [client]);
+  // Fill, reject, exit, breaker and disconnect notices (muted kinds never arrive: main filters them).
+  useEffect(() => bindNotifications(client), [client]);
   const current = tabs.find((t) => t.id === active) ?? tabs[0];
   return (
     <section className="panel bottom-tabs" aria-label="Account activity">
