@@ -18,7 +18,7 @@ describe('notifications (headless, Local paper, Chromium with notification permi
   const pageErrors: string[] = [];
   let ticket: { symbol: string; expiry: string; kind: string; longStrike: number; shortStrike: number } | null = null;
 
-  const notes = () => page.evaluate(() => (window as unknown as { __notes: Recorded[] }).__notes);
+  const notes = () => page.evaluate(() => (globalThis as unknown as { __notes: Recorded[] }).__notes);
   const toasts = () => page.locator('.toasts .toast').allTextContents();
 
   /** Sends one spread at its natural price through order.submit and waits until main says it is filled. */
@@ -42,13 +42,14 @@ describe('notifications (headless, Local paper, Chromium with notification permi
     await context.grantPermissions(['notifications'], { origin: t.app.origin });
     // Record every desktop notification the page creates (headless Chromium shows none on screen).
     await context.addInitScript(() => {
-      const w = window as unknown as { __notes: Recorded[]; Notification: typeof Notification };
+      type Ctor = (new (title: string, options?: { body?: string }) => unknown) & { permission: string; requestPermission: () => Promise<string> };
+      const w = globalThis as unknown as { __notes: Recorded[]; Notification: Ctor };
       w.__notes = [];
       const Real = w.Notification;
-      const Recording = function (this: unknown, title: string, options?: NotificationOptions) {
+      const Recording = function (title: string, options?: { body?: string }) {
         w.__notes.push({ title, body: options?.body ?? '' });
         return new Real(title, options);
-      } as unknown as typeof Notification;
+      } as unknown as Ctor;
       Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
       Recording.requestPermission = Real.requestPermission.bind(Real);
       w.Notification = Recording;
@@ -64,7 +65,7 @@ describe('notifications (headless, Local paper, Chromium with notification permi
   it('a fill shows a desktop notification and a toast', async () => {
     await page.goto(t.app.url);
     await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 30_000 }).toMatch(/^● connected/);
-    expect(await page.evaluate(() => Notification.permission)).toBe('granted');
+    expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe('granted');
     // As in positions.e2e: a preview followed by its send is not a repeat here, and the quote-age check is not what this tests.
     expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null } })).ok).toBe(true);
     // A bull call spread from a scan of SPY (main's own scanner, through the contract).
