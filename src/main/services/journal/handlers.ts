@@ -6,11 +6,12 @@ import {
   type JournalTrade,
   type JournalTradeFilter,
 } from '../../../core/contract';
-import { type Aggregate, type TradeRecord, computeAnalytics, downsampleCurve, fromMicros } from '../../../core/journal';
+import { type Aggregate, type Analytics, type TradeRecord, computeAnalytics, downsampleCurve, fromMicros } from '../../../core/journal';
 import type { HandlerMap } from '../../../core/contract';
 import type { JournalError, Result } from './errors';
 import type { Journal } from './journal';
 import type { JournalService } from './service';
+import { OVERVIEW_PAGE, newestFirst, readOverview, readRecords } from './overview';
 
 type JournalMethod =
   | 'journal.status'
@@ -120,33 +121,50 @@ function tradeOrThrow(j: Journal, spreadId: number): JournalTrade {
 }
 
 const filtered = (j: Journal, filter: JournalTradeFilter | undefined): TradeRecord[] => j.trades(filter ?? {});
+/** No filter: the tabs' opening view, served from the stored overview (overview.ts) rather than every record. */
+const unfiltered = (filter: JournalTradeFilter | undefined): boolean => !filter || Object.values(filter).every((v) => v === undefined);
+
+function summaryOf(a: Analytics, openTrades: number): JournalSummary {
+  return {
+    overall: toJournalAggregate(a.overall),
+    openTrades,
+    byUnderlying: mapRecord(a.byUnderlying),
+    byKind: mapRecord(a.byKind),
+    byDteBucket: mapRecord(a.byDteBucket),
+    byWeekday: mapRecord(a.byWeekday),
+    calibration: a.calibration,
+  };
+}
+
+const curveOf = (a: Analytics, maxPoints: number | undefined) => ({ points: downsampleCurve(a.equityCurve, maxPoints ?? 1000).map((p) => ({ t: p.t, equity: dollars(p.equityU), drawdown: dollars(p.drawdownU) })) });
 
 export function journalHandlers(s: JournalService): Pick<HandlerMap, JournalMethod> {
   return {
     'journal.status': () => s.status(),
     'journal.trades': ({ filter, limit }) => {
-      const all = filtered(requireJournal(s), filter);
-      // Newest first: open trades by entry, closed ones by exit.
-      const key = (t: TradeRecord) => t.closedAt ?? t.openedAt ?? 0;
-      const sorted = [...all].sort((a, b) => key(b) - key(a) || b.id - a.id);
-      return { trades: sorted.slice(0, limit ?? 5000).map((t) => toJournalTrade(t)), total: all.length };
+      const j = requireJournal(s);
+      const n = limit ?? 5000;
+      if (unfiltered(filter) && n <= OVERVIEW_PAGE) {
+        const o = readOverview(j.db, () => j.trades());
+        const page = readRecords(j.db, o.newest.slice(0, n));
+        if (page) return { trades: page.map((t) => toJournalTrade(t)), total: o.total };
+      }
+      const all = filtered(j, filter);
+      const sorted = [...all].sort(newestFirst);
+      return { trades: sorted.slice(0, n).map((t) => toJournalTrade(t)), total: all.length };
     },
     'journal.summary': ({ filter }): JournalSummary => {
-      const trades = filtered(requireJournal(s), filter);
-      const a = computeAnalytics(trades);
-      return {
-        overall: toJournalAggregate(a.overall),
-        openTrades: trades.filter((t) => t.status === 'open' || t.status === 'broken').length,
-        byUnderlying: mapRecord(a.byUnderlying),
-        byKind: mapRecord(a.byKind),
-        byDteBucket: mapRecord(a.byDteBucket),
-        byWeekday: mapRecord(a.byWeekday),
-        calibration: a.calibration,
-      };
+      const j = requireJournal(s);
+      if (unfiltered(filter)) {
+        const o = readOverview(j.db, () => j.trades());
+        return summaryOf(o.analytics, o.openTrades);
+      }
+      const trades = filtered(j, filter);
+      return summaryOf(computeAnalytics(trades), trades.filter((t) => t.status === 'open' || t.status === 'broken').length);
     },
     'journal.equityCurve': ({ filter, maxPoints }) => {
-      const a = computeAnalytics(filtered(requireJournal(s), filter));
-      return { points: downsampleCurve(a.equityCurve, maxPoints ?? 1000).map((p) => ({ t: p.t, equity: dollars(p.equityU), drawdown: dollars(p.drawdownU) })) };
+      const j = requireJournal(s);
+      return curveOf(unfiltered(filter) ? readOverview(j.db, () => j.trades()).analytics : computeAnalytics(filtered(j, filter)), maxPoints);
     },
     'journal.setNote': ({ spreadId, note }) => {
       const j = requireJournal(s);

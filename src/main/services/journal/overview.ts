@@ -1,0 +1,65 @@
+// The Journal's unfiltered overview: analytics, the whole equity curve and the newest trades, kept in one row (migration 0008).
+//
+// Opening the Journal or P&L tab asks for exactly this. Built from the trade records the first time and after any change
+// (the table's triggers delete the row in the writer's transaction), then read as one row: a restart with 100k spreads
+// does not read 100k records to paint the first screen. Filtered views still go through the records.
+import type Database from 'better-sqlite3';
+import { type Analytics, type TradeRecord, computeAnalytics } from '../../../core/journal';
+import { TRADE_RECORD_VERSION } from './reads';
+
+/** The newest trades kept by id: the Journal tab's first page (it asks for at most this many). */
+export const OVERVIEW_PAGE = 5000;
+/** The row's format: bump when Analytics or the page rule changes (an older row is rebuilt). */
+const OVERVIEW_VERSION = TRADE_RECORD_VERSION * 1000 + 1;
+
+export interface Overview {
+  analytics: Analytics;
+  /** Spread ids of the newest trades first (open by entry, closed by exit), at most OVERVIEW_PAGE. */
+  newest: number[];
+  total: number;
+  openTrades: number;
+}
+
+/** Newest first: open trades by entry, closed ones by exit; ties by id, newest first. */
+export const newestFirst = (a: TradeRecord, b: TradeRecord): number => (b.closedAt ?? b.openedAt ?? 0) - (a.closedAt ?? a.openedAt ?? 0) || b.id - a.id;
+
+// JSON has no Infinity or NaN; analytics may hold them (e.g. a ratio with nothing below it).
+const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v);
+const reviver = (_k: string, v: unknown) => (v !== null && typeof v === 'object' && '$num' in v ? Number((v as { $num: string }).$num) : v);
+
+/** The stored overview, or one built from `trades()` (every record, current) and stored for the next open. */
+export function readOverview(db: Database.Database, trades: () => TradeRecord[]): Overview {
+  const row = db.prepare('SELECT version, body FROM journal_overview WHERE id = 1').get() as { version: number; body: string } | undefined;
+  if (row?.version === OVERVIEW_VERSION) return JSON.parse(row.body, reviver) as Overview;
+  const all = trades();
+  const overview: Overview = {
+    analytics: computeAnalytics(all),
+    newest: [...all].sort(newestFirst).slice(0, OVERVIEW_PAGE).map((t) => t.id),
+    total: all.length,
+    openTrades: all.filter((t) => t.status === 'open' || t.status === 'broken').length,
+  };
+  try {
+    db.prepare('INSERT OR REPLACE INTO journal_overview (id, version, body) VALUES (1, ?, ?)').run(OVERVIEW_VERSION, JSON.stringify(overview, replacer));
+  } catch {
+    // A journal that cannot be written now (read-only, disk full) still answers; the overview is built again next time.
+  }
+  return overview;
+}
+
+/** Trade records by id from the stored records, in the order asked; null when one is missing (then read them the long way). */
+export function readRecords(db: Database.Database, ids: readonly number[]): TradeRecord[] | null {
+  if (ids.length === 0) return [];
+  const byId = new Map<number, TradeRecord>();
+  const get = db.prepare(`SELECT record FROM trade_records WHERE version = ? AND spread_id IN (SELECT value FROM json_each(?))`).pluck();
+  for (const text of get.all(TRADE_RECORD_VERSION, JSON.stringify(ids)) as string[]) {
+    const t = JSON.parse(text) as TradeRecord;
+    byId.set(t.id, t);
+  }
+  const out: TradeRecord[] = [];
+  for (const id of ids) {
+    const t = byId.get(id);
+    if (!t) return null;
+    out.push(t);
+  }
+  return out;
+}
