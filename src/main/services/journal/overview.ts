@@ -23,26 +23,39 @@ export interface Overview {
 /** Newest first: open trades by entry, closed ones by exit; ties by id, newest first. */
 export const newestFirst = (a: TradeRecord, b: TradeRecord): number => (b.closedAt ?? b.openedAt ?? 0) - (a.closedAt ?? a.openedAt ?? 0) || b.id - a.id;
 
-// JSON has no Infinity or NaN; analytics may hold them (e.g. a ratio with nothing below it).
-const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v);
-const reviver = (_k: string, v: unknown) => (v !== null && typeof v === 'object' && '$num' in v ? Number((v as { $num: string }).$num) : v);
+/** The last overview read on a connection, valid while the connection has written nothing and no other connection has either. */
+const memo = new WeakMap<Database.Database, { changes: number; dataVersion: number; overview: Overview }>();
 
 /** The stored overview, or one built from `trades()` (every record, current) and stored for the next open. */
 export function readOverview(db: Database.Database, trades: () => TradeRecord[]): Overview {
+  const changes = db.prepare('SELECT total_changes()').pluck().get() as number;
+  const dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const m = memo.get(db);
+  if (m && m.changes === changes && m.dataVersion === dataVersion) return m.overview;
   const row = db.prepare('SELECT version, body FROM journal_overview WHERE id = 1').get() as { version: number; body: string } | undefined;
-  if (row?.version === OVERVIEW_VERSION) return JSON.parse(row.body, reviver) as Overview;
-  const all = trades();
-  const overview: Overview = {
-    analytics: computeAnalytics(all),
-    newest: [...all].sort(newestFirst).slice(0, OVERVIEW_PAGE).map((t) => t.id),
-    total: all.length,
-    openTrades: all.filter((t) => t.status === 'open' || t.status === 'broken').length,
-  };
-  try {
-    db.prepare('INSERT OR REPLACE INTO journal_overview (id, version, body) VALUES (1, ?, ?)').run(OVERVIEW_VERSION, JSON.stringify(overview, replacer));
-  } catch {
-    // A journal that cannot be written now (read-only, disk full) still answers; the overview is built again next time.
+  let overview: Overview;
+  if (row?.version === OVERVIEW_VERSION) overview = JSON.parse(row.body) as Overview;
+  else {
+    const all = trades();
+    overview = {
+      analytics: computeAnalytics(all),
+      newest: [...all].sort(newestFirst).slice(0, OVERVIEW_PAGE).map((t) => t.id),
+      total: all.length,
+      openTrades: all.filter((t) => t.status === 'open' || t.status === 'broken').length,
+    };
+    // JSON has no Infinity or NaN: an overview holding one is not stored (it is rebuilt next time instead of read back wrong).
+    let finite = true;
+    const body = JSON.stringify(overview, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) finite = false;
+      return v;
+    });
+    try {
+      if (finite) db.prepare('INSERT OR REPLACE INTO journal_overview (id, version, body) VALUES (1, ?, ?)').run(OVERVIEW_VERSION, body);
+    } catch {
+      // A journal that cannot be written now (read-only, disk full) still answers; the overview is built again next time.
+    }
   }
+  memo.set(db, { changes: db.prepare('SELECT total_changes()').pluck().get() as number, dataVersion, overview });
   return overview;
 }
 
