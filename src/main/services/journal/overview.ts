@@ -61,18 +61,13 @@ export function readOverview(db: Database.Database, trades: () => TradeRecord[])
 
 /** Trade records by id from the stored records, in the order asked; null when one is missing (then read them the long way). */
 export function readRecords(db: Database.Database, ids: readonly number[]): TradeRecord[] | null {
-  if (ids.length === 0) return [];
-  const byId = new Map<number, TradeRecord>();
-  const get = db.prepare(`SELECT record FROM trade_records WHERE version = ? AND spread_id IN (SELECT value FROM json_each(?))`).pluck();
-  for (const text of get.all(TRADE_RECORD_VERSION, JSON.stringify(ids)) as string[]) {
-    const t = JSON.parse(text) as TradeRecord;
-    byId.set(t.id, t);
-  }
+  // One primary-key lookup each: the first page is 5,000 rows of 100k, and an IN over a json_each list may scan the table.
+  const get = db.prepare('SELECT record FROM trade_records WHERE spread_id = ? AND version = ?').pluck();
   const out: TradeRecord[] = [];
   for (const id of ids) {
-    const t = byId.get(id);
-    if (!t) return null;
-    out.push(t);
+    const text = get.get(id, TRADE_RECORD_VERSION) as string | undefined;
+    if (text === undefined) return null;
+    out.push(JSON.parse(text) as TradeRecord);
   }
   return out;
 }
