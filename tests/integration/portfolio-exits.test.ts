@@ -11,6 +11,8 @@ import type { QualifiedContract } from '../../src/main/services/broker/types';
 import { silentLogger } from '../../src/main/services/logging';
 
 const ctx = { transport: 'direct' } as const;
+/** Ten cents through the natural debit: the simulated market moves on, and an order resting at the old natural may never fill. */
+const throughNatural = (n: { amount: number; kind: string }) => ({ amount: Math.round((n.amount + 0.1) * 100) / 100, kind: n.kind });
 
 describe('price exits against the paper exchange (scenario gaps move the market)', () => {
   let services: Services;
@@ -38,7 +40,7 @@ describe('price exits against the paper exchange (scenario gaps move the market)
     const hi = ks.find((k) => k >= lo + 5)!;
     const ticket = { symbol: 'SPY', expiry: calls[0]!.expiry!, kind: 'bull-call', longStrike: lo, shortStrike: hi, quantity: 1, limit: { amount: 0.01, kind: 'debit' } };
     const preview = await call<{ netNatural: { amount: number; kind: string } | null }>('ticket.preview', { ticket });
-    const sent = await call<{ orderId: number }>('order.submit', { ticketId, ticket: { ...ticket, limit: preview.netNatural } });
+    const sent = await call<{ orderId: number }>('order.submit', { ticketId, ticket: { ...ticket, limit: throughNatural(preview.netNatural!) } });
     await expect.poll(async () => (await orders()).find((o) => o.orderId === sent.orderId)?.status, { timeout: 30_000, interval: 200 }).toBe('Filled');
     let found: PositionSpread | undefined;
     await expect
@@ -76,7 +78,7 @@ describe('price exits against the paper exchange (scenario gaps move the market)
     await services.trading.settled();
     expect(services.trading.status().state).toBe('ACTIVE');
     // As in portfolio-service.test.ts: a preview followed by its submit is not a duplicate here, and quote age is not what this tests.
-    await call('risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null } });
+    await call('risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null, maxTicksBeyondNatural: null } });
     const b = services.broker.broker;
     const [spy] = await b.qualify({ secType: 'STK', symbol: 'SPY' });
     const [chain] = await b.optionChainParams({ symbol: 'SPY', secType: 'STK', conId: spy!.conId });
