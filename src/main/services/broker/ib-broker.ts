@@ -35,7 +35,8 @@ export class IbBroker implements Broker {
   private readonly gateway: OrderGateway;
 
   constructor(options: IbBrokerOptions) {
-    let handlers: ReturnType<typeof inboundHandlers> = {};
+    // Built on the first connect: the table reads @stoqey/ib's event names, loaded only then (ib-module.ts).
+    let handlers: ReturnType<typeof inboundHandlers> | undefined;
     this.session = new Session(
       options,
       {
@@ -43,7 +44,10 @@ export class IbBroker implements Broker {
           this.reference.targetChanging(target);
           this.gateway.targetChanging(store);
         },
-        wire: (link) => registerInbound(this.session, link, handlers),
+        wire: (link) => {
+          handlers ??= inboundHandlers({ session: this.session, market: this.market, account: this.account, gateway: this.gateway });
+          registerInbound(this.session, link, handlers);
+        },
         ready: () => {
           this.market.ready();
           this.account.requestAllPnl();
@@ -74,7 +78,6 @@ export class IbBroker implements Broker {
     this.market = new MarketData(this.session, options.lineBudget ?? 100);
     this.account = new Account(this.session);
     this.gateway = new OrderGateway(this.session, this.account);
-    handlers = inboundHandlers({ session: this.session, market: this.market, account: this.account, gateway: this.gateway });
   }
 
   // ——————————————————————————— connection ———————————————————————————

@@ -1,7 +1,8 @@
 // The inbound handler map: one small function per TWS message, declared in a table, then registered on each
 // fresh IBApi (ib_insync's "wrapper"). Handlers validate through the mappers and hand the result to the part that
 // owns it; a message that cannot be read is counted and skipped, never thrown out of the socket handler.
-import { EventName, type IBApi } from '@stoqey/ib';
+import type { EventName, IBApi } from '@stoqey/ib';
+import { ibModule } from './ib-module';
 import type { Account } from './account';
 import { type BrokerError, ConnectFailedError, fromBrokerCode, specFor } from './errors';
 import type { Link } from './link';
@@ -109,102 +110,103 @@ export function onBrokerCode({ session, market, account, gateway }: InboundParts
 /** The handler table: each entry is what one TWS message does. */
 export function inboundHandlers(parts: InboundParts): Partial<Record<EventName, Handler>> {
   const { session, market, account, gateway } = parts;
+  const E = ibModule().EventName;
   const now = () => session.timers.now();
   const bad = (what: string, detail: unknown) => session.onDecodeError(what, detail);
   return {
     // Session
-    [EventName.received]: () => {
+    [E.received]: () => {
       session.lastMessageAt = now();
       session.messagesIn.mark();
     },
-    [EventName.sent]: () => session.messagesOut.mark(),
-    [EventName.server]: (link, version: number, time: string) => {
+    [E.sent]: () => session.messagesOut.mark(),
+    [E.server]: (link, version: number, time: string) => {
       link.serverVersion = typeof version === 'number' && Number.isFinite(version) ? version : null;
       link.connectionTime = typeof time === 'string' ? time : '';
     },
-    [EventName.managedAccounts]: (link, list: string) => {
+    [E.managedAccounts]: (link, list: string) => {
       link.accounts = typeof list === 'string' ? list.split(',').map((a) => a.trim()).filter(Boolean) : [];
       session.maybeReady(link);
     },
-    [EventName.nextValidId]: (link, id: number) => {
+    [E.nextValidId]: (link, id: number) => {
       if (!Number.isSafeInteger(id)) return bad('nextValidId', id);
       gateway.onNextValidId(id);
       session.onNextValidId(link, id);
     },
-    [EventName.disconnected]: (link) => session.socketClosed(link),
-    [EventName.info]: (link, message: string, code: number) => onBrokerCode(parts, link, code, message, -1),
-    [EventName.error]: (link, error: Error, code: number, reqId: number, advanced?: unknown) =>
+    [E.disconnected]: (link) => session.socketClosed(link),
+    [E.info]: (link, message: string, code: number) => onBrokerCode(parts, link, code, message, -1),
+    [E.error]: (link, error: Error, code: number, reqId: number, advanced?: unknown) =>
       onBrokerCode(parts, link, code, error instanceof Error ? error.message : String(error), typeof reqId === 'number' ? reqId : -1, advanced),
-    [EventName.currentTime]: (link) => {
+    [E.currentTime]: (link) => {
       if (link.probeSentAt !== null) session.counters.lastRttMs = now() - link.probeSentAt;
       link.probeSentAt = null;
     },
 
     // Reference data
-    [EventName.contractDetails]: (_link, reqId: number, details: unknown) => {
+    [E.contractDetails]: (_link, reqId: number, details: unknown) => {
       const q = map.qualifiedContract(details);
       if (q) session.registry.push(reqId, q);
       else bad('contractDetails', details);
     },
-    [EventName.contractDetailsEnd]: (_link, reqId: number) => session.registry.end(reqId),
-    [EventName.securityDefinitionOptionParameter]: (_link, reqId: number, exchange: string, underConId: number, tradingClass: string, multiplier: string, expirations: string[], strikes: number[]) => {
+    [E.contractDetailsEnd]: (_link, reqId: number) => session.registry.end(reqId),
+    [E.securityDefinitionOptionParameter]: (_link, reqId: number, exchange: string, underConId: number, tradingClass: string, multiplier: string, expirations: string[], strikes: number[]) => {
       const row = map.chainParams(exchange, underConId, tradingClass, multiplier, expirations, strikes);
       if (row) session.registry.push(reqId, row);
       else bad('securityDefinitionOptionParameter', { exchange, tradingClass });
     },
-    [EventName.securityDefinitionOptionParameterEnd]: (_link, reqId: number) => session.registry.end(reqId),
+    [E.securityDefinitionOptionParameterEnd]: (_link, reqId: number) => session.registry.end(reqId),
 
     // Market data
-    [EventName.tickPrice]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applyPrice(q, field, value, t)),
-    [EventName.tickSize]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applySize(q, field, value, t)),
-    [EventName.tickGeneric]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applyGeneric(q, field, value, t)),
-    [EventName.tickOptionComputation]: (_link, reqId: number, field: number, _attrib: unknown, impliedVol: unknown, delta: unknown, optPrice: unknown, pvDividend: unknown, gamma: unknown, vega: unknown, theta: unknown, undPrice: unknown) =>
+    [E.tickPrice]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applyPrice(q, field, value, t)),
+    [E.tickSize]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applySize(q, field, value, t)),
+    [E.tickGeneric]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applyGeneric(q, field, value, t)),
+    [E.tickOptionComputation]: (_link, reqId: number, field: number, _attrib: unknown, impliedVol: unknown, delta: unknown, optPrice: unknown, pvDividend: unknown, gamma: unknown, vega: unknown, theta: unknown, undPrice: unknown) =>
       market.onTick(reqId, (q, t) => applyOptionComputation(q, field, { impliedVol, delta, optPrice, pvDividend, gamma, vega, theta, undPrice }, t)),
-    [EventName.marketDataType]: (_link, reqId: number, type: number) => {
+    [E.marketDataType]: (_link, reqId: number, type: number) => {
       market.onTick(reqId, (q) => applyMarketDataType(q, type));
       if (type === 3 || type === 4) market.lines.markDelayed(reqId, true);
     },
-    [EventName.tickSnapshotEnd]: (_link, reqId: number) => market.lines.snapshotEnded(reqId),
+    [E.tickSnapshotEnd]: (_link, reqId: number) => market.lines.snapshotEnded(reqId),
 
     // Orders
-    [EventName.openOrder]: (link, orderId: number, contract: unknown, order: unknown, state: unknown) => {
+    [E.openOrder]: (link, orderId: number, contract: unknown, order: unknown, state: unknown) => {
       const ev = map.openOrderEvent(orderId, contract, order, state, link.target.clientId, now());
       if (!ev) return bad('openOrder', { orderId });
       gateway.openOrder(ev, order, state);
     },
-    [EventName.orderStatus]: (link, orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId?: number, parentId?: number, lastFillPrice?: number, clientId?: number, whyHeld?: string, mktCapPrice?: number) => {
+    [E.orderStatus]: (link, orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId?: number, parentId?: number, lastFillPrice?: number, clientId?: number, whyHeld?: string, mktCapPrice?: number) => {
       const ev = map.orderStatusEvent({ orderId, status, filled, remaining, avgFillPrice, permId, parentId, lastFillPrice, clientId, whyHeld, mktCapPrice }, link.target.clientId, now());
       if (!ev) return bad('orderStatus', { orderId, status });
       gateway.orderStatus(ev);
     },
-    [EventName.openOrderEnd]: () => account.openOrdersEnded(),
-    [EventName.execDetails]: (_link, reqId: number, contract: unknown, execution: unknown) => {
+    [E.openOrderEnd]: () => account.openOrdersEnded(),
+    [E.execDetails]: (_link, reqId: number, contract: unknown, execution: unknown) => {
       const ev = map.executionEvent(reqId, contract, execution, now());
       if (!ev) return bad('execDetails', execution);
       account.execution(reqId, ev);
     },
-    [EventName.execDetailsEnd]: (_link, reqId: number) => session.registry.end(reqId),
-    [EventName.commissionReport]: (_link, report: unknown) => {
+    [E.execDetailsEnd]: (_link, reqId: number) => session.registry.end(reqId),
+    [E.commissionReport]: (_link, report: unknown) => {
       const ev = map.commissionEvent(report, now());
       if (!ev) return bad('commissionReport', report);
       account.commission(ev);
     },
 
     // Account
-    [EventName.position]: (_link, acct: string, contract: unknown, pos: number, avgCost?: number) => {
+    [E.position]: (_link, acct: string, contract: unknown, pos: number, avgCost?: number) => {
       const ev = map.positionEvent(acct, contract, pos, avgCost, now());
       if (!ev) return bad('position', { account: acct });
       account.position(ev);
     },
-    [EventName.positionEnd]: () => account.positionsEnded(),
-    [EventName.accountSummary]: (_link, reqId: number, acct: string, tag: string, value: string, currency: string) => {
+    [E.positionEnd]: () => account.positionsEnded(),
+    [E.accountSummary]: (_link, reqId: number, acct: string, tag: string, value: string, currency: string) => {
       const ev = map.accountValueEvent(acct, tag, value, currency, now());
       if (!ev) return bad('accountSummary', { account: acct, tag });
       if (session.registry.push(reqId, ev)) session.emitEvent(ev);
     },
-    [EventName.accountSummaryEnd]: (_link, reqId: number) => session.registry.end(reqId),
-    [EventName.pnl]: (_link, reqId: number, daily: number, unrealized?: number, realized?: number) => account.pnl(reqId, daily, unrealized, realized),
-    [EventName.pnlSingle]: (_link, reqId: number, pos: number, daily: number, unrealized: number | undefined, realized: number | undefined, value: number) =>
+    [E.accountSummaryEnd]: (_link, reqId: number) => session.registry.end(reqId),
+    [E.pnl]: (_link, reqId: number, daily: number, unrealized?: number, realized?: number) => account.pnl(reqId, daily, unrealized, realized),
+    [E.pnlSingle]: (_link, reqId: number, pos: number, daily: number, unrealized: number | undefined, realized: number | undefined, value: number) =>
       account.pnlSingle(reqId, pos, daily, unrealized, realized, value),
   };
 }

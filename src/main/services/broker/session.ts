@@ -8,7 +8,8 @@
 // (market data, account, orders, reference data) hook into the lifecycle instead of the session knowing them.
 // Length (~420 lines): the lifecycle is one state machine (attempt → ready → lost → reconnect → drop); its
 // transitions read best side by side, so they are not split further.
-import { IBApi } from '@stoqey/ib';
+import type { IBApi } from '@stoqey/ib';
+import { ibModule } from './ib-module';
 import { join } from 'node:path';
 import type { ConnectionStatus } from '../../../core/contract';
 import { type Result, failed, ok } from '../../../core/result';
@@ -209,7 +210,7 @@ export class Session extends Signals {
   private attempt(): Promise<HandshakeFacts> {
     const target = this.target;
     if (!target) return Promise.reject(ours.notConnected());
-    const ib = (this.options.createApi ?? ((o) => new IBApi(o)))({
+    const ib = (this.options.createApi ?? ((o) => new (ibModule().IBApi)(o)))({
       host: target.host,
       port: target.port,
       clientId: target.clientId,
