@@ -433,10 +433,9 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         journal.recordRiskEvent({ kind: 'walk', code: 'WALK_STEP', message: `Walk step ${d.step}: limit ${seen.price} on a combo quote ${seen.bid ?? '—'} / ${seen.ask ?? '—'}.`, ticketId: w.journalTicketId, details: seen, at: now() });
         try {
           await deps.broker.modifyOrder(w.row.orderId, { net: fromBagOrder({ action, lmtPrice: d.price }).net });
-          if (!isTerminal(w.progress.state)) {
-            w.current = d.price;
-            w.row = { ...w.row, limit: microsNet(bagToNet(action, d.price)) };
-          }
+          // Confirmed by TWS: the order worked at this price (even when its fill arrived before the confirmation).
+          w.current = d.price;
+          w.row = { ...w.row, limit: microsNet(bagToNet(action, d.price)) };
         } catch (e) {
           w.row = { ...w.row, message: errorText(e) };
         }
