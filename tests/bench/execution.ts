@@ -1,17 +1,17 @@
 // Benchmark of order execution: (a) click → placeOrder latency through the real execution service; (b) execution
 // quality of our walk vs the seed rule vs "natural at once" over seeded orders under the paper exchange's matching.
 //
-// (a) runs the real path: execution service (zod, tick/sign, risk gate, leg lookup and quote over the socket,
-//     journal intent in SQLite with synchronous=FULL, reserved order id) against the paper exchange over a real
-//     socket; the clock stops when the broker adapter's placeOrder is entered with the built BAG (encode follows
-//     in the same call) and again when it returns.
+// (a) runs the real path: execution service (zod, tick/sign, the app's risk service as the gate — its context of leg
+//     quotes, open spreads and account —, leg lookup and streamed quotes, journal intent in SQLite with
+//     synchronous=FULL, reserved order id) against the paper exchange over a real socket; the clock stops when the
+//     broker adapter's placeOrder is entered with the built BAG (encode follows in the same call) and again when it
+//     returns. Each submit's time is also split by stage (time inside the journal, the gate, the quotes, the id).
 // (b) runs in SIMULATED time, in process: each seeded order gets a combo quote whose mid random-walks, and every
 //     simulated second the working limit is matched with the paper exchange's own rule (core/sim/matching
 //     `evaluate`, default fill model: marketable → natural, resting fills with probability growing with the
 //     limit's place between the near side and natural). Same seeds and draws for every policy.
 import { performance } from 'node:perf_hooks';
 import { nextLadderStep, type ComboQuote, type LadderPolicy } from '../../src/core/orders/ladder';
-import type { RiskGate } from '../../src/core/risk/types';
 import { DEFAULT_FILL_MODEL, evaluate } from '../../src/core/sim/matching';
 import { roundToTick, TICKS_COMBO, type Micros } from '../../src/core/spreads';
 import { PaperExchange } from '../../src/main/paper/exchange';
@@ -19,6 +19,29 @@ import { localTarget, newBroker, tempDir } from '../support/broker';
 import { createLegQuoteCache } from '../../src/main/services/execution/quotes';
 import { createExecutionService, type ExecutionBroker } from '../../src/main/services/execution/service';
 import { openJournal } from '../../src/main/services/journal';
+import { createEventBus } from '../../src/main/services/events';
+import { silentLogger } from '../../src/main/services/logging';
+import { createRiskService } from '../../src/main/services/risk/service';
+import { riskQuotesFrom } from '../../src/main/services/execution/quotes';
+import { executionForRisk } from '../../src/main/services/risk/execution-adapter';
+
+/** Wraps every method of `o` so the time spent inside it (until its promise settles) is added to `stage`. */
+function timedObject<T extends object>(o: T, name: string, spent: Map<string, number>): T {
+  return new Proxy(o, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        const t = performance.now();
+        const add = () => spent.set(name, (spent.get(name) ?? 0) + performance.now() - t);
+        const r = (v as (...a: unknown[]) => unknown).apply(target, args);
+        if (r instanceof Promise) return r.finally(add);
+        add();
+        return r;
+      };
+    },
+  });
+}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,36 +71,55 @@ async function latency(n: number): Promise<void> {
     const entered: number[] = [];
     const returned: number[] = [];
     const acked: number[] = [];
-    const timed: ExecutionBroker = Object.create(broker) as ExecutionBroker;
-    timed.placeOrder = (req) => {
+    const stages = new Map<string, number[]>();
+    const spent = new Map<string, number>();
+    const timed: ExecutionBroker = timedObject(Object.create(broker) as ExecutionBroker, 'order id + broker', spent);
+    (timed as { placeOrder: ExecutionBroker['placeOrder'] }).placeOrder = (req) => {
       const t1 = performance.now();
       const p = broker.placeOrder(req);
       const t2 = performance.now();
       entered.push(t1 - t0);
       returned.push(t2 - t0);
+      for (const [k, v] of spent) (stages.get(k) ?? stages.set(k, []).get(k)!).push(v);
       return p;
     };
-    const gate: RiskGate = { check: async () => ({ allowed: true, verdicts: [{ code: 'OK', level: 'pass', message: 'ok' }] }) };
     const quotes = createLegQuoteCache(broker);
-    const exec = createExecutionService({ broker: timed, quotes, journal: () => journal, gate, clientId: () => 7 });
+    // The app's risk service, composed as app.ts does (its leg quotes are the execution service's streams).
+    const risk = createRiskService({
+      dataDir, bus: createEventBus(), logger: silentLogger(), now: Date.now, broker, journal: { journal }, quotes: riskQuotesFrom(quotes),
+      gate: { status: () => ({ state: 'ACTIVE', code: 'OK', reason: 'bench', since: 0 }), setOverlay: () => undefined },
+    } as unknown as Parameters<typeof createRiskService>[0]);
+    // The same spread 200 times at a one-cent debit is what this measures, not a trader's duplicate or a day's count.
+    risk.updateLimits({ duplicateWindowSec: null, maxOpenSpreads: null, maxTicksBeyondNatural: null });
+    const exec = createExecutionService({ broker: timed, quotes: timedObject(quotes, 'quotes', spent), journal: () => timedObject(journal, 'journal', spent), gate: timedObject(risk, 'risk gate', spent), clientId: () => 7 });
+    // As in the app: the risk check lists the journal's open spreads through the execution service.
+    risk.attachExecution(executionForRisk(exec, { journal: () => journal, quotes, now: Date.now }));
     // The click follows a preview: its leg streams are open (the preview reads the same cache).
     const legs = (await quotes.contracts('SPY', expiry, 'C')).filter((c) => c.strike === lo || c.strike === hi);
     for (const c of legs) await quotes.quote(c.conId);
     await new Promise((r) => setTimeout(r, 1500));
+    let refused = '';
     for (let i = 0; i < n; i++) {
+      spent.clear();
       t0 = performance.now();
-      await exec.submit(`bench-${i}-ticket`, { symbol: 'SPY', expiry, kind: 'bull-call', longStrike: lo, shortStrike: hi, quantity: 1, limit: { amount: 0.01, kind: 'debit' }, pricing: { mode: 'fixed' } });
+      await exec.submit(`bench-${i}-ticket`, { symbol: 'SPY', expiry, kind: 'bull-call', longStrike: lo, shortStrike: hi, quantity: 1, limit: { amount: 0.01, kind: 'debit' }, pricing: { mode: 'fixed' } }).catch((e: unknown) => {
+        refused ||= e instanceof Error ? e.message : String(e);
+      });
       acked.push(performance.now() - t0);
       await new Promise((r) => setTimeout(r, 30)); // keep the outbound pacer idle so its queue is not measured
     }
+    if (refused) throw new Error(`a bench submit was refused: ${refused}`);
     await exec.cancelAll();
     exec.dispose();
+    risk.close();
     quotes.dispose();
     const f = (xs: number[]) => `p50 ${median(xs).toFixed(2)} ms · p99 ${pct(xs, 99).toFixed(2)} ms · max ${Math.max(...xs).toFixed(2)} ms`;
-    console.log(`(a) click → placeOrder, ${n} submits (risk + FULL journal + id + leg lookup/quote over the socket):`);
+    console.log(`(a) click → placeOrder, ${n} submits (risk service + FULL journal + id + leg lookup/streamed quotes):`);
     console.log(`    placeOrder entered:   ${f(entered)}`);
     console.log(`    placeOrder returned:  ${f(returned)}   (BAG built and encoded/queued)`);
     console.log(`    acknowledged by TWS:  ${f(acked)}   (for reference: includes the exchange round trip)`);
+    console.log('    time inside each stage before placeOrder (per submit):');
+    for (const [k, xs] of stages) console.log(`      ${k.padEnd(18)} ${f(xs)}`);
   } finally {
     await broker.close();
     await ex.close();

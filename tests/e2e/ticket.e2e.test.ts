@@ -1,6 +1,7 @@
-// E2E: scan → row → Ticket → preview → confirm → send → fill, the Orders and Executions tabs, modify and cancel (Local paper, Chromium).
+// E2E: scan → row → Ticket → preview → confirm → send → walk → fill, the Orders and Executions tabs, modify and cancel (Local paper, Chromium).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, openTerminal, type TerminalSession } from '../support/browser';
+import { callMain } from '../support/headless';
 
 describe('ticket, orders and executions (headless, Local paper, Chromium)', () => {
   let t: TerminalSession;
@@ -49,22 +50,30 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
     await page.getByTestId('ticket-target').fill('');
   }, 180_000);
 
-  it('Ctrl+Enter shows the exact sentence; a second explicit confirm sends; the order fills and shows in Orders and Executions', async () => {
+  it('Ctrl+Enter shows the exact sentence; a second explicit confirm sends; the walk steps toward natural and fills; Orders and Executions show it', async () => {
     const { page } = t;
-    await page.getByTestId('ticket-policy').selectOption('fixed');
-    // Price at natural so the paper exchange fills at once.
+    // Walk: start three ticks short of natural, step every second, cap at natural (100 % of mid → natural), so the
+    // walk reaches a marketable price within its four steps.
+    await page.getByTestId('ticket-policy').selectOption('walk');
+    await page.getByTestId('ticket-walk-step').fill('1');
+    await page.getByTestId('ticket-walk-cap').fill('100');
     const natural = (await page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent()) ?? '';
     const m = /^(\d+\.\d{2}) (cr|db)$/.exec(natural.trim());
     expect(m).not.toBeNull();
-    await page.getByTestId('ticket-limit').fill(m![1]!);
+    const start = (Number(m![1]) + (m![2] === 'cr' ? 0.03 : -0.03)).toFixed(2);
+    await page.getByTestId('ticket-limit').fill(start);
     await expect.poll(() => page.getByTestId('ticket-preview').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('ticket-limit').press('Control+Enter');
-    await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^(SELL|BUY) 1 SPY .* spread for a ${m![1]!.replace('.', '\\.')} (credit|debit)`));
-    expect(await page.getByTestId('ticket-sentence').textContent()).not.toMatch(/walking/);
+    await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^(SELL|BUY) 1 SPY .* spread for a ${start.replace('.', '\\.')} (credit|debit), walking to at most \\d+\\.\\d{2}`));
     await page.screenshot({ path: artifactPath('ticket-confirm-1440x900.png') });
     await page.getByTestId('ticket-send').click();
     await page.getByTestId('tab-orders').click();
-    await expect.poll(() => page.locator('[data-testid="orders-blotter"] .ag-row [col-id="status"]').first().textContent(), { timeout: 60_000, interval: 500 }).toBe('Filled');
+    const first = page.locator('[data-testid="orders-blotter"] .ag-row').first();
+    // The Walk column shows the step, its state and the cap while it works (a resting fill may come first).
+    await expect.poll(async () => `${await first.locator('[col-id="status"]').textContent()} ${await first.locator('[col-id="walk"]').textContent()}`, { timeout: 60_000, interval: 250 }).toMatch(/(^Filled )|( [1-4]\/4 (walking|at cap|done) → \d+\.\d{2} (cr|db)$)/);
+    await page.screenshot({ path: artifactPath('orders-walking-1440x900.png') });
+    await expect.poll(() => first.locator('[col-id="status"]').textContent(), { timeout: 60_000, interval: 500 }).toBe('Filled');
+    await expect.poll(() => first.locator('[col-id="walk"]').textContent(), { timeout: 10_000 }).toMatch(/^\d\/4 done → /);
     await page.waitForTimeout(500);
     await page.screenshot({ path: artifactPath('orders-filled-1440x900.png') });
     await page.getByTestId('tab-executions').click();
@@ -84,7 +93,10 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
 
   it('modifies and cancels a working order, with Ctrl+. asking before cancelling all', async () => {
     const { page } = t;
-    // A limit far from the market keeps the order working: a credit near the width, or a one-cent debit.
+    // The same spread again within seconds is what this test needs, not the risk engine's repeat-ticket guard.
+    expect((await callMain(t.app, 'risk.update', { limits: { duplicateWindowSec: null } })).ok).toBe(true);
+    // A limit far from the market keeps the order working: a credit near the width, or a one-cent debit, fixed.
+    await page.getByTestId('ticket-policy').selectOption('fixed');
     const width = Math.abs(Number(await page.getByTestId('ticket-short').inputValue()) - Number(await page.getByTestId('ticket-long').inputValue()));
     const isCredit = /cr$/.test(((await page.locator('.tk-price .tk-fact').first().locator('.num').textContent()) ?? '').trim());
     const far = isCredit ? width - 0.05 : 0.01;
@@ -95,7 +107,7 @@ describe('ticket, orders and executions (headless, Local paper, Chromium)', () =
     await page.getByTestId('ticket-send').click();
     await page.getByTestId('tab-orders').click();
     const firstStatus = () => page.locator('[data-testid="orders-blotter"] .ag-row [col-id="status"]').first().textContent();
-    await expect.poll(firstStatus, { timeout: 30_000 }).toMatch(/Submitted|PreSubmitted/);
+    await expect.poll(firstStatus, { timeout: 30_000 }).toMatch(/^(Working|Held at IBKR)$/);
     await page.locator('[data-testid="orders-blotter"] .ag-row').first().click();
     await page.getByTestId('order-modify-open').click();
     await page.getByTestId('order-modify-limit').fill(modified.toFixed(2));

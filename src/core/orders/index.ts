@@ -4,3 +4,4 @@ export * from './fills';
 export * from './ladder';
 export * from './ticket';
 export * from './analytics';
+export * from './labels';

@@ -21,7 +21,7 @@ import { riskHandlers } from './risk/handlers';
 import { executionForRisk } from './risk/execution-adapter';
 import { executionHandlers } from './execution/handlers';
 import { createExecutionService } from './execution/service';
-import { createLegQuoteCache } from './execution/quotes';
+import { createLegQuoteCache, riskQuotesFrom } from './execution/quotes';
 import { createPortfolioService } from './portfolio/service';
 import { portfolioHandlers } from './portfolio/handlers';
 import { simHandlers } from './sim/handlers';
@@ -86,10 +86,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const scanner = createScannerService({ broker: broker.broker, bus, settings, logger: log });
   const journal = createJournalService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, backupKeep: () => settings.get().ui.backupKeep });
   const trading = createTradingGate({ bus, journal, logger: log, version: config.version, now, status: () => broker.status() });
-  const risk = createRiskService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, journal, gate: trading });
+  // The risk check reads the legs' streamed quotes (opened by the preview): a submit waits for no new quote line.
+  const legQuotes = createLegQuoteCache(broker.broker, { now });
+  const risk = createRiskService({ dataDir: config.dataDir, bus, logger: log, now, broker: broker.broker, journal, gate: trading, quotes: riskQuotesFrom(legQuotes) });
   // Every order the execution service sends passes the risk service's checks (and feeds its breakers).
   const gate = risk;
-  const legQuotes = createLegQuoteCache(broker.broker, { now });
   const execution = createExecutionService({
     broker: broker.broker,
     quotes: legQuotes,

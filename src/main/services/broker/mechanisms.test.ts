@@ -21,7 +21,7 @@ import {
   userMessage,
 } from './errors';
 import { ExecutionBook } from './executions';
-import { fileOrderIdStore, memoryOrderIdStore, OrderIdAllocator } from './order-ids';
+import { fileOrderIdStore, memoryOrderIdStore, OrderIdAllocator, RESERVE_BLOCK } from './order-ids';
 import { RequestRegistry } from './requests';
 import { ManualTimers } from './timers';
 
@@ -128,7 +128,13 @@ describe('OrderIdAllocator', () => {
     expect(() => a.allocate()).toThrow(/not available/);
     a.onNextValidId(5);
     expect([a.allocate(), a.allocate()]).toEqual([5, 6]);
-    expect(store.value).toBe(6);
+    // One durable write reserves a block: the persisted mark is at or above every id handed out.
+    expect(store.value).toBe(5 + RESERVE_BLOCK - 1);
+    let saves = 0;
+    const counted = new OrderIdAllocator({ load: () => null, save: () => void saves++ });
+    counted.onNextValidId(1);
+    for (let i = 0; i < RESERVE_BLOCK * 2 + 1; i++) counted.allocate();
+    expect(saves).toBe(3);
     a.observe(40);
     expect(a.allocate()).toBe(41);
     // A reconnect to a broker that forgot (a reset paper account) gives a lower id: we never go back.
@@ -145,15 +151,17 @@ describe('OrderIdAllocator', () => {
     const used = [first.allocate(), first.allocate(), first.allocate()];
     const restarted = new OrderIdAllocator(fileOrderIdStore(path, 'local-paper:1'));
     restarted.onNextValidId(100); // the broker does not know about the last three yet
-    expect(restarted.allocate()).toBe(Math.max(...used) + 1);
+    // Above everything used (it starts past the reserved block: ids need only increase).
+    expect(restarted.allocate()).toBe(100 + RESERVE_BLOCK);
+    expect(restarted.allocate()).toBeGreaterThan(Math.max(...used));
     const other = new OrderIdAllocator(fileOrderIdStore(path, 'tws-paper:1'));
     other.onNextValidId(7);
     expect(other.allocate()).toBe(7);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 1, highWater: { 'local-paper:1': 103, 'tws-paper:1': 7 } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 1, highWater: { 'local-paper:1': 100 + 2 * RESERVE_BLOCK - 1, 'tws-paper:1': 7 + RESERVE_BLOCK - 1 } });
     writeFileSync(path, '{not json');
     const afterCorruption = new OrderIdAllocator(fileOrderIdStore(path, 'local-paper:1'));
-    afterCorruption.onNextValidId(104);
-    expect(afterCorruption.allocate()).toBe(104);
+    afterCorruption.onNextValidId(300);
+    expect(afterCorruption.allocate()).toBe(300);
   });
 
   it('never returns an id it could not persist', () => {

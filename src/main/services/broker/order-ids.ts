@@ -4,6 +4,10 @@
 // even modify an old order. TWS tells us the next id at each connect, but a reset API setting, a fresh paper
 // exchange or a second client can make that number lower than what we already used — so we remember the
 // highest id we ever sent, per profile and client id, in a small JSON file, written before the id leaves us.
+//
+// The mark is reserved a block ahead (RESERVE_BLOCK ids): one durable write (two fsyncs) covers the next block of
+// orders instead of sitting on every click's path to the wire. A restart starts above the reserved mark, so at
+// most a block of ids is skipped — TWS needs increasing ids, not consecutive ones.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write';
@@ -65,8 +69,13 @@ export function memoryOrderIdStore(initial: number | null = null): OrderIdStore 
   return s;
 }
 
+/** Ids reserved per durable write of the high-water mark. */
+export const RESERVE_BLOCK = 64;
+
 export class OrderIdAllocator {
   private highWater: number;
+  /** The mark as persisted: every id up to it may be handed out without another write. */
+  private durable: number;
   private nextId = 0;
   private ready = false;
   /** Ids handed out by allocate() and not yet used by an order: the only ids a placement may carry. */
@@ -74,6 +83,7 @@ export class OrderIdAllocator {
 
   constructor(private readonly store: OrderIdStore) {
     this.highWater = store.load() ?? 0;
+    this.durable = this.highWater;
   }
 
   /** TWS's nextValidId (at every connect, and after reqIds). */
@@ -81,6 +91,7 @@ export class OrderIdAllocator {
     if (!Number.isSafeInteger(id) || id < 0) return;
     this.nextId = Math.max(this.nextId, id, this.highWater + 1);
     this.ready = true;
+    this.reserveAhead();
   }
 
   /** An order id seen in openOrder/orderStatus/execution: ours must stay above it. */
@@ -93,10 +104,24 @@ export class OrderIdAllocator {
     this.ready = false;
   }
 
+  /** Persists the mark a block ahead now (at connect), so the first order does not wait for the write either. */
+  private reserveAhead(): void {
+    if (!this.ready) return;
+    const id = Math.max(this.nextId, this.highWater + 1);
+    if (id + RESERVE_BLOCK - 1 <= this.durable) return;
+    try {
+      this.store.save(id + RESERVE_BLOCK - 1);
+      this.durable = id + RESERVE_BLOCK - 1;
+    } catch {
+      // allocate() retries the write and refuses the id if it still fails.
+    }
+  }
+
   get isReady(): boolean {
     return this.ready;
   }
 
+  /** The highest id handed out (the persisted mark may be up to a block above it). */
   get highWaterMark(): number {
     return this.highWater;
   }
@@ -105,7 +130,10 @@ export class OrderIdAllocator {
   allocate(): number {
     if (!this.ready) throw ours.notConnected('Order ids are not available until the broker connection is ready.');
     const id = Math.max(this.nextId, this.highWater + 1);
-    this.store.save(id); // throws → the id is never used
+    if (id > this.durable) {
+      this.store.save(id + RESERVE_BLOCK - 1); // throws → the id is never used
+      this.durable = id + RESERVE_BLOCK - 1;
+    }
     this.highWater = id;
     this.nextId = id + 1;
     this.reserved.add(id);

@@ -7,6 +7,7 @@ import type { RiskGate } from '../../../core/risk/types';
 import { roundToTick, TICKS_COMBO, toDollars, toMicros, type Micros, type NetPrice } from '../../../core/spreads';
 import type { IbBroker } from '../broker/ib-broker';
 import type { LegQuoteCache } from './quotes';
+import { previewRoll } from './roll-preview';
 
 export interface PreviewDeps {
   broker: Pick<IbBroker, 'whatIf'>;
@@ -24,6 +25,7 @@ export async function previewTicket(deps: PreviewDeps, raw: unknown): Promise<Ti
   const parsed = Ticket.safeParse(raw);
   if (!parsed.success) throw new ContractFailure('VALIDATION', `The ticket is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields'}.`);
   const t = parsed.data;
+  if (t.intent === 'roll') return previewRoll(deps, t);
   const intent = t.intent === 'close' ? 'close' : 'open';
   const action = intent === 'open' ? 'BUY' : 'SELL';
   const right = rightOf(t.kind);

@@ -4,6 +4,7 @@
 // and the walk read its latest quote. Streams untouched for `idleMs` are released (market-data lines are scarce).
 import type { IbBroker } from '../broker/ib-broker';
 import type { QualifiedContract, Quote, QuoteSubscription } from '../broker/types';
+import type { LegQuoteFacts } from '../../../core/risk/types';
 
 export type QuoteBroker = Pick<IbBroker, 'optionContracts' | 'snapshotQuote' | 'subscribeQuote'>;
 
@@ -56,4 +57,20 @@ export function createLegQuoteCache(broker: QuoteBroker, opts: { now?: () => num
       streams.clear();
     },
   };
+}
+
+/**
+ * The risk service's leg quotes read from the same streams (a submit's risk check then waits for no new market-data
+ * line and no first tick: the preview opened them). Same facts the risk engine reads: bid, ask, volume, age.
+ */
+export function riskQuotesFrom(cache: Pick<LegQuoteCache, 'quote'>): (conIds: number[]) => Promise<LegQuoteFacts[]> {
+  return (conIds) =>
+    Promise.all(
+      conIds.map((conId) =>
+        cache.quote(conId).then(
+          (q) => ({ conId, bid: q.bid, ask: q.ask, volume: q.volume ?? null, openInterest: null, updatedAt: q.updatedAt ?? null }),
+          () => ({ conId, bid: null, ask: null, volume: null, openInterest: null, updatedAt: null }),
+        ),
+      ),
+    );
 }

@@ -124,6 +124,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   };
 
   const publish = (w: Working) => {
+    // A walk ends with its order (filled, cancelled, rejected), whichever path got there first.
+    if (isTerminal(w.progress.state) && w.row.walk && w.row.walk.state !== 'done') w.row = { ...w.row, walk: { ...w.row.walk, state: 'done' } };
     w.row = { ...w.row, status: w.progress.state === 'New' ? 'PendingSubmit' : w.progress.state, done: isTerminal(w.progress.state), filled: w.progress.filled, remaining: Math.max(0, w.progress.total - w.progress.filled), updatedAt: now() };
     deps.emit?.({ type: 'order.updated', row: w.row });
   };
@@ -267,6 +269,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       progress: newOrder(t.quantity), bag: bag.value, legConIds, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice, spreadId: recorded.value.spreadId, exitsArmed: false,
       walk: policy ? { policy, startedAt, timer: null, stopped: false } : null,
     };
+    // A walking order shows its walk from the start (step 0, the cap it may reach), not only after its first step.
+    if (policy) w.row = { ...w.row, walk: { step: 0, maxSteps: policy.maxSteps, current: w.row.limit, cap: capNet ? microsNet(capNet) : w.row.limit, state: 'walking', nextStepAt: null } };
     orders.set(orderId, w);
     await serial(orderId, async () => {
       await sendPlacement(w, 'order', {
@@ -429,17 +433,16 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         journal.recordRiskEvent({ kind: 'walk', code: 'WALK_STEP', message: `Walk step ${d.step}: limit ${seen.price} on a combo quote ${seen.bid ?? '—'} / ${seen.ask ?? '—'}.`, ticketId: w.journalTicketId, details: seen, at: now() });
         try {
           await deps.broker.modifyOrder(w.row.orderId, { net: fromBagOrder({ action, lmtPrice: d.price }).net });
-          if (!isTerminal(w.progress.state)) {
-            w.current = d.price;
-            w.row = { ...w.row, limit: microsNet(bagToNet(action, d.price)) };
-          }
+          // Confirmed by TWS: the order worked at this price (even when its fill arrived before the confirmation).
+          w.current = d.price;
+          w.row = { ...w.row, limit: microsNet(bagToNet(action, d.price)) };
         } catch (e) {
           w.row = { ...w.row, message: errorText(e) };
         }
       }
     }
     const cap = quote ? microsNet(bagToNet(action, ladderCap(action, quote, walk.policy))) : (w.row.walk?.cap ?? w.row.limit);
-    w.row = { ...w.row, walk: { step: d.type === 'limit' ? d.step : w.row.walk?.step ?? 0, maxSteps: walk.policy.maxSteps, current: w.row.limit, cap, state: d.type === 'hold' ? (d.reason === 'stale' || d.reason === 'no-quote' ? 'paused-stale' : d.reason === 'wide' ? 'paused-wide' : 'walking') : 'walking', nextStepAt: null } };
+    w.row = { ...w.row, walk: { step: d.type === 'limit' ? d.step : w.row.walk?.step ?? 0, maxSteps: walk.policy.maxSteps, current: w.row.limit, cap, state: isTerminal(w.progress.state) ? 'done' : d.type === 'hold' ? (d.reason === 'stale' || d.reason === 'no-quote' ? 'paused-stale' : d.reason === 'wide' ? 'paused-wide' : 'walking') : 'walking', nextStepAt: null } };
     publish(w);
     scheduleWalk(w);
   }
@@ -474,6 +477,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       if (isTerminal(w.progress.state) && w.walk) {
         w.walk.stopped = true;
         w.walk.timer?.cancel();
+        if (w.row.walk) w.row = { ...w.row, walk: { ...w.row.walk, state: 'done' } };
       }
       if (w.progress.state === 'Filled' && !w.exitsArmed) armExits(w);
       publish(w);

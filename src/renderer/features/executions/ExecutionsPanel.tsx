@@ -6,6 +6,7 @@ import type { ExecutionRow } from '../../../core/contract';
 import { EmptyState } from '../../components/Panel';
 import { terminalGridTheme } from '../../components/grid-theme';
 import { expiryLabel } from '../scanner/format';
+import { EXECUTION_SIDE_LABELS, labelOf } from '../../../core/orders/labels';
 import { useOrdersStore } from '../orders/orders-store';
 import '../orders/orders.css';
 
@@ -16,10 +17,10 @@ const time = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digi
 const COLUMNS: ColDef<ExecutionRow>[] = [
   { field: 'time', headerName: 'Time (NY)', width: 84, valueFormatter: (p) => time.format(new Date(p.value as number)), cellClass: 'num' },
   { field: 'orderId', headerName: 'Order', width: 64, ...num },
-  { field: 'level', headerName: 'Level', width: 62, valueFormatter: (p) => (p.value === 'combo' ? 'combo' : '  leg') },
+  { field: 'level', headerName: 'Level', width: 62, valueFormatter: (p) => (p.value === 'combo' ? 'Spread' : '  Leg') },
   { field: 'symbol', headerName: 'Symbol', width: 64 },
   { colId: 'contract', headerName: 'Contract', width: 130, valueGetter: (p) => (p.data && p.data.level === 'leg' ? `${expiryLabel(p.data.expiry ?? '')} ${p.data.strike ?? ''} ${p.data.right ?? ''}` : 'spread') },
-  { field: 'side', headerName: 'Side', width: 52 },
+  { field: 'side', headerName: 'Side', width: 62, valueFormatter: (p) => labelOf(EXECUTION_SIDE_LABELS, String(p.value)) },
   { field: 'quantity', headerName: 'Qty', width: 50, ...num },
   {
     colId: 'price',

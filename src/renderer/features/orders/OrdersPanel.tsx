@@ -8,6 +8,7 @@ import { terminalGridTheme } from '../../components/grid-theme';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
+import { labelOf, ORDER_INTENT_LABELS, ORDER_STATUS_LABELS } from '../../../core/orders/labels';
 import { expiryLabel } from '../scanner/format';
 import { useOrdersStore } from './orders-store';
 import './orders.css';
@@ -25,12 +26,12 @@ function walkLabel(o: OrderRow): string {
 
 const COLUMNS: ColDef<OrderRow>[] = [
   { field: 'orderId', headerName: '#', width: 60, ...num },
-  { field: 'status', headerName: 'Status', width: 116, cellClass: (p) => `ord-status ord-${String(p.value).toLowerCase()}` },
+  { field: 'status', headerName: 'Status', width: 100, valueFormatter: (p) => labelOf(ORDER_STATUS_LABELS, String(p.value)), tooltipValueGetter: (p) => `TWS status: ${String(p.value)}`, cellClass: (p) => `ord-status ord-${String(p.value).toLowerCase()}` },
   { field: 'symbol', headerName: 'Symbol', width: 64 },
   { field: 'kind', headerName: 'Kind', width: 76, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as OrderRow['kind']] ?? String(p.value) },
   { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num' },
   { colId: 'strikes', headerName: 'Strikes', width: 78, valueGetter: (p) => (p.data ? `${p.data.shortStrike}/${p.data.longStrike}` : ''), cellClass: 'num' },
-  { field: 'intent', headerName: 'Intent', width: 76 },
+  { field: 'intent', headerName: 'Intent', width: 96, valueFormatter: (p) => labelOf(ORDER_INTENT_LABELS, String(p.value)) },
   { field: 'quantity', headerName: 'Qty', width: 50, ...num },
   { colId: 'filled', headerName: 'Filled/rem', width: 80, valueGetter: (p) => (p.data ? `${p.data.filled}/${p.data.remaining}` : ''), ...num },
   { colId: 'limit', headerName: 'Limit', width: 78, valueGetter: (p) => net(p.data?.limit ?? null), ...num },

@@ -9,6 +9,7 @@ import { useAppStore } from '../../stores/app-store';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
 import { expiryLabel, money, percent, signedMoney, tone } from '../journal/format';
 import { CloseBar, ExitBar } from './PositionActions';
+import { RollBar } from '../ticket/RollBar';
 import { exitLabel, legLabel, netLabel } from './format';
 import { gridRows, usePositionsStore, type GridRow } from './positions-store';
 import './positions.css';
@@ -67,7 +68,7 @@ export function PositionsPanel() {
   const connection = useAppStore((s) => s.connection);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [action, setAction] = useState<'close' | 'exits' | null>(null);
+  const [action, setAction] = useState<'close' | 'exits' | 'roll' | null>(null);
   const api = useRef<GridApi<GridRow> | null>(null);
   const toggle = useCallback((id: number) => setExpanded((prev) => {
     const next = new Set(prev);
@@ -99,9 +100,11 @@ export function PositionsPanel() {
         </span>
         <span className="spacer" />
         <button type="button" className="btn btn-small" disabled={!selected} onClick={() => setAction('exits')} data-testid="position-exits-open" title="Set profit target, stop and time exits on the selected spread">Exits…</button>
+        <button type="button" className="btn btn-small" disabled={!selected || selected.status === 'broken'} onClick={() => setAction('roll')} data-testid="position-roll-open" title="Roll the selected spread to another expiry or strikes as one 4-leg combo">Roll…</button>
         <button type="button" className="btn btn-small ord-danger" disabled={!selected || selected.status === 'broken'} onClick={() => setAction('close')} data-testid="position-close-open" title={selected?.status === 'broken' ? 'Its legs are uneven: close the legs one by one in TWS' : 'Close the selected spread as one combo order'}>Close…</button>
       </div>
       {action === 'close' && selected ? <CloseBar key={`c${selected.spreadId}`} spread={selected} onDone={() => setAction(null)} /> : null}
+      {action === 'roll' && selected ? <RollBar key={`r${selected.spreadId}`} spread={selected} onDone={() => setAction(null)} /> : null}
       {action === 'exits' && selected ? <ExitBar key={`e${selected.spreadId}`} spread={selected} onDone={() => setAction(null)} /> : null}
       <div className="blotter-grid">
         <AgGridReact<GridRow>
