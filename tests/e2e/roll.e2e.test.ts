@@ -33,8 +33,8 @@ describe('roll from Positions (headless, Local paper, Chromium)', () => {
     const { page } = t;
     await page.goto(t.app.url);
     await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 30_000 }).toMatch(/^● connected/);
-    // A repeated ticket shape (the roll previews twice) is not what this test is about.
-    expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null } })).ok).toBe(true);
+    // A repeated ticket shape (the roll previews twice) and the fat-finger distance from natural are not what this test is about.
+    expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null, maxTicksBeyondNatural: null } })).ok).toBe(true);
     // Hold a spread: scan, open the best row in the Ticket, send it at natural.
     await expect.poll(() => page.getByTestId('scan-start').isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.getByTestId('scan-symbols').fill('SPY');
@@ -48,9 +48,9 @@ describe('roll from Positions (headless, Local paper, Chromium)', () => {
     await page.getByTestId('ticket-target').fill('');
     await page.getByTestId('ticket-policy').selectOption('fixed');
     await expect.poll(() => page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent(), { timeout: 20_000 }).toMatch(/^\d+\.\d{2} (cr|db)$/);
-    // Three cents through natural (inside the fat-finger limit) so a moving market cannot leave it resting.
+    // Ten cents through natural (the fat-finger limit is off above) so a moving simulated market cannot leave it resting.
     const [entryAmt, entryKind] = ((await page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent()) ?? '').trim().split(' ') as [string, 'cr' | 'db'];
-    await page.getByTestId('ticket-limit').fill(Math.max(0.01, Number(entryAmt) + (entryKind === 'cr' ? -0.03 : 0.03)).toFixed(2));
+    await page.getByTestId('ticket-limit').fill(Math.max(0.01, Number(entryAmt) + (entryKind === 'cr' ? -0.1 : 0.1)).toFixed(2));
     await expect.poll(() => page.getByTestId('ticket-preview').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('ticket-limit').press('Control+Enter');
     await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(/^(SELL|BUY) 1 SPY/);
@@ -77,11 +77,11 @@ describe('roll from Positions (headless, Local paper, Chromium)', () => {
     expect(await page.getByTestId('roll-limit').inputValue()).toMatch(/^\d+\.\d{2}$/);
     await shoot('roll-preview');
 
-    // Send marketable: natural, three cents worse (inside the fat-finger limit), so a moving market cannot leave it resting.
+    // Send marketable: natural, ten cents worse, so a moving simulated market cannot leave it resting.
     const nat = ((await page.getByTestId('roll-natural').textContent()) ?? '').trim();
     expect(nat).toMatch(/^\d+\.\d{2} (cr|db)$/);
     const [amt, kind] = nat.split(' ') as [string, 'cr' | 'db'];
-    const cash = Math.round(((kind === 'cr' ? Number(amt) : -Number(amt)) - 0.03) * 100) / 100;
+    const cash = Math.round(((kind === 'cr' ? Number(amt) : -Number(amt)) - 0.1) * 100) / 100;
     await page.getByTestId('roll-limit').fill(Math.abs(cash).toFixed(2));
     await page.getByTestId('roll-kind').selectOption(cash >= 0 ? 'credit' : 'debit');
     await page.getByTestId('roll-preview').click();

@@ -47,6 +47,16 @@ describe('evaluate: each check passes at its limit and one unit inside, blocks o
     for (const x of v) expect(x.message.length).toBeGreaterThan(8);
   });
 
+  it('an opening spread that cannot make money is blocked whatever the limits; a close is not checked for it', () => {
+    const c = ctx({}, {});
+    expect(level('NO_PROFIT', { ...order(), maxProfit: 0.01 }, c)).toBe('none');
+    expect(level('NO_PROFIT', { ...order(), maxProfit: 0 }, c)).toBe('block');
+    const v = evaluate({ ...order(), maxProfit: -36 }, c).find((x) => x.code === 'NO_PROFIT')!;
+    expect(v.message).toBe('This spread cannot make money at this price: its max profit is −$36.00. A debit must be less than the strike width.');
+    expect(isAllowed(evaluate({ ...order(), maxProfit: -36 }, c))).toBe(false);
+    expect(level('NO_PROFIT', { ...order(), intent: 'close', maxProfit: 0 }, c)).toBe('none');
+  });
+
   it('max contracts per order', () => {
     const c = ctx({}, { maxContractsPerOrder: 20 });
     expect(level('MAX_CONTRACTS', order({ quantity: 19, maxLossPerSpread: 1 }), c)).toBe('pass');

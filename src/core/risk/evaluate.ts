@@ -76,6 +76,10 @@ function sizeAndLossChecks(o: RiskOrder, ctx: RiskContext): RiskVerdict[] {
       ? block('MAX_CONTRACTS', `${o.quantity} spreads is more than the ${L.maxContractsPerOrder} allowed per order.`, n)
       : pass('MAX_CONTRACTS', `${o.quantity} of at most ${L.maxContractsPerOrder} spreads per order.`, n));
   }
+  // A vertical bought for its width or more can only lose (the scan once offered a 1-wide call spread at a 1.36 debit).
+  if (o.intent === 'open' && Number.isFinite(o.maxProfit) && o.maxProfit <= 0) {
+    out.push(block('NO_PROFIT', `This spread cannot make money at this price: its max profit is ${o.maxProfit < 0 ? '−' : ''}${usd(toMicros(Math.abs(o.maxProfit)))}. A debit must be less than the strike width.`, { maxProfit: o.maxProfit }));
+  }
   const lossU = Number.isFinite(o.maxLoss) && o.maxLoss >= 0 ? toMicros(o.maxLoss) : null;
   if (lossU === null) {
     if (L.maxLossPerTradeUsd !== null || L.maxLossPerTradePctOfNetLiq !== null) out.push(block('MAX_LOSS_UNKNOWN', 'The max loss of this order is not known, so the loss limits cannot be checked.'));
