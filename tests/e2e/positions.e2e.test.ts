@@ -31,9 +31,9 @@ describe('positions and P&L tabs (headless, Local paper, Chromium)', () => {
     const { page } = t;
     await page.goto(t.app.url);
     await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 20_000 }).toMatch(/^● connected/);
-    // The risk gate's quote-age check needs leg conIds this base's execution service does not pass yet, and a preview
-    // followed by its send counts as a repeat ticket (both being fixed with the execution service).
-    expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null } })).ok).toBe(true);
+    // A preview followed by its send counts as a repeat ticket; quote age and the fat-finger distance from natural are
+    // not what this test is about.
+    expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null, maxTicksBeyondNatural: null } })).ok).toBe(true);
     await page.getByTestId('tab-positions').click();
     await expect.poll(() => page.locator('.bottom-tabs .empty-title').first().textContent(), { timeout: 10_000 }).toBe('No open positions');
     await shoot('positions-empty');
@@ -53,8 +53,9 @@ describe('positions and P&L tabs (headless, Local paper, Chromium)', () => {
     await page.getByTestId('ticket-target').fill('');
     await page.getByTestId('ticket-policy').selectOption('fixed');
     await expect.poll(() => page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent(), { timeout: 20_000 }).toMatch(/^\d+\.\d{2} (cr|db)$/);
-    const natural = ((await page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent()) ?? '').trim().split(' ')[0]!;
-    await page.getByTestId('ticket-limit').fill(natural);
+    // Ten cents through natural (the fat-finger limit is off above) so a moving simulated market cannot leave it resting.
+    const [natural, side] = ((await page.locator('.tk-price .tk-fact').nth(1).locator('.num').textContent()) ?? '').trim().split(' ') as [string, 'cr' | 'db'];
+    await page.getByTestId('ticket-limit').fill(Math.max(0.01, Number(natural) + (side === 'cr' ? -0.1 : 0.1)).toFixed(2));
     await expect.poll(() => page.getByTestId('ticket-preview').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('ticket-limit').press('Control+Enter');
     await expect.poll(() => page.getByTestId('ticket-sentence').textContent(), { timeout: 10_000 }).toMatch(/^(SELL|BUY) 1 SPY/);
