@@ -74,6 +74,14 @@ describe('write-ahead intents', () => {
     expect(j.db.prepare('SELECT long_con_id, short_con_id, status FROM spread_positions').get()).toEqual({ long_con_id: 1, short_con_id: 2, status: 'pending' });
   });
 
+  it('stores the trade-record cache without leaving the connection below synchronous=FULL', () => {
+    j.db.pragma('synchronous = FULL');
+    expect(j.recordIntent(worldIntent([1, 2], 1, { orderId: 100, clientId: 7 })).ok).toBe(true);
+    expect(j.trades().map((t) => t.id)).toEqual([1]);
+    expect(j.db.prepare('SELECT count(*) FROM trade_records').pluck().get()).toBe(1);
+    expect(j.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
   it('answers bad input, a risk denial and an unknown spread with error values', () => {
     const bad = j.recordIntent({ ...worldIntent([1, 2], 1), quantity: 0 });
     expect(!bad.ok && bad.error.code).toBe('VALIDATION');
