@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../../fs/atomic-write';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv } from './export';
 import { type EventSource, type IngestOutcome, Ingestor, SYNTHETIC_PREFIX } from './ingest';
 import { fullView, loadExecutionsForExport, loadHoldings, loadStoredTrades, loadTrades, scopedView, storeTrades } from './reads';
+import { readOverview } from './overview';
 
 export interface JournalDeps {
   /** Epoch ms; defaults to Date.now. */
@@ -95,6 +96,8 @@ export class Journal {
   private lastWriteAt = 0;
   /** Trade records by spread id, loaded once and refreshed for the spreads writes touched. */
   private tradeCache: Map<number, TradeRecord> | null = null;
+  /** PRAGMA data_version when the cache was loaded: another connection's commit changes it (the cache cannot see those). */
+  private tradeCacheDataVersion = 0;
   private readonly dirtySpreads = new Set<number>();
   private changedSpreads = new Set<number>();
 
@@ -444,6 +447,7 @@ export class Journal {
   /** Trade records (one per spread), by spread id. The first call loads them all; later calls re-read only changed spreads. */
   trades(filter: TradeFilter = {}): TradeRecord[] {
     if (this.tradeCache === null) {
+      this.tradeCacheDataVersion = this.db.pragma('data_version', { simple: true }) as number;
       this.tradeCache = loadStoredTrades(this.db);
       this.dirtySpreads.clear();
     } else if (this.dirtySpreads.size > 0) {
@@ -516,6 +520,17 @@ export class Journal {
   close(): void {
     if (this.closed) return;
     this.endSession();
+    // Leave the stored overview current, so tomorrow's first Journal/P&L tab reads one row instead of rebuilding it from
+    // every record (100k spreads: ~5 s). Only when this session already holds the records: then it costs the analytics
+    // (~0.3 s at that size), not a full read. A crash skips this, and so does a journal another connection wrote to (the
+    // records held here may not show its writes); the next open rebuilds, as before.
+    if (this.tradeCache !== null && this.db.pragma('data_version', { simple: true }) === this.tradeCacheDataVersion) {
+      try {
+        readOverview(this.db, () => this.trades());
+      } catch {
+        // A journal that cannot be written now still closes; the overview is built on the next open.
+      }
+    }
     if (this.checkpointTimer !== null) clearTimeout(this.checkpointTimer);
     this.closed = true;
     this.db.close();

@@ -1,10 +1,11 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeAnalytics } from '../../../core/journal';
 import { journalHandlers } from './handlers';
-import { type Journal, openJournal } from './index';
+import { JOURNAL_FILE, type Journal, openJournal } from './index';
 import { newestFirst, readOverview } from './overview';
 import type { JournalService } from './service';
 
@@ -13,13 +14,13 @@ let dir: string;
 let j: Journal;
 
 /** n closed bull calls with two leg fills in and out each (as in the journal bench), the i-th closing at a P&L of i % 7 − 3 dimes. */
-function addSpreads(n: number, from = 0): void {
-  const spread = j.db.prepare(`INSERT INTO spread_positions (underlying, kind, right, expiry, long_strike_u, short_strike_u, multiplier, long_con_id, short_con_id, created_at, status, opened_at, closed_at)
+function addSpreads(n: number, from = 0, db: Database.Database = j.db): void {
+  const spread = db.prepare(`INSERT INTO spread_positions (underlying, kind, right, expiry, long_strike_u, short_strike_u, multiplier, long_con_id, short_con_id, created_at, status, opened_at, closed_at)
     VALUES (?, 'bull-call', 'C', '20250321', 400000000, 405000000, 100, 1, 2, ?, 'closed', ?, ?)`);
-  const exec = j.db.prepare(`INSERT INTO executions (exec_id, exec_base, revision, order_id, client_id, perm_id, account, con_id, symbol, sec_type, multiplier, side, shares_u, price_u, exec_time, at, received_at)
+  const exec = db.prepare(`INSERT INTO executions (exec_id, exec_base, revision, order_id, client_id, perm_id, account, con_id, symbol, sec_type, multiplier, side, shares_u, price_u, exec_time, at, received_at)
     VALUES (?, ?, 1, ?, 7, ?, 'DU1', ?, 'SPY', 'OPT', 100, ?, 1000000, ?, '', ?, ?)`);
-  const link = j.db.prepare("INSERT INTO spread_executions (exec_id, spread_id, ticket_id, role, leg, source) VALUES (?, ?, NULL, ?, ?, 'external')");
-  j.db.transaction(() => {
+  const link = db.prepare("INSERT INTO spread_executions (exec_id, spread_id, ticket_id, role, leg, source) VALUES (?, ?, NULL, ?, ?, 'external')");
+  db.transaction(() => {
     for (let i = from; i < from + n; i++) {
       const at = Date.UTC(2024, 0, 2) + i * 3_600_000;
       const id = Number(spread.run(['SPY', 'QQQ'][i % 2], at, at, at + 86_400_000).lastInsertRowid);
@@ -74,9 +75,11 @@ describe('journal overview (the tabs’ opening view kept in one row)', () => {
     expect(check().trades.find((t) => t.id === 40)?.note).toBe('late exit');
     check();
     expect(stored()).toBe(1);
-    // Spreads written behind this journal object's back (raw SQL, as the bench does): the trigger drops the row, and a
-    // reopened journal (whose record cache starts empty) rebuilds it with them.
-    addSpreads(5, 40);
+    // Spreads written behind this journal object's back (another connection): the trigger drops the row, closing this
+    // journal does not store an overview from records that miss them, and a reopened journal rebuilds it with them.
+    const other = new Database(join(dir, JOURNAL_FILE));
+    addSpreads(5, 40, other);
+    other.close();
     expect(stored()).toBe(0);
     const reopen = () => {
       j.close();
@@ -91,5 +94,21 @@ describe('journal overview (the tabs’ opening view kept in one row)', () => {
     reopen();
     expect(stored()).toBe(1);
     expect(readOverview(j.db, () => { throw new Error('the records were read'); }).total).toBe(45);
+  });
+
+  it('is left current when the journal closes, so the next open reads one row after a session that traded', () => {
+    addSpreads(30);
+    j.trades(); // the session holds the records (the risk check and Positions read them)
+    expect(stored()).toBe(0);
+    // A session's own write (here a note) drops the row; closing stores it again from the records this session holds.
+    expect(j.setNote(7, 'rolled early').ok).toBe(true);
+    j.close();
+    const r = openJournal({ dataDir: dir });
+    if (!r.ok) throw new Error(r.error.message);
+    j = r.value.journal;
+    expect(stored()).toBe(1);
+    const o = readOverview(j.db, () => { throw new Error('the records were read'); });
+    expect(o.total).toBe(30);
+    expect(o.analytics).toEqual(computeAnalytics(j.trades()));
   });
 });
