@@ -1,4 +1,6 @@
 // The trade journal service: the write-ahead record of intents, orders, fills and P&L in one SQLite file.
+// Length (~550 lines): one class owns the connection, its prepared statements and the trade-record cache; its reads,
+// ingestion and exports already live in reads.ts, ingest.ts and export.ts, and what is left shares that state.
 //
 // Every public write is one transaction. `recordIntent` and `recordSubmission` commit (WAL with
 // synchronous=FULL, so fsynced) before they return: only then may the order be sent. Broker events

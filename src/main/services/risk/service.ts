@@ -1,4 +1,5 @@
 // The risk service: RiskGate.check for every order (context gathered from broker, execution, settings, clock), breakers, arming and the kill switch.
+// Length (~410 lines): the checks themselves are pure (core/risk); this file is the one in-memory record they all step.
 //
 // Every state change (breaker, arm, reset, limits) is a synchronous step on one in-memory record, persisted and
 // published before the next can run; the kill switch is single-flight (a second press joins the first run).
