@@ -6,11 +6,15 @@ import { build, defineConfig, type Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
 const root = import.meta.dirname;
+// Pure-JS dependencies loaded at start-up are bundled: Node resolves and reads ~400 small files for them otherwise
+// (zod 95, pino-roll's date-fns 304), which was most of main's start-up work. Native, worker-loaded (pino's
+// transports) and lazily loaded (@stoqey/ib) packages stay external.
+const bundled = new Set(['zod', 'pino-roll', 'date-fns']);
 const nodeExternals = [
   'electron',
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),
-  ...Object.keys(pkg.dependencies),
+  ...Object.keys(pkg.dependencies).filter((d) => !bundled.has(d)),
 ];
 
 /** Builds a CommonJS bundle for Node/Electron; dependencies stay external except where `bundleAll`. */
@@ -33,7 +37,7 @@ async function buildNode(entries: Record<string, string>, bundleAll: boolean): P
       },
     },
     // The sandboxed preload can require only 'electron', so it carries its few imports inside.
-    ssr: bundleAll ? { noExternal: true } : {},
+    ssr: bundleAll ? { noExternal: true } : { noExternal: [...bundled] },
   });
 }
 
