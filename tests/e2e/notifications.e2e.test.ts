@@ -21,13 +21,15 @@ describe('notifications (headless, Local paper, Chromium with notification permi
   const notes = () => page.evaluate(() => (globalThis as unknown as { __notes: Recorded[] }).__notes);
   const toasts = () => page.locator('.toasts .toast').allTextContents();
 
-  /** Sends one spread at its natural price through order.submit and waits until main says it is filled. */
+  /** Sends one spread through its natural price with order.submit and waits until main says it is filled. */
   const fill = async (ticketId: string): Promise<number> => {
     const base = { ...ticket!, quantity: 1, limit: { amount: 0.01, kind: 'debit' } };
     const preview = await callMain(t.app, 'ticket.preview', { ticket: base });
     const natural = (preview.value as { netNatural: { amount: number; kind: string } | null }).netNatural;
     expect(natural).not.toBeNull();
-    const sent = await callMain(t.app, 'order.submit', { ticketId, ticket: { ...base, limit: natural } });
+    // Ten cents through natural (the fat-finger limit is off) so a moving simulated market cannot leave it resting.
+    const through = natural!.kind === 'debit' ? { amount: Math.round((natural!.amount + 0.1) * 100) / 100, kind: 'debit' } : { amount: Math.max(0.01, Math.round((natural!.amount - 0.1) * 100) / 100), kind: 'credit' };
+    const sent = await callMain(t.app, 'order.submit', { ticketId, ticket: { ...base, limit: through } });
     expect(sent.ok, JSON.stringify(sent.error)).toBe(true);
     const orderId = (sent.value as { orderId: number }).orderId;
     await expect
@@ -67,14 +69,16 @@ describe('notifications (headless, Local paper, Chromium with notification permi
     await expect.poll(() => page.getByTestId('status-connection').textContent(), { timeout: 30_000 }).toMatch(/^● connected/);
     expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe('granted');
     // As in positions.e2e: a preview followed by its send is not a repeat here, and the quote-age check is not what this tests.
-    expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null } })).ok).toBe(true);
-    // A bull call spread from a scan of SPY (main's own scanner, through the contract).
-    expect((await callMain(t.app, 'scan.start', { symbols: ['SPY'], filters: { kinds: ['bull-call'], dte: { min: 5, max: 30 } }, scoring: { by: 'pop', basis: 'mid' }, top: 500, topPerSymbol: 500 })).ok).toBe(true);
+    expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null, maxTicksBeyondNatural: null } })).ok).toBe(true);
+    // A bull call spread from a scan of SPY (main's own scanner, through the contract); at most 70 % of its width at
+    // natural, since ranking by POP alone puts deep in-the-money spreads whose natural debit exceeds their width first.
+    expect((await callMain(t.app, 'scan.start', { symbols: ['SPY'], filters: { kinds: ['bull-call'], dte: { min: 5, max: 30 }, maxDebitToWidth: 0.7 }, scoring: { by: 'pop', basis: 'natural' }, top: 500, topPerSymbol: 500 })).ok).toBe(true);
     await expect
       .poll(async () => {
         const latest = (await callMain(t.app, 'scan.latest', {})).value as { results: { final: boolean; rows: { symbol: string; expiry: string; kind: string; longStrike: number; shortStrike: number; priceNatural: number }[] } | null };
-        // Near the money (a debit of 1 to 4 per share): far-out legs bid nothing, which the risk checks rightly refuse.
-        const row = latest.results?.final ? latest.results.rows.find((r) => r.priceNatural >= 1 && r.priceNatural <= 4) : undefined;
+        // Near the money (a debit of 1 to 4 per share): far-out legs bid nothing, which the risk checks rightly refuse;
+        // and well inside its width, so the debit sent ten cents through natural can still make money (NO_PROFIT).
+        const row = latest.results?.final ? latest.results.rows.find((r) => r.priceNatural >= 1 && r.priceNatural <= 4 && r.priceNatural + 0.2 < Math.abs(r.longStrike - r.shortStrike)) : undefined;
         if (row) ticket = { symbol: row.symbol, expiry: row.expiry, kind: row.kind, longStrike: row.longStrike, shortStrike: row.shortStrike };
         return ticket !== null;
       }, { timeout: 120_000, interval: 500 })
