@@ -120,7 +120,8 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
         asOf: new Date(outcome.asOf).toISOString(),
         request: o.request,
         state: outcome.progress.state,
-        // What this run cost (varies run to run; everything else is reproducible on a frozen market).
+        // What this run cost (varies run to run, as do the per-symbol planned/quoted counts of a guided scan, whose
+        // refinement follows the order snapshots answer in; the rows are reproducible on a frozen market).
         run: { mode: o.request.mode, messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams },
         symbols: outcome.progress.symbols.map((s) => ({ ...s, spot: outcome.chains.find((c) => c.symbol === s.symbol)?.spot ?? null })),
         rows: rows.map(stableRow),
