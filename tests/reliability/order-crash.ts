@@ -463,8 +463,12 @@ export async function runOrderCrashTrials(opts: { trials: number; seed: number; 
 
     let killed = 0;
     let trial = 0;
+    let logged = 0;
     const progress = () => {
-      if (opts.log && killed % 25 === 0) opts.log(`[order crash] ${killed} trials in ${Math.round((Date.now() - started) / 1000)} s, ${totals.ordersAtExchange} orders and ${totals.executions} executions at the exchange`);
+      // The running totals after a check (a long run stopped early still says what it reached, every check held).
+      if (!opts.log || Math.floor(killed / 25) === Math.floor(logged / 25)) return;
+      logged = killed;
+      opts.log(`[order crash] ${killed} trials in ${Math.round((Date.now() - started) / 1000)} s, all checked: ${JSON.stringify({ ...totals, seconds: Math.round((Date.now() - started) / 1000) })}`);
     };
     const jitter = () => (rnd() < 0.4 ? 0 : Math.floor(rnd() * 60));
     /** One order-path trial: the live app trades 1–3 tickets and dies at `point`. */
@@ -512,7 +516,6 @@ export async function runOrderCrashTrials(opts: { trials: number; seed: number; 
       killed++;
       totals.trials = killed;
       trial = killed;
-      progress();
     };
 
     life = await startReconciled();
@@ -542,6 +545,7 @@ export async function runOrderCrashTrials(opts: { trials: number; seed: number; 
       const l = life;
       await timed('resubmit', () => retryAfterRestart(l, trial));
       await timed('check', () => check(l, trial));
+      progress();
     }
     await life.stop();
     life = null;
