@@ -1,5 +1,5 @@
 // Order-flow crash trials (`npm run test:crash`): SIGKILLs of the headless app while it trades against the paper
-// exchange. Outside `npm test` until order.submit's ticketId idempotency survives a restart (see the README).
+// exchange. A run of its own (not in `npm test`'s config): `.ci/run` runs 100 seeded trials after `npm test`.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
