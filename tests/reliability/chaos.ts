@@ -175,11 +175,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     });
     const b = services.broker.broker;
     const [spy] = await b.qualify({ secType: 'STK', symbol: 'SPY' });
-    const spot = (await b.snapshotQuote({ conId: spy!.conId }, { priority: 'quote' })).last ?? 500;
-    const [chain] = await b.optionChainParams({ symbol: 'SPY', secType: 'STK', conId: spy!.conId });
-    const expiry = chain!.expirations[5]!;
-    const calls = await b.optionContracts({ symbol: 'SPY', expiry, right: 'C' });
-    const strikes = calls.map((c) => c.strike ?? 0).filter((k) => Math.abs(k - spot) < spot * 0.04).sort((x, y) => x - y);
+    let expiry = '';
+    let strikes: number[] = [];
+    let calls: Awaited<ReturnType<typeof b.optionContracts>> = [];
+    /** Near-the-money strikes of an expiry a week or so out, picked again as gaps move the market. */
+    const pickStrikes = async () => {
+      const spot = (await b.snapshotQuote({ conId: spy!.conId }, { priority: 'quote' })).last ?? 500;
+      const [chain] = await b.optionChainParams({ symbol: 'SPY', secType: 'STK', conId: spy!.conId });
+      expiry = chain!.expirations[5]!;
+      calls = await b.optionContracts({ symbol: 'SPY', expiry, right: 'C' });
+      strikes = calls.map((c) => c.strike ?? 0).filter((k) => Math.abs(k - spot) < spot * 0.04).sort((x, y) => x - y);
+    };
+    await pickStrikes();
     // Two streaming lines held for the whole run (a watchlist): they must be live again after every fault.
     const watched = [spy!, ...calls.filter((c) => c.strike === strikes[Math.floor(strikes.length / 2)])].slice(0, 2);
     const subs = watched.map((c) => b.subscribeQuote({ conId: c.conId, symbol: c.symbol }, { onQuote: () => undefined }));
@@ -213,6 +220,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       // Each episode starts from a trading app: connected, reconciled, ACTIVE.
       if (!(await until(() => services.trading.status().state === 'ACTIVE', HANG_MS))) violate(`trading not ACTIVE before the episode: ${services.trading.status().reason}`);
 
+      if (index > from && (index - from) % 10 === 0) await pickStrikes().catch((e: unknown) => violate(`could not read the chain while ACTIVE: ${String(e)}`));
       let scanId: string | null = null;
       if (activity !== 'walk') {
         try {
@@ -225,15 +233,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         }
       }
       let ticketId: string | null = null;
+      let ticket: Ticket | null = null;
       if (activity !== 'scan') {
         ticketId = `chaos-${opts.seed}-${index}`;
+        ticket = ticketFor(r);
         try {
-          const res = await call<{ orderId: number }>('order.submit', { ticketId, ticket: ticketFor(r) });
+          const res = await call<{ orderId: number }>('order.submit', { ticketId, ticket });
           ep.orderId = res.orderId;
           if (submitted.has(res.orderId)) violate(`order id ${res.orderId} was given to two tickets (${submitted.get(res.orderId)} and ${ticketId})`);
           submitted.set(res.orderId, ticketId);
         } catch (e) {
           violate(`order.submit failed while trading was ACTIVE: ${String(e)}`);
+          ticket = null;
         }
       }
       await sleep(Math.floor(r() * 2_500));
@@ -274,6 +285,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           break;
         }
       }
+      // In some episodes the market gaps through the resting order while the app is cut off, so it fills unseen: the
+      // fill must come back by reqExecutions / the open-order replay after the reconnect.
+      const gapWhileDown = ticket !== null && r() < 0.5;
+      if (gapWhileDown && ticket) {
+        const bullish = ticket.kind === 'bull-call' || ticket.kind === 'bull-put';
+        ex.simControl({ op: 'scenario', scenario: { kind: 'gap', symbol: 'SPY', pct: bullish ? -1.5 : 1.5 } });
+      }
       // A freeze shorter than the probe's interval + timeout may pass unnoticed; every other fault must be noticed.
       const noticed = await until(() => watch.detectAt !== null, fault === 'halfOpen' ? ep.size + 15_000 : HANG_MS);
       if (fault === 'dailyRestart') ex.setRestartWindow(null);
@@ -301,10 +319,16 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         };
         const atEx = () => ex.ledger.byClient.get(clientId)?.get(id) ?? null;
         // A walk left working by its end action ('leave') is cancelled here so the next episode starts clean.
-        const ended = await until(() => {
+        const walkOver = async () => {
           const o = atEx();
-          return o !== null && TERMINAL.has(o.status);
-        }, 20_000, 100);
+          if (o !== null && TERMINAL.has(o.status)) return true;
+          await refresh();
+          return row()?.walk?.state === 'done';
+        };
+        let ended = false;
+        const wEnd = Date.now() + HANG_MS;
+        while (Date.now() < wEnd && !(ended = await walkOver())) await sleep(250);
+        ended = TERMINAL.has(atEx()?.status ?? '');
         if (!ended) {
           await call('order.cancel', { orderId: id }).catch(() => undefined);
           if (!(await until(() => TERMINAL.has(atEx()?.status ?? ''), HANG_MS, 100))) violate(`order ${id} never ended at the exchange (status ${atEx()?.status ?? 'unknown'})`);
