@@ -1,10 +1,10 @@
 // Disconnect chaos (tests/reliability/chaos.ts): seeded fault episodes while the app scans and walks orders.
-// `npm test` runs CHAOS_EPISODES (default 5); `CHAOS_EPISODES=500 CHAOS_SEED=17 npm run test:chaos` runs the long one.
+// `npm test` runs CHAOS_EPISODES (default 4); `CHAOS_EPISODES=500 CHAOS_SEED=17 npm run test:chaos` runs the long one.
 // CHAOS_FROM runs a shard (episodes FROM..FROM+EPISODES−1 of the same seed); CHAOS_LOG appends one JSON line per episode.
 import { describe, expect, it } from 'vitest';
 import { detectionByFault, runChaos } from './chaos';
 
-const EPISODES = Number(process.env.CHAOS_EPISODES ?? 5);
+const EPISODES = Number(process.env.CHAOS_EPISODES ?? 4);
 const SEED = Number(process.env.CHAOS_SEED ?? 17);
 const FROM = Number(process.env.CHAOS_FROM ?? 0);
 /** CHAOS_BUDGET_MIN: stop starting episodes after this many minutes (a long run on a busy machine); the summary says how many ran. */
