@@ -57,7 +57,10 @@ async function main(): Promise<number> {
     return r.value as T;
   };
   const samples: Record<Series, number[]> & { at: number[]; simAt: number[] } = { heapMB: [], rssMB: [], handles: [], listeners: [], lines: [], streamLines: [], pacerDepth: [], walMB: [], at: [], simAt: [] };
-  const counts = { opened: 0, openFailed: 0, closedByUs: 0, scans: 0, exitsFired: 0 };
+  const counts = { opened: 0, openFailed: 0, closedByUs: 0, scans: 0, exitsFilled: 0 };
+  const exitOrders = new Set<number>();
+  /** Open spreads at each sample (printed beside the lines: each open spread streams its legs for marks). */
+  const openSpreads: number[] = [];
   let stop = false;
   try {
     await call('connection.connect', {});
@@ -73,8 +76,11 @@ async function main(): Promise<number> {
     const sim0 = await call<{ now: number }>('sim.setSpeed', { speed: SPEED });
     services.bus.subscribe((name, payload) => {
       if (name === 'order.updated') {
-        const row = payload as { intent?: string; status: string };
-        if ((row.intent === 'exit-target' || row.intent === 'exit-stop') && row.status === 'Filled') counts.exitsFired++;
+        const row = payload as { orderId: number; intent?: string; status: string };
+        if ((row.intent === 'exit-target' || row.intent === 'exit-stop') && row.status === 'Filled' && !exitOrders.has(row.orderId)) {
+          exitOrders.add(row.orderId);
+          counts.exitsFilled++;
+        }
       }
     });
     await call('scan.start', {
@@ -111,6 +117,7 @@ async function main(): Promise<number> {
         samples.walMB.push(existsSync(wal) ? Math.round((statSync(wal).size / 1_048_576) * 100) / 100 : 0);
         samples.at.push(Date.now());
         samples.simAt.push((await call<{ now: number | null }>('sim.status', {})).now ?? 0);
+        openSpreads.push((await call<PositionsSnapshot>('positions.list', {})).spreads.length);
         await sleep(SAMPLE_SEC * 1000);
       }
     })();
@@ -178,6 +185,7 @@ async function main(): Promise<number> {
     console.log(`[soak] ${k.padEnd(10)} ${ok ? 'flat' : 'NOT FLAT'}  ${bound.stat} growth ${growth.toFixed(2)} (bound ${bound.growth}${bound.max !== undefined ? `, max ${bound.max}` : ''}); min ${Math.min(...all)} max ${Math.max(...all)}`);
     console.log(`[soak]   ${all.join(' ')}`);
   }
+  console.log(`[soak] open spreads (not bounded; the streaming lines follow them): ${openSpreads.join(' ')}`);
   if (samples.at.length < 5 / 0.8) console.log('[soak] too few samples to judge flatness: run longer (SOAK_MINUTES) or sample more often (SOAK_SAMPLE_SEC)');
   return failed === 0 && samples.at.length >= 7 ? 0 : 1;
 }
