@@ -1,8 +1,11 @@
-// Bugs the disconnect chaos found, pinned as plain tests against the paper exchange over a real socket.
+// What the disconnect chaos found or checks, pinned as plain tests against the paper exchange over a real socket.
 //
 // 1. (chaos seed 3, episode 2) An order that filled while the app was disconnected stayed "PreSubmitted" in the app
 //    and its walk kept walking: after the reconnect TWS reports that fill only as executions (reqExecutions), with no
 //    orderStatus for an order that is no longer open, and the execution service folded only orderStatus messages.
+// 2. (a guard, not a bug) A walk must not journal a price as submitted while trading is HALTED by TWS's link loss
+//    (1100, socket up): the broker would refuse the modify. It holds — its legs' quotes stop with the link — and goes
+//    on, on its own clock, after 1102.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,5 +80,34 @@ describe('chaos regressions', () => {
     expect(execs.filter((x) => x.level === 'combo')).toHaveLength(1);
     expect(new Set(execs.map((x) => x.execId)).size).toBe(execs.length);
     await waitFor(() => services.journal.journal?.trades().some((x) => x.status === 'open' && x.kind === 'bull-call') ?? false, 30_000, 'the journal to hold the spread open');
+  }, 180_000);
+
+  it('a walk holds while trading is HALTED by 1100: no price journaled while TWS’s link is lost (1100), the walk goes on after 1102', async () => {
+    const i = Math.floor(strikes.length / 2);
+    const t: Ticket = { symbol: 'SPY', expiry, kind: 'bear-put', longStrike: strikes[i + 1]!, shortStrike: strikes[i - 1]!, quantity: 1, limit: { amount: 0, kind: 'debit' } };
+    const p = await call<TicketPreview>('ticket.preview', { ticket: t });
+    // A cent a second from well under the bid: it walks for many seconds before it could fill.
+    const bid = 2 * p.netMid!.amount - p.netNatural!.amount;
+    const limit = { amount: Math.max(0.01, Math.round((bid - 0.3) * 100) / 100), kind: 'debit' as const };
+    const r = await call<{ orderId: number }>('order.submit', { ticketId: 'chaos-reg-walk-held', ticket: { ...t, limit, pricing: { mode: 'walk', start: 'limit', stepTicks: 1, intervalSec: 1, capPct: 10, maxSteps: 100, endAction: 'leave' } } });
+    const cid = services.broker.status().clientId ?? 1;
+    const journalTicket = paper.exchange.ledger.byClient.get(cid)?.get(r.orderId)?.order.orderRef ?? '';
+    expect(journalTicket).not.toBe('');
+    const submissionsAt = () => services.journal.journal!.db.prepare('SELECT at FROM order_submissions WHERE ticket_id = ? ORDER BY id').pluck().all(journalTicket) as number[];
+    await waitFor(() => submissionsAt().length >= 3, 30_000, 'the walk to take a few steps');
+
+    // TWS loses its link to IBKR for 5 s (1100 … 1102): the socket stays up, market data stops.
+    paper.exchange.connectivityLoss(5_000, false);
+    await waitFor(() => services.trading.status().state === 'HALTED', 30_000, 'trading to halt');
+    const haltedAt = Date.now();
+    await waitFor(() => services.trading.status().state === 'ACTIVE', 60_000, 'the reconnect and reconciliation');
+    const activeAt = Date.now();
+    // Nothing journaled as sent while HALTED (the ms either side of the switch belong to steps already under way).
+    expect(submissionsAt().filter((at) => at > haltedAt + 50 && at < activeAt - 50)).toEqual([]);
+    // The walk goes on after the reconnect, at the exchange too.
+    await waitFor(() => submissionsAt().some((at) => at > activeAt), 30_000, 'the walk to step again');
+    const row = (await call<OrderRow[]>('orders.list', {})).find((o) => o.orderId === r.orderId);
+    expect(row?.walk?.state).not.toBe('done');
+    await call('order.cancel', { orderId: r.orderId });
   }, 180_000);
 });
