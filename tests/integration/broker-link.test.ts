@@ -115,7 +115,7 @@ describe('liveness and expected outages', () => {
       expect(broker.status().state).toBe('connected');
       ex.faults.setLatency(60_000); // the exchange goes silent but keeps the socket open
       await waitFor(() => broker.status().state !== 'connected', 3_000, 'the probe to declare the socket dead');
-      expect(broker.diagnostics()).toMatchObject({ probe: { failed: 1 }, lastDisconnectReason: 'TWS did not answer the liveness probe within 1 s.' });
+      expect(broker.diagnostics()).toMatchObject({ probe: { failed: 1 }, lastDisconnectReason: 'TWS did not answer the liveness probe within 1 s; it may be frozen.' });
       ex.faults.setLatency(0);
       await waitFor(() => broker.status().state === 'connected', 5_000, 'the reconnect');
     } finally {

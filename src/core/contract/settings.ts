@@ -24,7 +24,17 @@ const ConnectionProfileFields = z.object({
   live: z.boolean(),
   /** Local paper: the built-in simulated exchange; host/port are chosen by the app. */
   simulated: z.boolean(),
+  /**
+   * Liveness probe: a socket quiet this long is probed with reqCurrentTime (one message of TWS's 50/s). Absent =
+   * DEFAULT_PROBE.intervalSec. A frozen TWS is found within interval + timeout (10 s by default).
+   */
+  probeIntervalSec: z.number({ error: 'Probe interval must be a number' }).min(1, 'Probe at most every second').max(60, 'Probe at least every 60 s').optional(),
+  /** Liveness probe: no message at all this long after a probe = TWS is frozen; trading halts and the app reconnects. Absent = DEFAULT_PROBE.timeoutSec. */
+  probeTimeoutSec: z.number({ error: 'Probe timeout must be a number' }).min(2, 'A probe timeout under 2 s mistakes a busy TWS for a frozen one').max(60, 'Probe timeout is at most 60 s').optional(),
 });
+
+/** The liveness probe's defaults (seconds): a frozen TWS is detected within 10 s. */
+export const DEFAULT_PROBE = { intervalSec: 5, timeoutSec: 5 } as const;
 export const ConnectionProfile = ConnectionProfileFields.superRefine((p, ctx) => {
   if (!p.simulated && p.port === 0) ctx.addIssue({ code: 'custom', path: ['port'], message: 'Port must be between 1 and 65535' });
 });

@@ -18,6 +18,12 @@ export const SimScenario = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('halt'), symbol: Symbol, halted: z.boolean() }),
   /** The exchange loses its link for a while: 1100, then 1102 (data kept) or 1101 (data lost). */
   z.object({ kind: z.literal('connectionLoss'), seconds: z.number().min(1).max(600), dataLost: z.boolean().default(false) }),
+  /** TWS freezes: it stops answering for a while but keeps the socket open (a half-open link only a liveness probe finds). */
+  z.object({ kind: z.literal('freeze'), seconds: z.number().min(1).max(600) }),
+  /** The app's connection drops and its client id stays in use for a while: each reconnect meanwhile gets error 326. */
+  z.object({ kind: z.literal('clientIdInUse'), seconds: z.number().min(1).max(600) }),
+  /** TWS's daily restart now: every client drops and connections are refused for the duration. */
+  z.object({ kind: z.literal('dailyRestart'), seconds: z.number().min(1).max(600) }),
   /** Ends vol shock, widening, noise and halts (price gaps already taken stay in the history). */
   z.object({ kind: z.literal('reset') }),
 ]);
@@ -68,7 +74,7 @@ export const simMethods = {
       .refine((a) => (a.to === undefined) !== (a.by === undefined), { message: 'Give either a time to jump to or a duration to jump by.' }),
     SimStatus,
   ),
-  'sim.scenario': method('Applies a practice scenario (gap, vol shock, wider quotes, IV noise, halt, connection loss, reset).', z.object({ scenario: SimScenario }).strict(), SimStatus),
+  'sim.scenario': method('Applies a practice scenario (gap, vol shock, wider quotes, IV noise, halt, connection loss, a frozen TWS, client id in use, daily restart, reset).', z.object({ scenario: SimScenario }).strict(), SimStatus),
 };
 
 export const simEvents = {};

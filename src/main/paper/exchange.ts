@@ -122,6 +122,14 @@ export class PaperExchange implements SessionHost {
   private dataPaused = false;
   private connectivityTimer: NodeJS.Timeout | null = null;
   private lastRestartDay = -1;
+  /** The restart window set at run time (undefined: the option's). */
+  private restartWindowSet: { atEt: string; durationSec: number } | null | undefined = undefined;
+  /** Frozen connections and until when (wall ms); frozenAll also freezes connections made meanwhile. */
+  private readonly frozen = new Map<Session, number>();
+  private frozenAll = 0;
+  private thawTimer: NodeJS.Timeout | null = null;
+  /** Client ids answered 326 until the given wall ms. */
+  private readonly heldClientIds = new Map<number, number>();
   private closed = false;
   private lastSimTimeSaved = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -182,8 +190,8 @@ export class PaperExchange implements SessionHost {
     return this.heartbeatTimer ? Math.min(now, this.beats[0]) : now;
   }
 
-  outboundLatencyMs(): number {
-    return this.latencyMs;
+  outboundLatencyMs(session: Session): number {
+    return Math.max(this.latencyMs, this.frozenFor(session));
   }
 
   async listen(): Promise<{ port: number; host: string }> {
@@ -234,9 +242,15 @@ export class PaperExchange implements SessionHost {
     }
     const session = new Session(socket, this.nextConnId++, this);
     this.sessions.add(session);
+    this.freezeIfFrozen(session);
   }
 
   onStartApi(session: Session, clientId: number): boolean {
+    if (this.clientIdHeld(clientId)) {
+      session.error(-1, 326, 'Unable to connect as the client id is already in use. Retry with a unique client id.');
+      session.end();
+      return false;
+    }
     for (const s of this.sessions) {
       if (s !== session && s.isReady && s.clientId === clientId) {
         session.error(-1, 326, 'Unable to connect as the client id is already in use. Retry with a unique client id.');
@@ -435,7 +449,29 @@ export class PaperExchange implements SessionHost {
   }
 
   private housekeeping(): void {
-    const w = this.opts.restartWindow;
+    this.restartWindowTick();
+  }
+
+  // ---- faults -------------------------------------------------------------------------------------
+
+  /** The daily-restart window in force: set at run time by setRestartWindow, else the option. */
+  private restartWindowNow(): { atEt: string; durationSec: number } | null {
+    return this.restartWindowSet === undefined ? (this.opts.restartWindow ?? null) : this.restartWindowSet;
+  }
+
+  /**
+   * Moves (or clears) the daily-restart window at run time: at `atEt` (Eastern wall time, HH:MM) every client drops
+   * and connections are refused for `durationSec`, once per day, as TWS's and IB Gateway's auto-restart does.
+   */
+  setRestartWindow(w: { atEt: string; durationSec: number } | null): void {
+    if (w && !/^(\d{1,2}):(\d{2})$/.test(w.atEt)) throw new RangeError(`A restart time is HH:MM Eastern, not ${w.atEt}.`);
+    this.restartWindowSet = w;
+    this.lastRestartDay = -1;
+  }
+
+  /** Housekeeping's check of the window: the restart runs once, in the window's first minute. */
+  private restartWindowTick(): void {
+    const w = this.restartWindowNow();
     if (!w) return;
     const m = /^(\d{1,2}):(\d{2})$/.exec(w.atEt);
     if (!m) return;
@@ -443,11 +479,87 @@ export class PaperExchange implements SessionHost {
     const at = (Number(m[1]) * 60 + Number(m[2])) * 60_000;
     if (day !== this.lastRestartDay && msOfDay >= at && msOfDay < at + 60_000) {
       this.lastRestartDay = day;
+      this.log(`daily restart window ${w.atEt} ET`);
       this.restart(w.durationSec);
     }
   }
 
-  // ---- faults -------------------------------------------------------------------------------------
+  /**
+   * A frozen TWS (a hung Java process, a modal dialog): the exchange stops reading and answering for `durationMs`
+   * but keeps every TCP connection open, so a client sees no error and no close — only silence. Connections made
+   * meanwhile hang at the handshake too (when the whole exchange is frozen). Output queued during the freeze is
+   * written at the thaw, and requests sent meanwhile are read then, as a TWS that wakes up would. `clientId`
+   * freezes only that client's connections. Returns how many connections froze.
+   */
+  freeze(durationMs: number, clientId: number | null = null): number {
+    const until = Date.now() + Math.max(0, durationMs);
+    if (clientId === null) this.frozenAll = Math.max(this.frozenAll, until);
+    let n = 0;
+    for (const s of this.sessions) {
+      if (clientId !== null && s.clientId !== clientId) continue;
+      this.freezeSession(s, until);
+      n++;
+    }
+    if (this.thawTimer) clearTimeout(this.thawTimer);
+    const next = Math.max(this.frozenAll, ...this.frozen.values());
+    this.thawTimer = setTimeout(() => this.thaw(), Math.max(0, next - Date.now()));
+    this.log(`frozen for ${durationMs} ms (${n} connection(s)${clientId === null ? ', whole exchange' : `, client ${clientId}`})`);
+    return n;
+  }
+
+  private freezeSession(s: Session, until: number): void {
+    this.frozen.set(s, Math.max(until, this.frozen.get(s) ?? 0));
+    s.socket.pause();
+  }
+
+  private freezeIfFrozen(s: Session): void {
+    if (this.frozenAll > Date.now()) this.freezeSession(s, this.frozenAll);
+  }
+
+  /** Wall ms a session's output is still held by a freeze (0 when it is not frozen). */
+  private frozenFor(s: Session): number {
+    const until = this.frozen.get(s);
+    return until === undefined ? 0 : Math.max(0, until - Date.now());
+  }
+
+  /** Ends every freeze that is due: reading resumes (queued output leaves on its own timer). */
+  private thaw(): void {
+    this.thawTimer = null;
+    const now = Date.now();
+    for (const [s, until] of [...this.frozen]) {
+      if (until > now) continue;
+      this.frozen.delete(s);
+      if (!this.closed) s.socket.resume();
+    }
+    if (this.frozenAll <= now) this.frozenAll = 0;
+    const next = Math.max(this.frozenAll, ...this.frozen.values());
+    if (next > now) this.thawTimer = setTimeout(() => this.thaw(), next - now);
+  }
+
+  /**
+   * Error 326 on reconnect: the client's connections drop and, for `seconds`, its client id stays in use (as when TWS
+   * still holds a half-closed session of it), so every startApi with it is answered 326 and closed.
+   */
+  holdClientId(clientId: number, seconds: number): number {
+    this.heldClientIds.set(clientId, Date.now() + seconds * 1000);
+    this.log(`client id ${clientId} held in use for ${seconds}s`);
+    return this.dropClient(clientId);
+  }
+
+  /** holdClientId for every client connected now (the practice control: "your app's id is in use"). */
+  holdConnectedClientIds(seconds: number): number {
+    let n = 0;
+    for (const id of new Set(this.sessionsList().map((x) => x.clientId))) if (id !== null) n += this.holdClientId(id, seconds);
+    return n;
+  }
+
+  private clientIdHeld(clientId: number): boolean {
+    const until = this.heldClientIds.get(clientId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.heldClientIds.delete(clientId);
+    return false;
+  }
 
   /** Drops every connection of a client id (or one connection by connId). */
   dropClient(clientId: number): number {
@@ -574,6 +686,9 @@ export class PaperExchange implements SessionHost {
           if (!this.model.underlying(x.symbol)) throw new RangeError(`${x.symbol} is not an underlying of the simulated market.`);
           sc.setHalted(x.symbol, x.halted);
         } else if (x.kind === 'connectionLoss') this.connectivityLoss(x.seconds * 1000, x.dataLost);
+        else if (x.kind === 'freeze') this.freeze(x.seconds * 1000);
+        else if (x.kind === 'clientIdInUse') this.holdConnectedClientIds(x.seconds);
+        else if (x.kind === 'dailyRestart') this.restart(x.seconds);
         else sc.reset();
         this.log(`scenario ${JSON.stringify(x)}`);
         break;
@@ -616,6 +731,8 @@ export class PaperExchange implements SessionHost {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     if (this.connectivityTimer) clearTimeout(this.connectivityTimer);
+    if (this.thawTimer) clearTimeout(this.thawTimer);
+    this.frozen.clear();
     this.marketData.dropAll();
     for (const s of [...this.sessions]) s.destroy();
     const server = this.server;

@@ -37,7 +37,8 @@ export type Timeouts = Required<Pick<IbBrokerOptions, 'connectTimeoutMs' | 'requ
 const DEFAULTS: Timeouts = {
   connectTimeoutMs: 10_000,
   requestTimeoutMs: 20_000,
-  probeIntervalMs: 10_000,
+  // A frozen TWS is found within interval + timeout = 10 s (issue 17: under 15 s); see README "Frozen TWS".
+  probeIntervalMs: 5_000,
   probeTimeoutMs: 5_000,
   orderAckTimeoutMs: 10_000,
   snapshotTimeoutMs: 15_000,

@@ -6,7 +6,7 @@
 // line budget in a small JSON file next to the settings.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrokerTuning, ContractFailure, type ConnectionStatus, type HandlerMap, type ProfileId } from '../../../core/contract';
+import { BrokerTuning, ContractFailure, DEFAULT_PROBE, type ConnectionProfile, type ConnectionStatus, type HandlerMap, type ProfileId } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
 import { writeFileAtomic } from '../../fs/atomic-write';
@@ -137,10 +137,10 @@ export function createBrokerService(deps: BrokerServiceDeps): BrokerService {
         log.error({ err: e }, 'local paper exchange failed to start');
         throw new ContractFailure('UNAVAILABLE', `The local paper exchange could not start: ${e instanceof Error ? e.message : String(e)}`);
       }
-      return { profile: profile.id, host: ex.host, port: ex.port, clientId: profile.clientId, live: false, simulated: true };
+      return { profile: profile.id, host: ex.host, port: ex.port, clientId: profile.clientId, live: false, simulated: true, ...probeOf(profile) };
     }
     await stopPaper();
-    return { profile: profile.id, host: profile.host, port: profile.port, clientId: profile.clientId, live: profile.live, simulated: false };
+    return { profile: profile.id, host: profile.host, port: profile.port, clientId: profile.clientId, live: profile.live, simulated: false, ...probeOf(profile) };
   }
 
   // Connects run one at a time: choosing a target starts or stops the paper exchange, so a second connect
@@ -212,4 +212,10 @@ export function brokerHandlers(svc: BrokerService): Pick<HandlerMap, 'connection
     'connection.disconnect': () => svc.disconnect(),
     'connection.tune': ({ tuning }) => svc.tune(tuning),
   };
+}
+
+/** The profile's probe settings as the adapter takes them; only when the trader set them (else the adapter's options). */
+function probeOf(p: ConnectionProfile): Pick<ConnectTarget, 'probe'> {
+  if (p.probeIntervalSec === undefined && p.probeTimeoutSec === undefined) return {};
+  return { probe: { intervalMs: (p.probeIntervalSec ?? DEFAULT_PROBE.intervalSec) * 1000, timeoutMs: (p.probeTimeoutSec ?? DEFAULT_PROBE.timeoutSec) * 1000 } };
 }

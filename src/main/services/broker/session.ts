@@ -393,8 +393,15 @@ export class Session extends Signals {
     this.nextRetryAt = null;
   }
 
+  /** The probe of this link: the profile's settings when it has them, else the adapter's options. */
+  private probeOf(link: Link): { intervalMs: number; timeoutMs: number } {
+    return link.target.probe ?? { intervalMs: this.opts.probeIntervalMs, timeoutMs: this.opts.probeTimeoutMs };
+  }
+
   private startProbe(link: Link): void {
-    const check = Math.max(50, Math.min(1_000, this.opts.probeIntervalMs / 2, this.opts.probeTimeoutMs / 2));
+    const { intervalMs, timeoutMs } = this.probeOf(link);
+    // Checked every quarter of the shorter period (≤ 500 ms), so detection lands within interval + timeout + ½ s.
+    const check = Math.max(50, Math.min(500, intervalMs / 4, timeoutMs / 4));
     const tick = () => {
       link.probeTimer = null;
       if (this.link !== link || link.ended) return;
@@ -402,12 +409,12 @@ export class Session extends Signals {
       const last = this.lastMessageAt ?? 0;
       if (link.probeSentAt !== null) {
         if (last > link.probeSentAt) link.probeSentAt = null; // anything heard back is proof of life
-        else if (now - link.probeSentAt >= this.opts.probeTimeoutMs) {
+        else if (now - link.probeSentAt >= timeoutMs) {
           this.counters.probesFailed++;
-          this.connectionLost(link, `TWS did not answer the liveness probe within ${Math.round(this.opts.probeTimeoutMs / 1000)} s.`);
+          this.connectionLost(link, `TWS did not answer the liveness probe within ${Math.round(timeoutMs / 1000)} s; it may be frozen.`);
           return;
         }
-      } else if (now - last >= this.opts.probeIntervalMs) {
+      } else if (now - last >= intervalMs) {
         link.probeSentAt = now;
         this.counters.probesSent++;
         this.send('order', 'reqCurrentTime', (api) => api.reqCurrentTime());

@@ -36,6 +36,8 @@ export interface ConnectTarget {
   live: boolean;
   /** The built-in simulated exchange. */
   simulated: boolean;
+  /** The profile's liveness probe (settings); absent = the adapter's options, else 5 s + 5 s. */
+  probe?: { intervalMs: number; timeoutMs: number };
 }
 
 export type AccountMode = 'PAPER' | 'LIVE' | 'SIMULATED';

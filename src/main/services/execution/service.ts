@@ -462,25 +462,30 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     publish(w);
   }
 
+  /** Folds one report of an order's progress (an orderStatus, or a combo execution) and what follows from it. */
+  const fold = (w: Working, msg: { status: string; filled: number; avgFillPrice?: number }) => {
+    w.progress = foldStatus(w.progress, msg);
+    if (w.progress.avgFillPrice !== null) {
+      const avg = bagToNet(w.bag.action, toMicros(w.progress.avgFillPrice));
+      const mid = w.row.midAtSubmit;
+      // Slippage vs mid at submit, $ per share: positive = worse for us than mid.
+      const cash = (n: { amount: number; kind: string }) => (n.kind === 'credit' ? n.amount : -n.amount);
+      w.row = { ...w.row, avgFill: microsNet(avg), slippage: mid ? Math.round((cash(mid) - cash(microsNet(avg))) * 1e6) / 1e6 : null };
+    }
+    if (isTerminal(w.progress.state) && w.walk) {
+      w.walk.stopped = true;
+      w.walk.timer?.cancel();
+      if (w.row.walk) w.row = { ...w.row, walk: { ...w.row.walk, state: 'done' } };
+    }
+    if (w.progress.state === 'Filled' && !w.exitsArmed) armExits(w);
+    publish(w);
+  };
+
   const onEvent = (e: BrokerEvent) => {
     if (e.type === 'orderStatus' && e.clientId === deps.clientId()) {
       const w = orders.get(e.orderId);
       if (!w) return;
-      w.progress = foldStatus(w.progress, { status: e.status, filled: e.filled, avgFillPrice: e.avgFillPrice });
-      if (w.progress.avgFillPrice !== null) {
-        const avg = bagToNet(w.bag.action, toMicros(w.progress.avgFillPrice));
-        const mid = w.row.midAtSubmit;
-        // Slippage vs mid at submit, $ per share: positive = worse for us than mid.
-        const cash = (n: { amount: number; kind: string }) => (n.kind === 'credit' ? n.amount : -n.amount);
-        w.row = { ...w.row, avgFill: microsNet(avg), slippage: mid ? Math.round((cash(mid) - cash(microsNet(avg))) * 1e6) / 1e6 : null };
-      }
-      if (isTerminal(w.progress.state) && w.walk) {
-        w.walk.stopped = true;
-        w.walk.timer?.cancel();
-        if (w.row.walk) w.row = { ...w.row, walk: { ...w.row.walk, state: 'done' } };
-      }
-      if (w.progress.state === 'Filled' && !w.exitsArmed) armExits(w);
-      publish(w);
+      fold(w, { status: e.status, filled: e.filled, avgFillPrice: e.avgFillPrice });
     } else if (e.type === 'execution' && e.clientId === deps.clientId() && orders.has(e.orderId)) {
       const w = orders.get(e.orderId) as Working;
       const isCombo = e.contract.secType === 'BAG';
@@ -492,6 +497,12 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       if (execs.some((x) => x.execId === row.execId)) return;
       execs.push(row);
       deps.emit?.({ type: 'execution.added', row });
+      // A fill made while the app was disconnected comes back only as executions (reqExecutions after the reconnect):
+      // TWS sends no orderStatus for an order that is no longer open. The combo's own execution carries the fill.
+      if (isCombo) {
+        const filled = e.cumQty ?? execs.filter((x) => x.orderId === e.orderId && x.level === 'combo').reduce((a, x) => a + x.quantity, 0);
+        fold(w, { status: filled >= w.progress.total ? 'Filled' : 'Submitted', filled, ...(e.avgPrice !== undefined ? { avgFillPrice: e.avgPrice } : {}) });
+      }
     } else if (e.type === 'commissionReport') {
       const x = execs.find((r) => r.execId === e.execId);
       if (!x || x.commission !== null) return;

@@ -135,6 +135,18 @@ export function SimControls({ sim, onClose }: { sim: SimClockView; onClose: () =
             Drop
           </button>
         </div>
+        <div className="sim-row">
+          <span className="label">TWS faults for {dropSec} s</span>
+          <button type="button" className="btn" disabled={busy} title="TWS stops answering but keeps the socket open; the liveness probe finds it" onClick={() => scenario({ kind: 'freeze', seconds: num(dropSec) })}>
+            Freeze
+          </button>
+          <button type="button" className="btn" disabled={busy} title="The connection drops and the client id stays in use: reconnects get error 326" onClick={() => scenario({ kind: 'clientIdInUse', seconds: num(dropSec) })}>
+            Client id in use
+          </button>
+          <button type="button" className="btn" disabled={busy} title="TWS's daily restart: every client drops, connections are refused" onClick={() => scenario({ kind: 'dailyRestart', seconds: num(dropSec) })}>
+            Daily restart
+          </button>
+        </div>
         <div className="sim-state" data-testid="sim-scenario">
           In force: vol {scen ? `${scen.volShift >= 0 ? '+' : '−'}${Math.abs(scen.volShift * 100).toFixed(1)} pts` : '—'} · width {scen ? `${scen.widen}×` : '—'} · IV noise ±{scen ? (scen.ivNoise * 100).toFixed(1) : '—'} pts · halted {scen && scen.halted.length > 0 ? scen.halted.join(', ') : 'none'}
           {scen && scen.gaps.length > 0 ? ` · gaps ${scen.gaps.map((g) => `${g.symbol} ${g.pct > 0 ? '+' : '−'}${Math.abs(g.pct).toFixed(1)}%`).join(', ')}` : ''}
