@@ -2,7 +2,9 @@
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ScanFilters, ScanRequest, ScanResults, ScanScoring } from '../../src/core/contract/scanner';
-import { ScanEngine, syntheticChain } from '../../src/core/scanner';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScanEngine, chainToJson, syntheticChain } from '../../src/core/scanner';
 import { localTarget, newBroker } from '../support/broker';
 import { silentLogger } from '../../src/main/services/logging';
 import { createScannerService } from '../../src/main/services/scanner/service';
@@ -109,11 +111,13 @@ interface ModeRun {
  */
 async function e2eBench(argv: string[]): Promise<void> {
   const latency = { min: 500, max: 2000 };
-  const modes: Array<'guided' | 'exhaustive'> = argv.includes('--guided-only') ? ['guided'] : ['guided', 'exhaustive'];
+  const modes: Array<'guided' | 'exhaustive'> = argv.includes('--guided-only') ? ['guided'] : argv.includes('--exhaustive-only') ? ['exhaustive'] : ['guided', 'exhaustive'];
+  const noise = Number(argv.find((a) => a.startsWith('--iv-noise='))?.slice(11) ?? 0);
   console.log(`(b) end-to-end: ${E2E_SYMBOLS.join(', ')}, DTE 0–45, credit spreads, short |Δ| 0.15–0.30, width 1–10, top 50, score ROR @ mid`);
   console.log(`    paper exchange on its own thread (seed 42, frozen market): 50 msg/s, 100 lines, snapshot latency ${latency.min}–${latency.max} ms; broker pacer 45/s`);
+  if (noise > 0) console.log(`    quote noise: per-strike IV jitter uniform in ±${noise} vol point${noise === 1 ? '' : 's'} (the exchange's ivNoise scenario, fixed per contract)`);
   const runs: ModeRun[] = [];
-  for (const [i, mode] of modes.entries()) runs.push(await runMode(mode, 90 + i, latency, argv));
+  for (const [i, mode] of modes.entries()) runs.push(await runMode(mode, 90 + i, latency, argv, noise));
   const ex = runs.find((r) => r.mode === 'exhaustive');
   const cell = (r: ModeRun, f: (r: ModeRun) => string) => f(r).padStart(14);
   const line = (label: string, f: (r: ModeRun) => string) => console.log(`    ${label.padEnd(44)}${runs.map((r) => cell(r, f)).join('')}`);
@@ -138,15 +142,18 @@ async function e2eBench(argv: string[]): Promise<void> {
   if (g) console.log(`    guided first rows ${g.firstRowsMs === null ? 'never' : `${fmt(g.firstRowsMs, 0)} ms`} (target ≤ 1,500 ms: ${g.firstRowsMs !== null && g.firstRowsMs <= 1500 ? 'PASS' : 'FAIL'})`);
 }
 
-async function runMode(mode: 'guided' | 'exhaustive', clientId: number, latency: { min: number; max: number }, argv: string[]): Promise<ModeRun> {
+async function runMode(mode: 'guided' | 'exhaustive', clientId: number, latency: { min: number; max: number }, argv: string[], noise: number): Promise<ModeRun> {
   const ex = await startPaperWorker({ seed: 42, speed: 0, startAt: '2026-03-10T15:00:00Z', lineBudget: 100, pacing: { maxPerSecond: 50 }, snapshotLatencyMs: latency });
+  if (noise > 0) await ex.sim.control({ op: 'scenario', scenario: { kind: 'ivNoise', points: noise } });
   const broker = newBroker({ logger: silentLogger() });
   try {
     await broker.connect(localTarget(ex.port, clientId));
     let t0 = 0;
     let firstRowsAt: number | null = null;
+    const trace = argv.includes('--trace');
     const scanner = createScannerService({
       broker,
+      ...(trace ? { logger: { debug: (o: unknown, m?: string) => (m?.includes('guided') || m?.includes('contracts') || m?.includes('priced')) && console.log(`    ${mode} ${Math.round(performance.now() - t0)} ms ${m} ${JSON.stringify(o)}`), info: () => undefined, warn: console.warn, error: console.error } } : {}),
       bus: {
         emit(name, payload) {
           if (name !== 'scan.results') return;
@@ -159,7 +166,8 @@ async function runMode(mode: 'guided' | 'exhaustive', clientId: number, latency:
     const before = await ex.client(clientId);
     const errorsBefore = { ...broker.diagnostics().errorsByCode };
     t0 = performance.now();
-    const handle = await scanner.start({ ...E2E_REQUEST, mode });
+    const quota = argv.find((a) => a.startsWith('--quota='))?.slice(8);
+    const handle = await scanner.start({ ...E2E_REQUEST, mode, ...(quota !== undefined ? { minPerSymbol: Number(quota) } : {}) });
     const out = await handle.done;
     const completeMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
@@ -168,6 +176,9 @@ async function runMode(mode: 'guided' | 'exhaustive', clientId: number, latency:
     const errorsAfter = broker.diagnostics().errorsByCode;
     const delta = (code: string) => (errorsAfter[code] ?? 0) - (errorsBefore[code] ?? 0);
     if (argv.includes('--verbose')) console.log(mode, JSON.stringify(out.results.rows.slice(0, 3), null, 1));
+    // --dump=DIR: each mode's chain snapshots and rows, for replaying the guided search offline.
+    const dump = argv.find((a) => a.startsWith('--dump='))?.slice(7);
+    if (dump) writeFileSync(join(dump, `scan-${mode}${noise > 0 ? `-noise${noise}` : ''}.json`), JSON.stringify({ request: E2E_REQUEST, chains: out.chains.map(chainToJson), rows: out.results.rows.map((r) => r.fingerprint) }));
     await scanner.close();
     return {
       mode,

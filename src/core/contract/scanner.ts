@@ -96,6 +96,11 @@ export const ScanRequest = z
     topPerSymbol: z.number().int().min(1).max(500).default(50),
     /** Rows kept overall. */
     top: z.number().int().min(1).max(1000).default(100),
+    /**
+     * Per-symbol quota in the overall top: each symbol with candidates keeps its best min(this, its rows) there, so one
+     * symbol cannot crowd out the rest (0 = ranking by score alone). Shrinks to ⌊top ÷ symbols⌋ when that is less.
+     */
+    minPerSymbol: z.number().int().min(0).max(100).default(3),
     /** Annualised drift for POP/EV; absent = risk-neutral (r − q). */
     drift: Finite.optional(),
     /** Re-quote the rows shown every N seconds after the scan completes; absent = off. */
@@ -228,6 +233,8 @@ export const ScanPreset = z
     scoring: ScanScoring,
     topPerSymbol: z.number().int().min(1).max(500),
     top: z.number().int().min(1).max(1000),
+    /** Per-symbol quota in the top (ScanRequest.minPerSymbol); absent in presets saved before it existed = 3. */
+    minPerSymbol: z.number().int().min(0).max(100).optional(),
   })
   .strict();
 export type ScanPreset = z.infer<typeof ScanPreset>;

@@ -115,4 +115,27 @@ describe('scan engine', () => {
     expect(top.map((r) => r.score)).toEqual(all.slice(0, 25).map((r) => r.score));
     expect(new Set(top.map((r) => r.symbol)).size).toBeGreaterThan(1);
   });
+
+  it('a per-symbol quota keeps each symbol with rows in the top, fills the rest by score, and keeps the one order (property)', () => {
+    const engine = new ScanEngine();
+    const options = { filters: { kinds: ALL_KINDS, dte: { min: 0, max: 45 } }, scoring: { by: 'ror', basis: 'mid' } as const, topPerSymbol: 30, now: NOW };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 12 }), fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 5 }), (k, quota, sizes) => {
+        // Symbols of very different quality: the first would take every slot without a quota.
+        const lists = sizes.map((n, i) => engine.scanChain(syntheticChain({ symbol: `S${i}`, expiries: 2, strikes: 24, spot: 100 + 40 * i, seed: 7 + i, asOf: NOW }), options).rows.slice(0, n));
+        const top = mergeTop(lists, k, quota);
+        const total = lists.reduce((n, l) => n + l.length, 0);
+        expect(top.length).toBe(Math.min(k, total));
+        const withRows = lists.filter((l) => l.length > 0);
+        const each = withRows.length ? Math.min(quota, Math.max(1, Math.floor(k / withRows.length))) : 0;
+        if (withRows.length * each <= k) {
+          for (const l of withRows) expect(top.filter((r) => r.symbol === l[0]!.symbol).length).toBeGreaterThanOrEqual(Math.min(each, l.length));
+        }
+        for (let i = 1; i < top.length; i++) expect(top[i - 1]!.score >= top[i]!.score).toBe(true);
+        expect(new Set(top.map((r) => r.fingerprint)).size).toBe(top.length);
+        if (quota === 0) expect(top).toEqual(mergeTop(lists, k));
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

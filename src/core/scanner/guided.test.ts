@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanFilters, ScanScoring } from '../contract/scanner';
 import { RIGHT_FIELDS, type ChainSnapshot } from './chain';
 import { ScanEngine } from './engine';
-import { guidedNeeds, pchip, sampleIndices, type LegRef } from './guided';
+import { guidedNeeds, pchip, type LegRef } from './guided';
 import { syntheticChain } from './synthetic';
 
 describe('pchip', () => {
@@ -43,14 +43,6 @@ describe('pchip', () => {
   });
 });
 
-describe('sampleIndices', () => {
-  it('keeps both ends, every n-th, and the requested positions, ascending and unique', () => {
-    expect(sampleIndices(10, 4, [5])).toEqual([0, 4, 5, 8, 9]);
-    expect(sampleIndices(1, 4)).toEqual([0]);
-    expect(sampleIndices(0, 4)).toEqual([]);
-  });
-});
-
 /** The chain with every quote blanked: what a scan sees before it has asked for anything. */
 function blank(chain: ChainSnapshot): ChainSnapshot {
   const copy = structuredClone(chain);
@@ -79,18 +71,24 @@ function guidedScan(full: ChainSnapshot, filters: ScanFilters, scoring: ScanScor
     reveal(full, seen, l);
     revealed++;
   };
+  // First pass: one strike per expiry and right, the one nearest the band's centre (the plan orders by model delta).
   full.expiries.forEach((slice, e) => {
     for (const right of ['C', 'P'] as const) {
-      for (const i of sampleIndices(slice.strike.length, 6)) ask({ expiryIdx: e, right, index: i });
+      const d = (right === 'C' ? slice.call : slice.put).delta;
+      let best = 0;
+      for (let i = 1; i < d.length; i++) if (Math.abs(Math.abs(d[i]!) - 0.25) < Math.abs(Math.abs(d[best]!) - 0.25)) best = i;
+      ask({ expiryIdx: e, right, index: best });
     }
   });
   const engine = new ScanEngine();
   let rounds = 0;
-  for (; rounds < 500; rounds++) {
+  for (; rounds < 2000; rounds++) {
     const rows = engine.scanChain(seen, { filters, scoring, topPerSymbol: k, now: full.asOf, staleAfterMs: Infinity }).rows;
-    const needs = guidedNeeds({ chain: seen, filters, scoring, k, exactScores: rows.map((r) => r.score), planned: () => true, tried: (l) => tried.has(key(l)), batch: k });
-    if (needs.legs.length === 0) break;
-    for (const l of needs.legs) ask(l);
+    const floor = rows.length >= k ? rows[k - 1]!.score : -Infinity;
+    const needs = guidedNeeds({ chain: seen, filters, scoring, k, floor, bisect: true, exactScores: rows.map((r) => r.score), planned: () => true, tried: (l) => tried.has(key(l)) });
+    if (needs.live.length === 0) break;
+    // Best-first, one leg per live candidate, as the service does.
+    for (const c of needs.live.slice(0, 10)) if (c.legs[0]) ask(c.legs[0]);
   }
   return { seen, revealed, rounds };
 }

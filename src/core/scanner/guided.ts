@@ -32,19 +32,6 @@ export const GUIDED_SAFETY = 1;
 export const GUIDED_FLOOR = 0.005;
 
 /**
- * The sparse first sample of n planned strikes (ascending positions 0..n−1): both ends (so every other strike lies
- * inside the fitted range), every `every`-th position, and the positions in `first` (e.g. the band centre).
- */
-export function sampleIndices(n: number, every: number, first: readonly number[] = []): number[] {
-  if (n <= 0) return [];
-  const step = Math.max(1, Math.floor(every));
-  const out = new Set<number>([0, n - 1]);
-  for (let i = 0; i < n; i += step) out.add(i);
-  for (const i of first) if (i >= 0 && i < n) out.add(i);
-  return [...out].sort((a, b) => a - b);
-}
-
-/**
  * Monotone piecewise cubic Hermite interpolation (Fritsch–Carlson) through (xs, ys), xs strictly ascending.
  * Returns NaN outside [xs[0], xs[n−1]]; one point gives a constant at that x only.
  */
@@ -93,7 +80,7 @@ export interface RightBounds {
  * Bounds for every strike of one right: exact for quoted strikes, fit ± error for planned unquoted strikes inside the
  * quoted range, ±∞ outside it. `planned(i)`: the strike is in the plan for this right; `tried(i)`: its quote was asked.
  */
-export function rightBounds(strikes: Float64Array, c: RightColumns, planned: (i: number) => boolean, tried: (i: number) => boolean, safety = GUIDED_SAFETY): RightBounds {
+export function rightBounds(strikes: Float64Array, c: RightColumns, planned: (i: number) => boolean, tried: (i: number) => boolean, safety = GUIDED_SAFETY, kind?: 'C' | 'P'): RightBounds {
   const n = strikes.length;
   const b: RightBounds = { state: new Uint8Array(n), midLo: new Float64Array(n), midHi: new Float64Array(n), halfLo: new Float64Array(n), halfHi: new Float64Array(n), dLo: new Float64Array(n), dHi: new Float64Array(n) };
   const qx: number[] = [];
@@ -140,6 +127,22 @@ export function rightBounds(strikes: Float64Array, c: RightColumns, planned: (i:
       b.halfHi[i] = Infinity;
       b.dLo[i] = 0;
       b.dHi[i] = 1;
+      // Beyond the quoted range one side still holds: price and |delta| fall with strike for calls and rise for puts,
+      // so the nearest quoted strike bounds them from one side (up to its own noise).
+      const edge = left < 0 ? 0 : qx.length - 1;
+      if (kind !== undefined && qx.length > 0) {
+        const y = qy[edge] as number;
+        const d = qd[edge] as number;
+        const above = left >= 0; // the strike lies above the quoted range
+        const falls = kind === 'C';
+        if (above === falls) {
+          b.midHi[i] = y + GUIDED_FLOOR;
+          if (!Number.isNaN(d)) b.dHi[i] = d;
+        } else {
+          b.midLo[i] = Math.max(0, y - GUIDED_FLOOR);
+          if (!Number.isNaN(d)) b.dLo[i] = d;
+        }
+      }
       continue;
     }
     const e = Math.max(safety * Math.max(loo[left] ?? 0, loo[right] ?? 0) || 0, GUIDED_FLOOR);
@@ -160,6 +163,54 @@ export function rightBounds(strikes: Float64Array, c: RightColumns, planned: (i:
     b.halfHi[i] = 1.5 * Math.max(h, qh[left] as number, qh[right] as number) + GUIDED_FLOOR;
   }
   return b;
+}
+
+/** Rounding allowed in one mid ($ per share): bid and ask sit on a cent grid, so a mid is off its true value by ≤ ½ cent. */
+export const CHORD_SLACK = 0.005;
+const NOISE_MULT = 2;
+
+/**
+ * Convexity bounds on the price curve's |slope| from quoted strikes. A call's price falls and a put's rises with
+ * strike, and both are convex (no static arbitrage), so |slope| falls with strike for calls and rises for puts; a
+ * chord through two quoted strikes therefore bounds |slope| on either side of it. leftOf(x, ±1): |slope| of the chord
+ * through the two nearest quoted strikes at or left of x; rightOf(x, ±1): the two nearest at or right of x; the sign
+ * widens it by the mids' noise (+1 for an upper bound, −1 for a lower). NaN when that side has fewer than two quotes.
+ */
+export function chordSlopes(strikes: Float64Array, b: RightBounds): { slack: number; leftOf(x: number, sign: 1 | -1): number; rightOf(x: number, sign: 1 | -1): number } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < strikes.length; i++) {
+    if (b.state[i] !== EXACT) continue;
+    xs.push(strikes[i] as number);
+    ys.push(b.midLo[i] as number);
+  }
+  // Real quotes are not exactly convex (per-strike IV noise, stale or wide quotes): the slack is the largest amount by
+  // which a quoted mid sits above the chord of its quoted neighbours, measured on this expiry and right, at least the
+  // half-cent rounding. A noisy smile so widens its own bounds and gets more quotes.
+  let slack = CHORD_SLACK;
+  for (let j = 1; j + 1 < xs.length; j++) {
+    const x0 = xs[j - 1] as number;
+    const x2 = xs[j + 1] as number;
+    const chordAt = (ys[j - 1] as number) + (((ys[j + 1] as number) - (ys[j - 1] as number)) * ((xs[j] as number) - x0)) / (x2 - x0);
+    slack = Math.max(slack, NOISE_MULT * ((ys[j] as number) - chordAt));
+  }
+  const chord = (j: number, sign: 1 | -1): number => {
+    const h = (xs[j + 1] as number) - (xs[j] as number);
+    return Math.abs(((ys[j + 1] as number) - (ys[j] as number)) / h) + (sign * 2 * slack) / h;
+  };
+  return {
+    slack,
+    leftOf(x, sign) {
+      let j = -1;
+      while (j + 1 < xs.length && (xs[j + 1] as number) <= x + 1e-9) j++;
+      return j >= 1 ? chord(j - 1, sign) : NaN;
+    },
+    rightOf(x, sign) {
+      let j = xs.length;
+      while (j - 1 >= 0 && (xs[j - 1] as number) >= x - 1e-9) j--;
+      return j + 1 < xs.length ? chord(j, sign) : NaN;
+    },
+  };
 }
 
 export interface GuidedInput {
@@ -183,6 +234,8 @@ export interface GuidedInput {
    * likeliest winners first raises the threshold, which then rules out most of the rest without a quote.
    */
   batch?: number;
+  /** Ask for the middle of each unquoted gap a live candidate's leg sits in, not the leg itself (fewer quotes). */
+  bisect?: boolean;
 }
 
 export interface GuidedNeeds {
@@ -195,6 +248,8 @@ export interface GuidedNeeds {
   alive: number;
   /** False when the scoring has no bound (every planned leg is needed). */
   bounded: boolean;
+  /** The live candidates' optimistic scores and unquoted legs, best first (for a best-first batch across symbols). */
+  live: Array<{ opt: number; legs: LegRef[] }>;
 }
 
 /** K-th largest of xs (−∞ when fewer than k). */
@@ -215,6 +270,7 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
   // Filters a pessimistic bound cannot vouch for without both quotes: then only exact rows set the threshold.
   const legFilters = [f.maxLegSpread, f.maxLegSpreadOfMid, f.minOi, f.minVolume, f.maxQuoteAgeMs, f.maxExitCostOfMaxLoss, f.minPop, f.minEv].some((v) => !Number.isNaN(v));
   const sure: number[] = [...input.exactScores];
+  const floor = input.floor ?? -Infinity;
   const cands: Array<{ opt: number; legs: LegRef[] }> = [];
   let open = 0;
   chain.expiries.forEach((slice: ExpirySlice, e) => {
@@ -224,9 +280,21 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
       if (specs.length === 0) continue;
       const c = right === 'C' ? slice.call : slice.put;
       const ref = (index: number): LegRef => ({ expiryIdx: e, right, index });
-      const b = rightBounds(slice.strike, c, (i) => input.planned(ref(i)), (i) => input.tried(ref(i)), input.safety);
+      const b = rightBounds(slice.strike, c, (i) => input.planned(ref(i)), (i) => input.tried(ref(i)), input.safety, right);
       const K = slice.strike;
       const n = K.length;
+      const slopes = chordSlopes(K, b);
+      // Bisection: the unquoted planned strike in the middle of the run of unquoted strikes around i (so each quote
+      // halves the gap the chords cannot see into, instead of walking it strike by strike).
+      const middleOf = (i: number): number => {
+        let lo = i;
+        let hi = i;
+        while (lo > 0 && b.state[lo - 1] !== EXACT) lo--;
+        while (hi < n - 1 && b.state[hi + 1] !== EXACT) hi++;
+        const open: number[] = [];
+        for (let j = lo; j <= hi; j++) if (b.state[j] === ESTIMATED) open.push(j);
+        return open.length ? (open[open.length >> 1] as number) : i;
+      };
       for (const spec of specs) {
         for (let s = 0; s < n; s++) {
           if (b.state[s] === OUT) continue;
@@ -238,12 +306,13 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
           const dHi = b.dHi[s] as number;
           if (hasBand && (Number.isNaN(dLo) || dHi < f.deltaMin || dLo > f.deltaMax)) continue;
           const surelyInBand = !hasBand || (shortExact ? true : !(dLo < f.deltaMin) && !(dHi > f.deltaMax));
-          for (let l = 0; l < n; l++) {
-            if (l === s || b.state[l] === OUT) continue;
+          // Strikes ascend: walk away from the short on the long's side and stop past the widest width.
+          const step = spec.longAbove ? 1 : -1;
+          for (let l = s + step; l >= 0 && l < n; l += step) {
             const kl = K[l] as number;
-            if (spec.longAbove !== kl > ks) continue;
             const w = Math.abs(kl - ks);
-            if (w < wLo || w > wHi) continue;
+            if (w > wHi) break;
+            if (b.state[l] === OUT || w < wLo) continue;
             if (shortExact && b.state[l] === EXACT) continue; // the engine ranks it from real quotes
             open++;
             let netLo: number;
@@ -255,8 +324,19 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
               netLo = b.midLo[s]! - b.midHi[l]!;
               netHi = b.midHi[s]! - b.midLo[l]!;
             }
-            const pLo = spec.credit ? netLo : -netHi;
-            const pHi = spec.credit ? netHi : -netLo;
+            let pLo = spec.credit ? netLo : -netHi;
+            let pHi = spec.credit ? netHi : -netLo;
+            // At mid, the spread's price is its width times the average |slope| of the price curve between the strikes,
+            // which convexity bounds by the quoted chords on either side (see chordSlopes) — far tighter for narrow
+            // spreads than the legs' separate bounds.
+            if (!natural) {
+              const a = Math.min(ks, kl);
+              const z = Math.max(ks, kl);
+              const sLo = right === 'C' ? slopes.rightOf(z, -1) : slopes.leftOf(a, -1);
+              const sHi = right === 'C' ? slopes.leftOf(a, 1) : slopes.rightOf(z, 1);
+              if (!Number.isNaN(sLo)) pLo = Math.max(pLo, w * sLo - 2 * slopes.slack);
+              if (!Number.isNaN(sHi)) pHi = Math.min(pHi, w * sHi + 2 * slopes.slack);
+            }
             // The prices the filters allow, intersected with what the bounds allow.
             let lo = Math.max(pLo, MIN_NET);
             let hi = Math.min(pHi, w - MIN_NET);
@@ -271,9 +351,11 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
             const ror = (p: number): number => (spec.credit ? p / (w - p) : (w - p) / p);
             const opt = bounded ? (spec.credit ? ror(hi) : ror(lo)) : Infinity;
             if (!Number.isNaN(f.minRor) && opt < f.minRor) continue;
+            // Below the floor it can never be live (the threshold is at least the floor), nor raise the threshold.
+            if (opt < floor - 1e-12) continue;
             const legs: LegRef[] = [];
-            if (!shortExact) legs.push(ref(s));
-            if (b.state[l] !== EXACT) legs.push(ref(l));
+            if (!shortExact) legs.push(ref(input.bisect ? middleOf(s) : s));
+            if (b.state[l] !== EXACT) legs.push(ref(input.bisect ? middleOf(l) : l));
             cands.push({ opt, legs });
             // Surely passing: every price the bounds allow passes the filters, and the short's delta is known and in band.
             if (bounded && !legFilters && surelyInBand && lo === Math.max(pLo, MIN_NET) && pLo > MIN_NET && hi === Math.min(pHi, w - MIN_NET) && pHi < w - MIN_NET) {
@@ -286,7 +368,7 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
     }
   });
   const k = Math.max(1, Math.floor(input.k));
-  const threshold = Math.max(kthLargest(sure, k), input.floor ?? -Infinity);
+  const threshold = Math.max(kthLargest(sure, k), floor);
   const alive = cands.filter((c) => c.opt >= threshold - 1e-12);
   alive.sort((a, b) => b.opt - a.opt);
   const seen = new Set<string>();
@@ -301,5 +383,5 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
       legs.push(leg);
     }
   }
-  return { legs, threshold, open, alive: alive.length, bounded };
+  return { legs, threshold, open, alive: alive.length, bounded, live: alive };
 }

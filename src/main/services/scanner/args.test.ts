@@ -23,8 +23,10 @@ describe('scan CLI arguments', () => {
       scoring: { by: 'ror', basis: 'mid' },
       top: 50,
       topPerSymbol: 50,
+      minPerSymbol: 3,
       mode: 'guided',
     });
+    expect(ok(['--symbols', 'SPY', '--min-per-symbol', '0']).request.minPerSymbol).toBe(0);
   });
 
   it('--mode guided (default) or exhaustive, and names anything else', () => {

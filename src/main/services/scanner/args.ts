@@ -34,6 +34,7 @@ What to scan
   --drift X              annual drift for POP/EV, % (default: risk-neutral)
   --top N                rows overall (default 50)
   --top-per-symbol N     rows kept per symbol (default: --top)
+  --min-per-symbol N     per-symbol quota in the top: each symbol with candidates keeps its best N (default 3; 0 = by score alone)
   --mode M               guided (default: a sparse sample, then only the legs that can reach the top) | exhaustive
 
 Output
@@ -55,7 +56,7 @@ export type ParseResult = { ok: true; options: ScanCliOptions } | { ok: false; h
 const FLAGS = new Set([
   'host', 'port', 'client-id', 'timeout', 'symbols', 'kind', 'dte', 'delta', 'width', 'width-pct', 'min-credit', 'max-debit',
   'min-credit-width', 'max-debit-width', 'min-pop', 'min-ev', 'min-ror', 'max-leg-spread', 'max-leg-spread-pct', 'min-oi',
-  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'drift', 'top', 'top-per-symbol', 'dump-chain', 'mode',
+  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'drift', 'top', 'top-per-symbol', 'min-per-symbol', 'dump-chain', 'mode',
 ]);
 const SWITCHES = new Set(['json', 'help']);
 
@@ -153,6 +154,7 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
       scoring: { by, basis },
       top,
       topPerSymbol: num('top-per-symbol') ?? Math.min(500, top),
+      ...(num('min-per-symbol') !== undefined ? { minPerSymbol: num('min-per-symbol') } : {}),
       mode,
       ...(get('drift') !== undefined ? { drift: num('drift', 0.01) } : {}),
     });

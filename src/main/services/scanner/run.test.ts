@@ -10,6 +10,7 @@ const REQ: ScanRequestParsed = {
   scoring: { by: 'ror', basis: 'mid' },
   topPerSymbol: 5,
   top: 5,
+  minPerSymbol: 0,
   mode: 'exhaustive',
 };
 

@@ -52,6 +52,8 @@ export interface SymbolState {
   passed: number;
   /** Quotes still to take through the fast lane. */
   fastLane: number;
+  /** Legs already asked for (answered, failed or in flight), as `expiryIdx:right:index` (guided mode). */
+  tried: Set<string>;
 }
 
 /** Where a quote lands in a chain snapshot. */
@@ -116,7 +118,7 @@ export class ScanRun {
     // Quotes in flight each hold one listener (child()); thousands may wait in the pacer queue at once.
     setMaxListeners(0, this.abort.signal);
     this.symbols = req.symbols.map((symbol) => ({
-      symbol, planned: 0, plannedByExpiry: new Map(), quoted: 0, failed: 0, error: null, chain: null, underlying: null, underlyingConId: null, rows: [], evaluated: 0, passed: 0, fastLane: fastLanePerSymbol,
+      symbol, planned: 0, plannedByExpiry: new Map(), quoted: 0, failed: 0, error: null, chain: null, underlying: null, underlyingConId: null, rows: [], evaluated: 0, passed: 0, fastLane: fastLanePerSymbol, tried: new Set(),
     }));
   }
 
@@ -222,7 +224,7 @@ export class ScanRun {
       s.evaluated = r.evaluated;
       s.passed = r.passed;
     }
-    const rows = mergeTop(this.symbols.map((s) => s.rows), this.req.top);
+    const rows = mergeTop(this.symbols.map((s) => s.rows), this.req.top, this.req.minPerSymbol);
     const results: ScanResults = {
       scanId: this.id,
       rows,

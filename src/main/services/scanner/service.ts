@@ -18,7 +18,7 @@ import {
   type ScanResults,
 } from '../../../core/contract';
 import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
-import { createChain, guidedNeeds, planScan, sampleIndices, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
+import { createChain, guidedNeeds, mergeTop, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
 import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
@@ -38,11 +38,19 @@ const PIPELINE_DEPTH = 100;
  * current quote at once, while a snapshot takes its time (0.5–2 s at the paper exchange, up to 11 s at TWS). Each
  * costs a second message (the cancel), so only a handful per symbol — enough for its first rows.
  */
-const FAST_LANE_PER_SYMBOL = 12;
-/** Guided mode samples every n-th planned strike per expiry and right (plus both ends and the band centre). */
-const GUIDED_SAMPLE_EVERY = 6;
-/** Guided refinement rounds per symbol at most (each quotes every leg that can still reach the top-K). */
-const GUIDED_MAX_ROUNDS = 30;
+const FAST_LANE_PER_SYMBOL = 8;
+/**
+ * Guided mode's first pass per expiry and right: the plan's first strikes (the band centre by model delta) — four for
+ * each symbol's nearest expiry (the fast lane quotes them at once, so first rows come early), one for the others.
+ * Everything else is quoted only when a live candidate needs it (core/scanner/guided.ts, best-first, bisecting).
+ */
+const GUIDED_FIRST_NEAREST = 4;
+const GUIDED_FIRST_OTHERS = 1;
+/** Guided refinement: legs dispatched per decision, and how few may still be in flight before the next decision. */
+const GUIDED_BATCH = 30;
+const GUIDED_LOW_WATER = 45;
+/** Decisions at most (a backstop: each one quotes at least one leg, and the plan is finite). */
+const GUIDED_MAX_DECISIONS = 500;
 /** How long to wait for the underlying's first price. */
 const UNDERLYING_TIMEOUT_MS = 5_000;
 /** After the first price, how long to wait for the ATM IV (generic tick 106) before planning without it. */
@@ -257,15 +265,9 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     // An estimate from the chain-parameter grid, corrected expiry by expiry as the real strikes arrive.
     const estimate = planScan({ ...planInput, expiries });
     const guided = run.req.mode === 'guided';
-    /** Positions (in the plan's priority order) of one right's strikes that the first pass quotes. */
-    const firstPass = (list: readonly number[]): Set<number> => {
-      if (!guided) return new Set(list);
-      const sorted = [...list].sort((a, b) => a - b);
-      // The plan's first few (the band centre outwards) too: the fast lane quotes them at once, so first rows come early.
-      const centre = list.slice(0, 4).map((k) => sorted.indexOf(k));
-      return new Set(sampleIndices(sorted.length, GUIDED_SAMPLE_EVERY, centre).map((i) => sorted[i] as number));
-    };
-    for (const e of estimate.expiries) sym.plannedByExpiry.set(e.expiry, firstPass(e.calls).size + firstPass(e.puts).size);
+    /** The strikes (of one right of the expiry at `rank`, in the plan's order) that the first pass quotes. */
+    const firstPass = (list: readonly number[], rank: number): Set<number> => (guided ? new Set(list.slice(0, rank === 0 ? GUIDED_FIRST_NEAREST : GUIDED_FIRST_OTHERS)) : new Set(list));
+    estimate.expiries.forEach((e, rank) => sym.plannedByExpiry.set(e.expiry, firstPass(e.calls, rank).size + firstPass(e.puts, rank).size));
     sym.planned = [...sym.plannedByExpiry.values()].reduce((a, b) => a + b, 0);
     run.emitProgress();
     if (estimate.expiries.length === 0) {
@@ -273,10 +275,13 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       return;
     }
     const pending: Promise<void>[] = [];
-    const tried = new Set<string>();
     for (const [rank, e] of estimate.expiries.entries()) {
       if (run.signal.aborted) break;
-      if (rank > 0) await run.drained(PIPELINE_DEPTH);
+      if (rank > 0 && !guided) await run.drained(PIPELINE_DEPTH);
+      // Guided mode quotes only a strike or two per expiry before refining, so once the nearest expiry's quotes are
+      // queued (first rows), every other expiry's contracts are asked for at once; the exhaustive plan staggers them
+      // behind its quotes (they share the pacer's 'quote' priority with the fast lane).
+      if (guided && rank === 1) for (const x of inRange) void fetchContracts(x);
       if (run.signal.aborted) break;
       const meta = expiries.find((x) => x.expiry === e.expiry);
       if (!meta) continue;
@@ -288,8 +293,8 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       const exact = planScan({ ...planInput, spot: sym.chain.spot, expiries: [{ expiry: e.expiry, dte: e.dte, tYears: e.tYears, strikes }] });
       const p = exact.expiries[0];
       const planned = p ? [...p.calls.map((k) => ['C', k] as const), ...p.puts.map((k) => ['P', k] as const)].filter(([r, k]) => byKey.has(`${r}${k}`)) : [];
-      const callsNow = p ? firstPass(p.calls.filter((k) => byKey.has(`C${k}`))) : new Set<number>();
-      const putsNow = p ? firstPass(p.puts.filter((k) => byKey.has(`P${k}`))) : new Set<number>();
+      const callsNow = p ? firstPass(p.calls.filter((k) => byKey.has(`C${k}`)), rank) : new Set<number>();
+      const putsNow = p ? firstPass(p.puts.filter((k) => byKey.has(`P${k}`)), rank) : new Set<number>();
       sym.planned += callsNow.size + putsNow.size - (sym.plannedByExpiry.get(e.expiry) ?? 0);
       sym.plannedByExpiry.set(e.expiry, callsNow.size + putsNow.size);
       if (!p || planned.length === 0) continue;
@@ -309,48 +314,67 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
           // A known conId marks the leg as planned; guided mode quotes only the first pass's legs now.
           slice[right === 'C' ? 'call' : 'put'].conId[index] = conId;
           if (!(right === 'C' ? callsNow : putsNow).has(k)) continue;
-          tried.add(legKey({ expiryIdx, right, index }));
+          sym.tried.add(legKey({ expiryIdx, right, index }));
           pending.push(quoteOption(qd, run, conId, { sym, slice, right, index }));
         }
       }
       run.emitProgress();
     }
     await Promise.all(pending);
-    if (guided) await refineGuided(run, sym, tried);
   }
 
   /**
-   * Guided refinement: rank what is quoted, ask core/scanner/guided which legs can still reach this symbol's top-K,
-   * quote them, repeat until none can. Only real quotes ever reach a row.
+   * Guided refinement across the watchlist: rank what is quoted, ask core/scanner/guided which legs can still change
+   * the top (the overall K-th exact score, or a symbol's quota-th when that is lower), and quote the most promising
+   * first — one leg per live candidate, bisecting its unquoted gap — keeping the pacer fed: the next decision is taken
+   * once fewer than GUIDED_LOW_WATER quotes are in flight (those count as asked). Stops when no candidate is live.
+   * Only real quotes ever reach a row.
    */
-  async function refineGuided(run: ScanRun, sym: SymbolState, tried: Set<string>): Promise<void> {
-    const chain = sym.chain;
-    if (!chain) return;
-    const { filters, scoring, topPerSymbol, top, drift } = run.req;
+  async function refineGuided(run: ScanRun): Promise<void> {
+    const { filters, scoring, topPerSymbol, top, drift, minPerSymbol } = run.req;
     const k = Math.min(top, topPerSymbol);
-    for (let round = 0; round < GUIDED_MAX_ROUNDS && !run.signal.aborted; round++) {
-      const rows = run.engine.scanChain(chain, { filters, scoring, topPerSymbol: k, drift, now: now(), staleAfterMs: Infinity }).rows;
-      // The watchlist's overall K-th score so far: a leg that cannot beat it cannot enter the merged top either.
-      const merged = run.lastResults?.rows ?? [];
-      const floor = merged.length >= top ? (merged[top - 1]?.score ?? -Infinity) : -Infinity;
-      const needs = guidedNeeds({
-        chain, filters, scoring, k, floor, batch: k,
-        exactScores: rows.map((r) => r.score),
-        planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
-        tried: (l) => tried.has(legKey(l)),
+    const inFlight: Promise<void>[] = [];
+    for (let decision = 0; decision < GUIDED_MAX_DECISIONS && !run.signal.aborted; decision++) {
+      const t0 = now();
+      const ranked = run.symbols.map((sym) => (sym.chain ? run.engine.scanChain(sym.chain, { filters, scoring, topPerSymbol: k, drift, now: now(), staleAfterMs: Infinity }).rows : []));
+      const merged = mergeTop(ranked, top, minPerSymbol);
+      const overall = merged.length >= top ? (merged[top - 1]?.score ?? -Infinity) : -Infinity;
+      const quota = Math.min(minPerSymbol, Math.max(1, Math.floor(top / Math.max(1, run.symbols.length))));
+      const live: Array<{ sym: SymbolState; opt: number; legs: LegRef[] }> = [];
+      run.symbols.forEach((sym, i) => {
+        const chain = sym.chain;
+        if (!chain) return;
+        const rows = ranked[i] ?? [];
+        // A candidate matters if it can enter the overall top, or this symbol's quota while that is not yet full.
+        const own = quota > 0 ? (rows.length >= quota ? (rows[quota - 1]?.score ?? -Infinity) : -Infinity) : Infinity;
+        const needs = guidedNeeds({
+          chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect: true,
+          exactScores: [],
+          planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
+          tried: (l) => sym.tried.has(legKey(l)),
+        });
+        for (const c of needs.live) live.push({ sym, opt: c.opt, legs: c.legs });
       });
-      log?.debug({ symbol: sym.symbol, round, needs: needs.legs.length, threshold: needs.threshold, alive: needs.alive }, 'scan: guided round');
-      if (needs.legs.length === 0) return;
-      sym.planned += needs.legs.length;
-      run.emitProgress();
-      const jobs: Promise<void>[] = [];
-      for (const l of needs.legs) {
-        tried.add(legKey(l));
-        const slice = chain.expiries[l.expiryIdx] as ExpirySlice;
-        jobs.push(quoteOption(qd, run, colsOf(chain, l).conId[l.index] as number, { sym, slice, right: l.right, index: l.index }));
+      live.sort((a, b) => b.opt - a.opt);
+      let sent = 0;
+      for (const c of live) {
+        if (sent >= GUIDED_BATCH) break;
+        const l = c.legs[0];
+        if (!l || c.sym.tried.has(legKey(l)) || !c.sym.chain) continue;
+        c.sym.tried.add(legKey(l));
+        c.sym.planned++;
+        sent++;
+        const slice = c.sym.chain.expiries[l.expiryIdx] as ExpirySlice;
+        const job = quoteOption(qd, run, colsOf(c.sym.chain, l).conId[l.index] as number, { sym: c.sym, slice, right: l.right, index: l.index });
+        inFlight.push(job);
       }
-      await Promise.all(jobs);
+      log?.debug({ decision, sent, live: live.length, overall, outstanding: run.outstanding, ms: now() - t0 }, 'scan: guided decision');
+      if (sent === 0 && run.outstanding === 0) return;
+      if (sent > 0) run.emitProgress();
+      // Decide again once the pipeline runs low (or, with nothing new to send, once what is in flight has landed).
+      await run.drained(sent === 0 ? 1 : GUIDED_LOW_WATER);
     }
+    await Promise.all(inFlight);
   }
 
   async function execute(run: ScanRun): Promise<void> {
@@ -364,6 +388,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
         }),
       ),
     );
+    if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
     if (run.signal.aborted) return;
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');
     else run.finish('complete');

@@ -4,6 +4,9 @@ import type { ScanFilters, ScanPreset, ScannerForm, ScoreBy, SpreadKind } from '
 
 type Bounds = { min?: number; max?: number };
 
+/** The per-symbol quota a form without one uses (ScanRequest.minPerSymbol's default). */
+export const DEFAULT_MIN_PER_SYMBOL = 3;
+
 /** A number box that keeps what the trader types until it parses; empty means "no bound". */
 function NumberBox({ value, onChange, scale = 1, label, width = 46, step, testId }: { value: number | undefined; onChange(v: number | undefined): void; scale?: number; label: string; width?: number; step?: string; testId?: string }) {
   const shown = value === undefined ? '' : String(Math.round(value * scale * 1e6) / 1e6);
@@ -189,8 +192,12 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
           <Single label="Vol ≥" value={f.minVolume} width={46} onChange={(v) => setF({ minVolume: v })} />
           <Single label="Age ≤ s" value={f.maxQuoteAgeSec} width={40} onChange={(v) => setF({ maxQuoteAgeSec: v })} />
           <Single label="Exit ≤ % loss" value={f.maxExitCostOfMaxLoss} scale={100} width={38} onChange={(v) => setF({ maxExitCostOfMaxLoss: v })} />
-          <Single label="Top" value={form.top} width={42} onChange={(v) => onChange({ ...form, top: Math.min(1000, Math.max(1, Math.round(v ?? 100))) })} />
+          <Single label="Top" value={form.top} width={42} testId="scan-top" onChange={(v) => onChange({ ...form, top: Math.min(1000, Math.max(1, Math.round(v ?? 100))) })} />
           <Single label="Per symbol" value={form.topPerSymbol} width={42} onChange={(v) => onChange({ ...form, topPerSymbol: Math.min(500, Math.max(1, Math.round(v ?? 50))) })} />
+          <label className="scan-field" title="Each symbol with candidates keeps at least this many of its best rows in the top, so one symbol cannot crowd out the others (0 = by score alone)">
+            <span className="label">Min per symbol</span>
+            <NumberBox label="Min per symbol" testId="scan-min-per-symbol" value={form.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL} width={36} onChange={(v) => onChange({ ...form, minPerSymbol: Math.min(100, Math.max(0, Math.round(v ?? DEFAULT_MIN_PER_SYMBOL))) })} />
+          </label>
           <label className="scan-field">
             <span className="label" title="After the scan completes, re-quote the rows on screen and re-rank">Refresh rows</span>
             <select className="scan-input" aria-label="Auto-refresh" data-testid="scan-refresh" value={autoRefreshSec ?? ''} onChange={(e) => onAutoRefresh(e.target.value === '' ? null : Number(e.target.value))}>
@@ -221,7 +228,7 @@ export function PresetBar({ presets, onLoad, onSave, onDelete }: { presets: read
         onChange={(e) => {
           setPreset(e.target.value);
           const p = presets.find((x) => x.name === e.target.value);
-          if (p) onLoad({ symbols: p.symbols, filters: p.filters, scoring: p.scoring, topPerSymbol: p.topPerSymbol, top: p.top });
+          if (p) onLoad({ symbols: p.symbols, filters: p.filters, scoring: p.scoring, topPerSymbol: p.topPerSymbol, top: p.top, minPerSymbol: p.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL });
         }}
       >
         <option value="">{presets.length ? 'Choose…' : 'None saved'}</option>

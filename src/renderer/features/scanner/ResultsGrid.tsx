@@ -1,5 +1,5 @@
 // The ranked results grid: one row per spread, identified by fingerprint so updates land in place without scrolling.
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
   type CellFocusedEvent,
@@ -33,6 +33,8 @@ const clock = { now: Date.now() };
 /** An empty metric cell says why it is empty. */
 const unknownTip = (p: { value?: unknown }): string | undefined => (p.value === null || p.value === undefined ? UNKNOWN_IV : undefined);
 
+// The key columns (rank to age, about 1,100 px with the pinned three) are shown by default so they fit beside the
+// details pane at 1440 px; the rest (hide: true) are one click away in the Columns chooser above the grid.
 const COLUMNS: ColDef<GridRow>[] = [
   { field: 'rank', headerName: '#', width: 44, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
   { field: 'symbol', headerName: 'Symbol', width: 66, pinned: 'left', filter: 'agTextColumnFilter' },
@@ -60,11 +62,11 @@ const COLUMNS: ColDef<GridRow>[] = [
   { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num', filter: 'agTextColumnFilter' },
   { field: 'dte', headerName: 'DTE', width: 50, ...num() },
   { colId: 'strikes', headerName: 'Strikes', width: 84, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },
-  { field: 'width', headerName: 'Width', width: 56, valueFormatter: (p) => strike(p.value as number), ...num() },
+  { field: 'width', headerName: 'Width', width: 56, hide: true, valueFormatter: (p) => strike(p.value as number), ...num() },
   { field: 'priceMid', headerName: 'Mid', width: 78, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
-  { field: 'priceNatural', headerName: 'Natural', width: 78, headerTooltip: 'Net credit (cr) or debit (db) per share crossing both spreads', valueFormatter: (p) => (p.data ? netLabel(p.data.priceNatural, p.data.isCredit) : ''), ...num() },
-  { field: 'maxProfit', headerName: 'Max P', width: 72, headerTooltip: 'Max profit per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
-  { field: 'maxLoss', headerName: 'Max L', width: 72, headerTooltip: 'Max loss per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
+  { field: 'priceNatural', headerName: 'Natural', width: 78, hide: true, headerTooltip: 'Net credit (cr) or debit (db) per share crossing both spreads', valueFormatter: (p) => (p.data ? netLabel(p.data.priceNatural, p.data.isCredit) : ''), ...num() },
+  { field: 'maxProfit', headerName: 'Max P', width: 72, hide: true, headerTooltip: 'Max profit per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
+  { field: 'maxLoss', headerName: 'Max L', width: 72, hide: true, headerTooltip: 'Max loss per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
   { field: 'ror', headerName: 'ROR', width: 62, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
   { field: 'pop', headerName: 'POP', width: 60, headerTooltip: "Probability of profit at expiry: lognormal at one leg's implied volatility", valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   {
@@ -79,9 +81,9 @@ const COLUMNS: ColDef<GridRow>[] = [
   },
   { field: 'ev', headerName: 'EV', width: 70, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
   { field: 'shortDelta', headerName: 'Δ short', width: 64, valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
-  { field: 'shortIv', headerName: 'IV', width: 58, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
+  { field: 'shortIv', headerName: 'IV', width: 58, hide: true, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
-  { field: 'minOi', headerName: 'Min OI', width: 64, headerTooltip: 'Smaller open interest of the two legs (— when the broker sent none: snapshots carry no OI)', valueFormatter: (p) => ((p.value as number | null) === null ? '—' : String(p.value)), ...num() },
+  { field: 'minOi', headerName: 'Min OI', width: 64, hide: true, headerTooltip: 'Smaller open interest of the two legs (— when the broker sent none: snapshots carry no OI)', valueFormatter: (p) => ((p.value as number | null) === null ? '—' : String(p.value)), ...num() },
   {
     field: 'quoteAgeMs',
     headerName: 'Age',
@@ -103,6 +105,9 @@ export interface ResultsGridHandle {
 
 export interface ResultsGridProps {
   rows: readonly ScanRow[];
+  /** What the scan ranked by (e.g. "ROR @ mid") and its per-symbol quota, for the strip above the grid. */
+  rankedBy: string;
+  minPerSymbol: number;
   selected: string | null;
   initialState: ScannerGridState | undefined;
   onSelect(row: ScanRow): void;
@@ -123,8 +128,84 @@ function toState(api: GridApi<GridRow>): ScannerGridState {
   return { columns, filterModel: api.getFilterModel() as Record<string, unknown> };
 }
 
-export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, selected, initialState, onSelect, onOpen, onStateChange }, ref) {
+/** What the trader sees of the grid's own sort and filters (they persist across scans, so they must be visible). */
+interface GridView {
+  sort: Array<{ colId: string; header: string; dir: 'asc' | 'desc' }>;
+  filtered: string[];
+  shown: number;
+  columns: Array<{ colId: string; header: string; visible: boolean }>;
+}
+
+const EMPTY_VIEW: GridView = { sort: [], filtered: [], shown: 0, columns: [] };
+
+function readView(g: GridApi<GridRow>): GridView {
+  const header = (colId: string): string => {
+    const col = g.getColumn(colId);
+    return (col ? g.getDisplayNameForColumn(col, null) : null) ?? colId;
+  };
+  const sort = g
+    .getColumnState()
+    .filter((c) => c.sort === 'asc' || c.sort === 'desc')
+    .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+    .map((c) => ({ colId: c.colId, header: header(c.colId), dir: c.sort as 'asc' | 'desc' }));
+  const filtered = Object.keys(g.getFilterModel() ?? {}).map(header);
+  const columns = (g.getColumns() ?? []).map((c) => ({ colId: c.getColId(), header: header(c.getColId()), visible: c.isVisible() }));
+  return { sort, filtered, shown: g.getDisplayedRowCount(), columns };
+}
+
+/**
+ * The strip above the grid: what the rows are ranked by, the grid's own sort and filters (saved with the layout and
+ * re-applied to the next scan, so shown here with a Clear) and the Columns chooser.
+ */
+function GridStrip({ view, total, rankedBy, minPerSymbol, onClearSort, onClearFilters, onToggle }: { view: GridView; total: number; rankedBy: string; minPerSymbol: number; onClearSort(): void; onClearFilters(): void; onToggle(colId: string, visible: boolean): void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="scan-strip" data-testid="scan-grid-strip">
+      <span data-testid="scan-ranked-by" title="The scan keeps the best rows by this score; each symbol with candidates keeps at least its quota of them">
+        Ranked by {rankedBy}
+        {minPerSymbol > 0 ? ` · at least ${minPerSymbol} per symbol` : ''}
+      </span>
+      {view.sort.length > 0 ? (
+        <span className="scan-strip-note" data-testid="scan-grid-sort" title="Sorting re-orders the rows the scan kept; it does not re-rank the market. Choose the score in the form to rank by it.">
+          Sorted by {view.sort.map((x) => `${x.header} ${x.dir === 'asc' ? '↑' : '↓'}`).join(', ')} — re-orders the {total} kept rows, not a re-rank
+          <button type="button" className="btn btn-small scan-strip-btn" data-testid="scan-grid-sort-clear" onClick={onClearSort}>
+            Clear sort
+          </button>
+        </span>
+      ) : null}
+      {view.filtered.length > 0 ? (
+        <span className="scan-strip-note" data-testid="scan-grid-filter">
+          Filtered by {view.filtered.join(', ')}: {view.shown} of {total} rows shown
+          <button type="button" className="btn btn-small scan-strip-btn" data-testid="scan-grid-filter-clear" onClick={onClearFilters}>
+            Clear filters
+          </button>
+        </span>
+      ) : null}
+      <span className="scan-columns">
+        <button type="button" className="btn btn-small scan-strip-btn" aria-expanded={open} data-testid="scan-columns" onClick={() => setOpen(!open)}>
+          Columns ▾
+        </button>
+        {open ? (
+          <span className="scan-columns-menu" role="menu" data-testid="scan-columns-menu">
+            {view.columns.map((c) => (
+              <label key={c.colId} className="scan-columns-item">
+                <input type="checkbox" checked={c.visible} onChange={(e) => onToggle(c.colId, e.target.checked)} /> {c.header}
+              </label>
+            ))}
+          </span>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, rankedBy, minPerSymbol, selected, initialState, onSelect, onOpen, onStateChange }, ref) {
   const api = useRef<GridApi<GridRow> | null>(null);
+  const [view, setView] = useState<GridView>(EMPTY_VIEW);
+  const refreshView = useCallback(() => {
+    const g = api.current;
+    if (g && !g.isDestroyed()) setView(readView(g));
+  }, []);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const restoring = useRef(false);
   const data = useMemo<GridRow[]>(() => {
@@ -193,9 +274,20 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
       e.api.setFilterModel(initialState.filterModel);
       restoring.current = false;
     }
+    setView(readView(e.api));
   };
 
   return (
+    <div className="scan-grid-wrap">
+      <GridStrip
+        view={view}
+        total={rows.length}
+        rankedBy={rankedBy}
+        minPerSymbol={minPerSymbol}
+        onClearSort={() => api.current?.applyColumnState({ defaultState: { sort: null } })}
+        onClearFilters={() => api.current?.setFilterModel(null)}
+        onToggle={(colId, visible) => api.current?.setColumnsVisible([colId], visible)}
+      />
     <div className="scan-grid" data-testid="scan-grid">
       <AgGridReact<GridRow>
         theme={gridTheme}
@@ -219,11 +311,21 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
           if ((e.event as KeyboardEvent | undefined)?.key === 'Enter' && e.data) onOpen(e.data);
         }}
         onRowDoubleClicked={(e) => e.data && onOpen(e.data)}
-        onSortChanged={save}
-        onFilterChanged={save}
+        onSortChanged={() => {
+          save();
+          refreshView();
+        }}
+        onFilterChanged={() => {
+          save();
+          refreshView();
+        }}
+        onModelUpdated={refreshView}
         onColumnResized={(e) => e.finished && save()}
         onColumnMoved={(e) => e.finished && save()}
-        onColumnVisible={save}
+        onColumnVisible={() => {
+          save();
+          refreshView();
+        }}
         onColumnPinned={save}
         suppressCellFocus={false}
         animateRows={false}
@@ -233,6 +335,7 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
         tooltipShowDelay={400}
         overlayNoRowsTemplate="<span class='scan-grid-empty'>No rows yet</span>"
       />
+    </div>
     </div>
   );
 });

@@ -5,13 +5,15 @@ import { EmptyState, Panel } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
 import { useSelectionStore } from '../../stores/selection-store';
-import { FilterForm, PresetBar } from './FilterForm';
+import { DEFAULT_MIN_PER_SYMBOL, FilterForm, PresetBar } from './FilterForm';
 import { PayoffChart } from './PayoffChart';
 import { ResultsGrid, type ResultsGridHandle } from './ResultsGrid';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
 import { etaLabel, expiryLabel, money, netLabel, percent, signedMoney, strike } from './format';
 import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
 import './scanner.css';
+
+const SCORE_LABELS: Record<ScannerForm['scoring']['by'], string> = { ror: 'ROR', pop: 'POP', evPerRisk: 'EV/risk', edge: 'model edge' };
 
 function ProgressBar({ progress, evaluated, passed, rows }: { progress: ScanProgress | null; evaluated: number; passed: number; rows: number }) {
   if (!progress) {
@@ -145,7 +147,7 @@ export function ScannerPanel() {
     useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null, refreshing: refresh !== null });
     useSelectionStore.getState().select(null);
     saveUi({ scannerForm: f }, 'Saving the scanner form');
-    void client.invoke('scan.start', { symbols: f.symbols, filters: f.filters, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
+    void client.invoke('scan.start', { symbols: f.symbols, filters: f.filters, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
       if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
       else {
         useScannerStore.setState({ starting: false });
@@ -226,6 +228,8 @@ export function ScannerPanel() {
         <ResultsGrid
           ref={gridRef}
           rows={rows}
+          rankedBy={`${SCORE_LABELS[form.scoring.by]} @ ${form.scoring.basis}`}
+          minPerSymbol={form.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL}
           selected={selected?.fingerprint ?? null}
           initialState={settings?.ui.scannerGrid}
           onSelect={(r) => useSelectionStore.getState().select(r)}

@@ -11,6 +11,7 @@ export const DEFAULT_FORM: ScannerForm = {
   scoring: { by: 'ror', basis: 'mid' },
   topPerSymbol: 50,
   top: 100,
+  minPerSymbol: 3,
 };
 
 /** Rows reach the grid at most this often (10 Hz), whatever the event rate. */
