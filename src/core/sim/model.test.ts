@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dayFromYmd, etToUtc, sessionOf } from './calendar';
 import { DEFAULT_SIM_CONFIG, parseSimConfig } from './config';
 import { MarketModel } from './model';
-import { bsm, impliedVol } from './pricer';
+import { bsm, impliedVol, IV_PRICE_TOL, optionPriceOnly } from './pricer';
 import { atmVol, smileVol } from './surface';
 import { ceilTick, floorTick, isValidTick } from './ticks';
 import { decodeOptionConId, listStrikes, optionConId } from './universe';
@@ -258,7 +258,8 @@ describe('pricer and ticks', () => {
         expect(isValidTick(rule, floorTick(rule, x))).toBe(true);
         expect(isValidTick(rule, ceilTick(rule, x))).toBe(true);
         expect(floorTick(rule, x)).toBeLessThanOrEqual(x + 1e-9);
-        expect(ceilTick(rule, x)).toBeGreaterThanOrEqual(x - 1e-9);
+        // Prices are whole micro-dollars: x is read to the nearest micro first (a 1e-9 x is 0).
+        expect(ceilTick(rule, x)).toBeGreaterThanOrEqual(x - 0.5e-6);
         expect(floorTick(rule, x)).toBeLessThanOrEqual(floorTick(rule, y));
         expect(ceilTick(rule, x)).toBeLessThanOrEqual(ceilTick(rule, y));
       }),
@@ -282,5 +283,44 @@ describe('American equity options', () => {
       expect(q.ask).toBeGreaterThan(q.bid);
     }
     expect(itm).toBeGreaterThan(300);
+  });
+});
+
+describe('bid/ask implied volatilities', () => {
+  it('are exact across full SPY (American) and SPXW (European) chains: the model at the bid IV prices the bid, at the ask IV the ask', () => {
+    const t = session.open + 2 * 3_600_000 + 11_000;
+    let solved = 0;
+    let wide = 0;
+    for (const symbol of ['SPY', 'SPX']) {
+      const chain = model.findOptions({ symbol }, t);
+      expect(chain.length).toBeGreaterThan(500);
+      for (const c of chain) {
+        const q = model.optionQuote(c, t);
+        const american = c.cls.cfg.style === 'American';
+        const years = model.years(c, t);
+        const r = model.rate;
+        const dq = c.cls.underlying.divYield;
+        const intrinsic = Math.max(0, c.right === 'C' ? q.undPrice - c.strike : c.strike - q.undPrice);
+        const price = (v: number): number => optionPriceOnly(american, c.right === 'C', q.undPrice, c.strike, years, r, dq, v);
+        for (const [px, iv] of [[q.bid, q.bidIv], [q.ask, q.askIv]] as const) {
+          if (iv === null) {
+            // No volatility gives a price at or below intrinsic (American) or below the European floor.
+            expect(px <= 0 || px <= intrinsic + 0.02 || price(1e-4) >= px).toBe(true);
+            continue;
+          }
+          solved++;
+          expect(Math.abs(price(iv) - px)).toBeLessThanOrEqual(IV_PRICE_TOL * 10);
+        }
+        if (q.bidIv !== null && q.askIv !== null) {
+          expect(q.bidIv).toBeLessThanOrEqual(q.askIv);
+          if (q.askIv - q.bidIv > 0.05) wide++;
+        }
+        if (q.bidIv !== null && q.bid <= q.theo) expect(q.bidIv).toBeLessThanOrEqual(q.iv + 1e-9);
+        if (q.askIv !== null && q.ask >= q.theo) expect(q.askIv).toBeGreaterThanOrEqual(q.iv - 1e-9);
+      }
+    }
+    expect(solved).toBeGreaterThan(2000);
+    // Far from the money a cent of price is many vol points: the first-order step along vega was off there.
+    expect(wide).toBeGreaterThan(0);
   });
 });

@@ -2,7 +2,7 @@
 import { type DayNum, isTradingDay, nextTradingDay, parseYmd, prevTradingDay, sessionOf, utcToEt } from './calendar';
 import type { OptionClassConfig, SimConfig, UnderlyingConfig } from './config';
 import { MarketFactor, PricePath } from './paths';
-import { optionPriceOnly, optionValue } from './pricer';
+import { impliedVolNear, optionPriceOnly, optionValue } from './pricer';
 import { Scenario } from './scenario';
 import { hash32, hashString, uniform } from './rng';
 import { atmVol, smileVol, spotVolFactor } from './surface';
@@ -51,7 +51,7 @@ export interface OptionQuote {
   theta: number;
   undPrice: number;
   pvDividend: number;
-  /** IVs implied by the bid and ask (first-order from the model vega); null when not meaningful. */
+  /** IVs implied by the bid, ask and last: the model's price inverted exactly at each; null when no volatility gives it. */
   bidIv: number | null;
   askIv: number | null;
   lastIv: number | null;
@@ -407,8 +407,8 @@ export class MarketModel {
     const loTheo = st.phase === 'pre' ? close : optionPriceOnly(american, c.right === 'C', atLow, c.strike, yrs, r, q, th.iv);
     const high = cents(Math.max(hiTheo, open, last));
     const low = cents(Math.min(loTheo, open, last));
-    const vegaPts = th.vega * 100;
-    const ivFrom = (px: number): number | null => (px > 0 && vegaPts > 1e-6 ? Math.max(0.01, th.iv + (px - th.theo) / vegaPts) : null);
+    // The IV each price implies, exactly (the model inverted at that price), as TWS computes bid/ask/last IVs.
+    const ivFrom = (px: number): number | null => impliedVolNear(american, c.right === 'C', px, th.spot, c.strike, yrs, r, q, th.iv, th.theo, th.vega);
     return {
       conId: c.conId,
       bid,
