@@ -408,6 +408,11 @@ export class MarketModel {
     const high = cents(Math.max(hiTheo, open, last));
     const low = cents(Math.min(loTheo, open, last));
     // The IV each price implies, exactly (the model inverted at that price), as TWS computes bid/ask/last IVs.
+    const ivs: { bid?: number | null; ask?: number | null; last?: number | null } = {};
+    const ivOnce = (k: 'bid' | 'ask' | 'last', px: number): number | null => {
+      if (!(k in ivs)) ivs[k] = ivFrom(px);
+      return ivs[k] ?? null;
+    };
     const ivFrom = (px: number): number | null => impliedVolNear(american, c.right === 'C', px, th.spot, c.strike, yrs, r, q, th.iv, th.theo, th.vega);
     return {
       conId: c.conId,
@@ -432,9 +437,16 @@ export class MarketModel {
       theta: th.theta,
       undPrice: th.spot,
       pvDividend: th.spot * (1 - Math.exp(-q * th.years)),
-      bidIv: tradable ? ivFrom(bid) : null,
-      askIv: tradable ? ivFrom(ask) : null,
-      lastIv: ivFrom(last),
+      // Solved on first read: only the streamed option-computation ticks ask, matching and marks do not.
+      get bidIv(): number | null {
+        return ivOnce('bid', tradable ? bid : 0);
+      },
+      get askIv(): number | null {
+        return ivOnce('ask', tradable ? ask : 0);
+      },
+      get lastIv(): number | null {
+        return ivOnce('last', last);
+      },
       tradable,
     };
   }
