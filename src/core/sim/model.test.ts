@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, etToUtc, sessionOf } from './calendar';
 import { DEFAULT_SIM_CONFIG, parseSimConfig } from './config';
+import { dayToYmd } from './calendar';
 import { MarketModel } from './model';
 import { bsm, impliedVol, IV_PRICE_TOL, optionPriceOnly } from './pricer';
 import { atmVol, smileVol } from './surface';
@@ -322,5 +323,49 @@ describe('bid/ask implied volatilities', () => {
     expect(solved).toBeGreaterThan(2000);
     // Far from the money a cent of price is many vol points: the first-order step along vega was off there.
     expect(wide).toBeGreaterThan(0);
+  });
+});
+
+describe("SPY's typical shape (defaults) and its configuration", () => {
+  const t = session.open + 90 * 60_000;
+  const spy = model.underlying('SPY');
+  const info = model.classesOf('SPY')[0];
+  if (!spy || !info) throw new Error('SPY');
+  const lday = model.listingDay(t);
+  /** The expiry nearest to a number of calendar days out, its ATM call and the 25-delta put and call. */
+  function tenor(m: MarketModel, days: number) {
+    const e = model.expiries(info!, lday).sort((a, b) => Math.abs(a - lday - days) - Math.abs(b - lday - days))[0] ?? 0;
+    const s = m.spot(spy!, t);
+    const qs = m.findOptions({ symbol: 'SPY', expiry: dayToYmd(e) }, t).map((c) => ({ c, q: m.optionQuote(c, t) }));
+    const near = (right: 'C' | 'P', d: number) => qs.filter((x) => x.c.right === right).sort((a, b) => Math.abs(Math.abs(a.q.delta) - d) - Math.abs(Math.abs(b.q.delta) - d))[0]!;
+    const atm = qs.filter((x) => x.c.right === 'C').sort((a, b) => Math.abs(a.c.strike - s) - Math.abs(b.c.strike - s))[0]!;
+    const deepPut = qs.filter((x) => x.c.right === 'P' && x.c.strike > s * 1.04).sort((a, b) => a.c.strike - b.c.strike)[0];
+    return { rr: near('C', 0.25).q.iv - near('P', 0.25).q.iv, atmWidth: atm.q.ask - atm.q.bid, atm, deepPut };
+  }
+
+  it('25-delta risk reversal of −3.5 to −7 vol points, steeper at longer tenors; near-the-money width of a few cents, wider with time and deep in the money', () => {
+    const short = tenor(model, 7);
+    const month = tenor(model, 30);
+    const quarter = tenor(model, 90);
+    for (const x of [short, month, quarter]) {
+      expect(x.rr).toBeLessThan(-0.035);
+      expect(x.rr).toBeGreaterThan(-0.07);
+    }
+    expect(quarter.rr).toBeLessThan(short.rr);
+    expect(short.atmWidth).toBeLessThanOrEqual(0.04 + 1e-9);
+    expect(month.atmWidth).toBeLessThanOrEqual(0.07 + 1e-9);
+    expect(quarter.atmWidth).toBeGreaterThanOrEqual(month.atmWidth - 1e-9);
+    const deep = month.deepPut;
+    if (!deep) throw new Error('no deep in-the-money put');
+    expect(deep.q.ask - deep.q.bid).toBeGreaterThan(month.atmWidth - 0.01);
+  });
+
+  it('the skew and the widths are configuration: a flat skew and widths proportional to the whole value when asked', () => {
+    const flat = new MarketModel(parseSimConfig({ underlyings: [{ symbol: 'SPY', iv: { skew: 0, skewLong: 0, curvature: 0 } }] }), 42);
+    expect(Math.abs(tenor(flat, 30).rr)).toBeLessThan(0.002);
+    const steep = new MarketModel(parseSimConfig({ underlyings: [{ symbol: 'SPY', iv: { skew: -0.4, skewLong: -0.4 } }] }), 42);
+    expect(tenor(steep, 30).rr).toBeLessThan(tenor(model, 30).rr);
+    const wide = new MarketModel(parseSimConfig({ underlyings: [{ symbol: 'SPY', classes: [{ ...info.cfg, spread: { base: 0.01, pct: 0.01, minWidth: 0.01, dteWiden: 0.5 } }] }] }), 42);
+    expect(tenor(wide, 30).atmWidth).toBeGreaterThan(tenor(model, 30).atmWidth);
   });
 });

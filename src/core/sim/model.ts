@@ -304,9 +304,10 @@ export class MarketModel {
   }
 
   /** Model value only (no greeks: a sixth of the work for American options), for day statistics and past trades. */
-  private theoPrice(c: OptionContract, t: number, spotOverride?: number): { theo: number; years: number } {
+  private theoPrice(c: OptionContract, t: number, spotOverride?: number): { theo: number; years: number; intrinsic: number } {
     const { spot, years, r, q, iv } = this.inputs(c, t, spotOverride);
-    return { theo: optionPriceOnly(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv), years };
+    const intrinsic = c.right === 'C' ? spot - c.strike : c.strike - spot;
+    return { theo: optionPriceOnly(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv), years, intrinsic };
   }
 
   /** The pricing inputs at t: spot (cents), years to expiry, rate, dividend yield and the surface's IV. */
@@ -326,15 +327,17 @@ export class MarketModel {
     return { spot, years, r, q, iv };
   }
 
-  /** Quoted width before rounding: widens with price, and with time to expiry. */
-  private width(cfg: OptionClassConfig, theo: number, years: number): number {
+  /** Quoted width before rounding: widens with time value, with intrinsic value (deep in the money), and with time to expiry. */
+  private width(cfg: OptionClassConfig, theo: number, years: number, intrinsic: number): number {
     const s = cfg.spread;
-    return Math.max(s.minWidth, s.base + s.pct * theo) * (1 + s.dteWiden * years) * this.scenario.widen;
+    const inner = Math.min(Math.max(intrinsic, 0), theo);
+    const value = s.pct * (theo - inner) + (s.itmPct ?? s.pct) * inner;
+    return Math.max(s.minWidth, s.base + value) * (1 + s.dteWiden * years) * this.scenario.widen;
   }
 
   /** Bid and ask around a theoretical value, on valid ticks, never locked or crossed. */
   bidAsk(c: OptionContract, theo: number, years: number, intrinsic = 0): { bid: number; ask: number } {
-    const w = this.width(c.cls.cfg, theo, years);
+    const w = this.width(c.cls.cfg, theo, years, intrinsic);
     // An American option is worth at least its intrinsic value (exercise now), so no one sells it below that.
     const floor = c.cls.cfg.style === 'American' && intrinsic > 0 ? floorTick(c.tickRule, intrinsic) : 0;
     const bid = Math.max(floor, floorTick(c.tickRule, theo - w / 2));
@@ -479,7 +482,7 @@ export class MarketModel {
       if (uniform(this.seed, c.conId, j, 21) >= p) continue;
       const tt = j * TRADE_SLOT_MS;
       const th = this.theoPrice(c, tt);
-      const { bid, ask } = this.bidAsk(c, th.theo, th.years);
+      const { bid, ask } = this.bidAsk(c, th.theo, th.years, th.intrinsic);
       const atAsk = (hash32(this.seed, c.conId, j, 22) & 1) === 1;
       found = { price: atAsk || bid <= 0 ? ask : bid, slot: j };
       break;
