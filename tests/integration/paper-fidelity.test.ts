@@ -104,7 +104,7 @@ describe('paper exchange fidelity', () => {
     }
   });
 
-  it('an ITM short put at expiry is assigned: the account shows the stock and the position stream reports it', async () => {
+  it('an ITM short put at expiry is assigned over the wire: execDetails (option BOT, shares BOT, order id 0), positions, account values showing the stock, and a notice', async () => {
     const w = new ManualClock(Date.parse('2026-03-20T19:50:00Z')); // 15:50 ET on the March monthly expiry
     const e2 = await startPaperExchange({ port: 0, seed: 12, wallClock: w, manualPublish: true, fills: { partial: 'none' } });
     const d = await connectClient(e2.port, 34);
@@ -122,19 +122,40 @@ describe('paper exchange fidelity', () => {
       const end = waitFor(d.ib, EventName.positionEnd, () => true, 10_000);
       d.ib.reqPositions();
       await end;
+      const downloaded = waitFor(d.ib, EventName.accountDownloadEnd, () => true, 10_000);
+      d.ib.reqAccountUpdates(true, e2.accountId);
+      await downloaded;
+      const portfolio = collect<[Contract, number, number, number]>(d.ib, EventName.updatePortfolio);
+      const values = collect<[string, string, string, string]>(d.ib, EventName.updateAccountValue);
+      const execs = collect<[number, Contract, Execution]>(d.ib, EventName.execDetails);
+      const notices = collect<[string, number]>(d.ib, EventName.info);
+      const errors = collect<[Error, number, number]>(d.ib, EventName.error);
       w.advance(11 * 60_000); // past the 16:00 settlement instant
       e2.publishNow();
-      expect(e2.model.settlementSpot(put)).toBeLessThan(put.strike);
+      const settle = e2.model.settlementSpot(put);
+      expect(settle).toBeLessThan(put.strike);
       const acct = e2.account();
       expect(acct.positions.map((p) => [p.conId, p.qty])).toEqual([[spy.conId, 100]]);
-      // The subscribed position stream hears both changes: the put to 0, the stock to +100.
-      await sleep(50);
-      const seen = (conId: number): number | undefined => positions.filter((p) => p[1].conId === conId).at(-1)?.[2];
       const rt = waitFor(d.ib, EventName.currentTime, () => true, 10_000);
-      d.ib.reqCurrentTime();
+      d.ib.reqCurrentTime(); // a round trip: everything the settlement sent has arrived
       await rt;
+      // The position stream hears both changes: the put to 0, the stock to +100.
+      const seen = (conId: number): number | undefined => positions.filter((p) => p[1].conId === conId).at(-1)?.[2];
       expect(seen(put.conId)).toBe(0);
       expect(seen(spy.conId)).toBe(100);
+      // Executions: the short put leaves (bought back at intrinsic), the shares arrive (bought at the settlement price).
+      const assigned = execs.map(([reqId, c, e]) => ({ reqId, conId: c.conId, side: e.side, shares: e.shares, orderId: e.orderId, price: e.price }));
+      expect(assigned).toEqual([
+        { reqId: -1, conId: put.conId, side: 'BOT', shares: 1, orderId: 0, price: r2(put.strike - settle) },
+        { reqId: -1, conId: spy.conId, side: 'BOT', shares: 100, orderId: 0, price: settle },
+      ]);
+      // Account updates: the portfolio shows the stock, and the account values moved with it.
+      expect(portfolio.filter((p) => p[0].conId === spy.conId).at(-1)?.[1]).toBe(100);
+      expect(portfolio.filter((p) => p[0].conId === put.conId).at(-1)?.[1]).toBe(0);
+      const stockValue = Number(values.filter((v) => v[0] === 'StockMarketValue').at(-1)?.[1]);
+      expect(Math.abs(stockValue - 100 * e2.model.spot(spy, e2.now()))).toBeLessThan(1);
+      const text = [...notices.map(([m, code]) => `${code} ${m}`), ...errors.map(([e, code]) => `${code} ${e.message}`)].join('\n');
+      expect(text).toMatch(/2199 Assignment notice: 1 SPY .* assigned at expiry \(100 shares of SPY bought/);
     } finally {
       d.close();
       await e2.close();

@@ -35,8 +35,12 @@ const OptionClass = z.object({
   maxRange: z.number().positive(),
   tickRule: z.enum(['penny-all', 'penny', 'nickel-dime']),
   exchanges: z.array(z.string().min(1)).min(1),
-  /** Quoted width = max(minWidth, base + pct × theo) × (1 + dteWiden × T years). */
-  spread: z.object({ base: z.number().min(0), pct: z.number().min(0), minWidth: z.number().min(0), dteWiden: z.number().min(0) }),
+  /**
+   * Quoted width = max(minWidth, base + pct × time value + itmPct × intrinsic value) × (1 + dteWiden × T years): market
+   * makers quote near-the-money options by their time value (a few cents in SPY even a month out) and deep in-the-money
+   * ones wider by their price. itmPct defaults to pct (width proportional to the whole value).
+   */
+  spread: z.object({ base: z.number().min(0), pct: z.number().min(0), itmPct: z.number().min(0).optional(), minWidth: z.number().min(0), dteWiden: z.number().min(0) }),
   /** Typical displayed size near the money, in contracts. */
   size: z.number().positive(),
   /** Typical open interest near the money for a one-month expiry. */
@@ -68,8 +72,10 @@ const Underlying = z.object({
     atmShort: z.number().positive(),
     atmLong: z.number().positive(),
     tau: z.number().positive(),
-    /** Vol change (relative) per standard deviation of moneyness; negative = equity skew. */
+    /** Vol change (relative) per standard deviation of moneyness at very short expiries; negative = equity skew. */
     skew: z.number(),
+    /** The same for long expiries (blended with skew by exp(−T/tau), as the ATM level); skew when unset. */
+    skewLong: z.number().optional(),
     curvature: z.number().min(0),
     /** Relative IV change per unit of log return since the open (spot–vol correlation, positive = vol up on down days). */
     spotVolBeta: z.number(),
@@ -146,7 +152,7 @@ const etfBands = [
   { within: 5, step: 10 },
 ];
 const etfExpiries = { dailyDays: 35, weeklyDays: 95, monthlyDays: 380 };
-const etfClass = { tickRule: 'penny-all' as const, expiries: etfExpiries, minRange: 0.05, maxRange: 0.45, spread: { base: 0.01, pct: 0.008, minWidth: 0.01, dteWiden: 0.5 } };
+const etfClass = { tickRule: 'penny-all' as const, expiries: etfExpiries, minRange: 0.05, maxRange: 0.45, spread: { base: 0.01, pct: 0.003, itmPct: 0.005, minWidth: 0.01, dteWiden: 0.5 } };
 
 /** The default universe: index ETFs with dailies, SPX/SPXW, and seven large caps with weeklies and monthlies. */
 export const DEFAULT_SIM_CONFIG: SimConfig = {
@@ -159,7 +165,7 @@ export const DEFAULT_SIM_CONFIG: SimConfig = {
       symbol: 'SPY', secType: 'STK', conId: 756733, primaryExchange: 'ARCA', longName: 'SPDR S&P 500 ETF TRUST',
       industry: 'Funds', category: 'Equity Fund', subcategory: 'Large Cap', spot: 590, realizedVol: 0.13, meanReversion: 1, correlation: 1,
       jumps: { perYear: 0, mean: 0, sd: 0 },
-      iv: { atmShort: 0.14, atmLong: 0.19, tau: 0.25, skew: -0.14, curvature: 0.04, spotVolBeta: 4 }, divYield: 0.012, dailyVolume: 60_000_000, halfSpreadBps: 0.1,
+      iv: { atmShort: 0.14, atmLong: 0.19, tau: 0.25, skew: -0.22, skewLong: -0.28, curvature: 0.07, spotVolBeta: 4 }, divYield: 0.012, dailyVolume: 60_000_000, halfSpreadBps: 0.1,
       classes: [equityClass({ tradingClass: 'SPY', slot: 10, bands: etfBands, size: 600, openInterest: 25_000, ...etfClass })],
     }),
     stock({
@@ -179,7 +185,7 @@ export const DEFAULT_SIM_CONFIG: SimConfig = {
       symbol: 'SPX', secType: 'IND', conId: 416904, exchange: 'CBOE', primaryExchange: 'CBOE', longName: 'S&P 500 Stock Index',
       industry: 'Indices', category: 'Broad Range Equity Index', subcategory: '*', spot: 5900, realizedVol: 0.13, meanReversion: 1, correlation: 1,
       jumps: { perYear: 0, mean: 0, sd: 0 },
-      iv: { atmShort: 0.14, atmLong: 0.19, tau: 0.25, skew: -0.15, curvature: 0.04, spotVolBeta: 4 }, divYield: 0.013, dailyVolume: 2_500_000_000, halfSpreadBps: 0,
+      iv: { atmShort: 0.14, atmLong: 0.19, tau: 0.25, skew: -0.22, skewLong: -0.28, curvature: 0.07, spotVolBeta: 4 }, divYield: 0.013, dailyVolume: 2_500_000_000, halfSpreadBps: 0,
       classes: [
         equityClass({
           tradingClass: 'SPX', slot: 13, settlement: 'AM', cashSettled: true, style: 'European', strikeQuantum: 5,

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, etToUtc, sessionOf } from './calendar';
 import { DEFAULT_SIM_CONFIG, parseSimConfig } from './config';
+import { dayToYmd } from './calendar';
 import { MarketModel } from './model';
-import { bsm, impliedVol } from './pricer';
+import { bsm, impliedVol, IV_PRICE_TOL, optionPriceOnly } from './pricer';
 import { atmVol, smileVol } from './surface';
 import { ceilTick, floorTick, isValidTick } from './ticks';
 import { decodeOptionConId, listStrikes, optionConId } from './universe';
@@ -258,7 +259,8 @@ describe('pricer and ticks', () => {
         expect(isValidTick(rule, floorTick(rule, x))).toBe(true);
         expect(isValidTick(rule, ceilTick(rule, x))).toBe(true);
         expect(floorTick(rule, x)).toBeLessThanOrEqual(x + 1e-9);
-        expect(ceilTick(rule, x)).toBeGreaterThanOrEqual(x - 1e-9);
+        // Prices are whole micro-dollars: x is read to the nearest micro first (a 1e-9 x is 0).
+        expect(ceilTick(rule, x)).toBeGreaterThanOrEqual(x - 0.5e-6);
         expect(floorTick(rule, x)).toBeLessThanOrEqual(floorTick(rule, y));
         expect(ceilTick(rule, x)).toBeLessThanOrEqual(ceilTick(rule, y));
       }),
@@ -282,5 +284,88 @@ describe('American equity options', () => {
       expect(q.ask).toBeGreaterThan(q.bid);
     }
     expect(itm).toBeGreaterThan(300);
+  });
+});
+
+describe('bid/ask implied volatilities', () => {
+  it('are exact across full SPY (American) and SPXW (European) chains: the model at the bid IV prices the bid, at the ask IV the ask', () => {
+    const t = session.open + 2 * 3_600_000 + 11_000;
+    let solved = 0;
+    let wide = 0;
+    for (const symbol of ['SPY', 'SPX']) {
+      const chain = model.findOptions({ symbol }, t);
+      expect(chain.length).toBeGreaterThan(500);
+      for (const c of chain) {
+        const q = model.optionQuote(c, t);
+        const american = c.cls.cfg.style === 'American';
+        const years = model.years(c, t);
+        const r = model.rate;
+        const dq = c.cls.underlying.divYield;
+        const intrinsic = Math.max(0, c.right === 'C' ? q.undPrice - c.strike : c.strike - q.undPrice);
+        const price = (v: number): number => optionPriceOnly(american, c.right === 'C', q.undPrice, c.strike, years, r, dq, v);
+        for (const [px, iv] of [[q.bid, q.bidIv], [q.ask, q.askIv]] as const) {
+          if (iv === null) {
+            // No volatility gives a price at or below intrinsic (American) or below the European floor.
+            expect(px <= 0 || px <= intrinsic + 0.02 || price(1e-4) >= px).toBe(true);
+            continue;
+          }
+          solved++;
+          expect(Math.abs(price(iv) - px)).toBeLessThanOrEqual(IV_PRICE_TOL * 10);
+        }
+        if (q.bidIv !== null && q.askIv !== null) {
+          expect(q.bidIv).toBeLessThanOrEqual(q.askIv);
+          if (q.askIv - q.bidIv > 0.05) wide++;
+        }
+        if (q.bidIv !== null && q.bid <= q.theo) expect(q.bidIv).toBeLessThanOrEqual(q.iv + 1e-9);
+        if (q.askIv !== null && q.ask >= q.theo) expect(q.askIv).toBeGreaterThanOrEqual(q.iv - 1e-9);
+      }
+    }
+    expect(solved).toBeGreaterThan(2000);
+    // Far from the money a cent of price is many vol points: the first-order step along vega was off there.
+    expect(wide).toBeGreaterThan(0);
+  });
+});
+
+describe("SPY's typical shape (defaults) and its configuration", () => {
+  const t = session.open + 90 * 60_000;
+  const spy = model.underlying('SPY');
+  const info = model.classesOf('SPY')[0];
+  if (!spy || !info) throw new Error('SPY');
+  const lday = model.listingDay(t);
+  /** The expiry nearest to a number of calendar days out, its ATM call and the 25-delta put and call. */
+  function tenor(m: MarketModel, days: number) {
+    const e = model.expiries(info!, lday).sort((a, b) => Math.abs(a - lday - days) - Math.abs(b - lday - days))[0] ?? 0;
+    const s = m.spot(spy!, t);
+    const qs = m.findOptions({ symbol: 'SPY', expiry: dayToYmd(e) }, t).map((c) => ({ c, q: m.optionQuote(c, t) }));
+    const near = (right: 'C' | 'P', d: number) => qs.filter((x) => x.c.right === right).sort((a, b) => Math.abs(Math.abs(a.q.delta) - d) - Math.abs(Math.abs(b.q.delta) - d))[0]!;
+    const atm = qs.filter((x) => x.c.right === 'C').sort((a, b) => Math.abs(a.c.strike - s) - Math.abs(b.c.strike - s))[0]!;
+    const deepPut = qs.filter((x) => x.c.right === 'P' && x.c.strike > s * 1.04).sort((a, b) => a.c.strike - b.c.strike)[0];
+    return { rr: near('C', 0.25).q.iv - near('P', 0.25).q.iv, atmWidth: atm.q.ask - atm.q.bid, atm, deepPut };
+  }
+
+  it('25-delta risk reversal of −3.5 to −7 vol points, steeper at longer tenors; near-the-money width of a few cents, wider with time and deep in the money', () => {
+    const short = tenor(model, 7);
+    const month = tenor(model, 30);
+    const quarter = tenor(model, 90);
+    for (const x of [short, month, quarter]) {
+      expect(x.rr).toBeLessThan(-0.035);
+      expect(x.rr).toBeGreaterThan(-0.07);
+    }
+    expect(quarter.rr).toBeLessThan(short.rr);
+    expect(short.atmWidth).toBeLessThanOrEqual(0.04 + 1e-9);
+    expect(month.atmWidth).toBeLessThanOrEqual(0.07 + 1e-9);
+    expect(quarter.atmWidth).toBeGreaterThanOrEqual(month.atmWidth - 1e-9);
+    const deep = month.deepPut;
+    if (!deep) throw new Error('no deep in-the-money put');
+    expect(deep.q.ask - deep.q.bid).toBeGreaterThan(month.atmWidth - 0.01);
+  });
+
+  it('the skew and the widths are configuration: a flat skew and widths proportional to the whole value when asked', () => {
+    const flat = new MarketModel(parseSimConfig({ underlyings: [{ symbol: 'SPY', iv: { skew: 0, skewLong: 0, curvature: 0 } }] }), 42);
+    expect(Math.abs(tenor(flat, 30).rr)).toBeLessThan(0.002);
+    const steep = new MarketModel(parseSimConfig({ underlyings: [{ symbol: 'SPY', iv: { skew: -0.4, skewLong: -0.4 } }] }), 42);
+    expect(tenor(steep, 30).rr).toBeLessThan(tenor(model, 30).rr);
+    const wide = new MarketModel(parseSimConfig({ underlyings: [{ symbol: 'SPY', classes: [{ ...info.cfg, spread: { base: 0.01, pct: 0.01, minWidth: 0.01, dteWiden: 0.5 } }] }] }), 42);
+    expect(tenor(wide, 30).atmWidth).toBeGreaterThan(tenor(model, 30).atmWidth);
   });
 });

@@ -2,7 +2,7 @@
 import { type DayNum, isTradingDay, nextTradingDay, parseYmd, prevTradingDay, sessionOf, utcToEt } from './calendar';
 import type { OptionClassConfig, SimConfig, UnderlyingConfig } from './config';
 import { MarketFactor, PricePath } from './paths';
-import { optionPriceOnly, optionValue } from './pricer';
+import { impliedVolNear, optionPriceOnly, optionValue } from './pricer';
 import { Scenario } from './scenario';
 import { hash32, hashString, uniform } from './rng';
 import { atmVol, smileVol, spotVolFactor } from './surface';
@@ -51,7 +51,7 @@ export interface OptionQuote {
   theta: number;
   undPrice: number;
   pvDividend: number;
-  /** IVs implied by the bid and ask (first-order from the model vega); null when not meaningful. */
+  /** IVs implied by the bid, ask and last: the model's price inverted exactly at each; null when no volatility gives it. */
   bidIv: number | null;
   askIv: number | null;
   lastIv: number | null;
@@ -304,9 +304,10 @@ export class MarketModel {
   }
 
   /** Model value only (no greeks: a sixth of the work for American options), for day statistics and past trades. */
-  private theoPrice(c: OptionContract, t: number, spotOverride?: number): { theo: number; years: number } {
+  private theoPrice(c: OptionContract, t: number, spotOverride?: number): { theo: number; years: number; intrinsic: number } {
     const { spot, years, r, q, iv } = this.inputs(c, t, spotOverride);
-    return { theo: optionPriceOnly(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv), years };
+    const intrinsic = c.right === 'C' ? spot - c.strike : c.strike - spot;
+    return { theo: optionPriceOnly(c.cls.cfg.style === 'American', c.right === 'C', spot, c.strike, years, r, q, iv), years, intrinsic };
   }
 
   /** The pricing inputs at t: spot (cents), years to expiry, rate, dividend yield and the surface's IV. */
@@ -326,15 +327,17 @@ export class MarketModel {
     return { spot, years, r, q, iv };
   }
 
-  /** Quoted width before rounding: widens with price, and with time to expiry. */
-  private width(cfg: OptionClassConfig, theo: number, years: number): number {
+  /** Quoted width before rounding: widens with time value, with intrinsic value (deep in the money), and with time to expiry. */
+  private width(cfg: OptionClassConfig, theo: number, years: number, intrinsic: number): number {
     const s = cfg.spread;
-    return Math.max(s.minWidth, s.base + s.pct * theo) * (1 + s.dteWiden * years) * this.scenario.widen;
+    const inner = Math.min(Math.max(intrinsic, 0), theo);
+    const value = s.pct * (theo - inner) + (s.itmPct ?? s.pct) * inner;
+    return Math.max(s.minWidth, s.base + value) * (1 + s.dteWiden * years) * this.scenario.widen;
   }
 
   /** Bid and ask around a theoretical value, on valid ticks, never locked or crossed. */
   bidAsk(c: OptionContract, theo: number, years: number, intrinsic = 0): { bid: number; ask: number } {
-    const w = this.width(c.cls.cfg, theo, years);
+    const w = this.width(c.cls.cfg, theo, years, intrinsic);
     // An American option is worth at least its intrinsic value (exercise now), so no one sells it below that.
     const floor = c.cls.cfg.style === 'American' && intrinsic > 0 ? floorTick(c.tickRule, intrinsic) : 0;
     const bid = Math.max(floor, floorTick(c.tickRule, theo - w / 2));
@@ -407,8 +410,13 @@ export class MarketModel {
     const loTheo = st.phase === 'pre' ? close : optionPriceOnly(american, c.right === 'C', atLow, c.strike, yrs, r, q, th.iv);
     const high = cents(Math.max(hiTheo, open, last));
     const low = cents(Math.min(loTheo, open, last));
-    const vegaPts = th.vega * 100;
-    const ivFrom = (px: number): number | null => (px > 0 && vegaPts > 1e-6 ? Math.max(0.01, th.iv + (px - th.theo) / vegaPts) : null);
+    // The IV each price implies, exactly (the model inverted at that price), as TWS computes bid/ask/last IVs.
+    const ivs: { bid?: number | null; ask?: number | null; last?: number | null } = {};
+    const ivOnce = (k: 'bid' | 'ask' | 'last', px: number): number | null => {
+      if (!(k in ivs)) ivs[k] = ivFrom(px);
+      return ivs[k] ?? null;
+    };
+    const ivFrom = (px: number): number | null => impliedVolNear(american, c.right === 'C', px, th.spot, c.strike, yrs, r, q, th.iv, th.theo, th.vega);
     return {
       conId: c.conId,
       bid,
@@ -432,9 +440,16 @@ export class MarketModel {
       theta: th.theta,
       undPrice: th.spot,
       pvDividend: th.spot * (1 - Math.exp(-q * th.years)),
-      bidIv: tradable ? ivFrom(bid) : null,
-      askIv: tradable ? ivFrom(ask) : null,
-      lastIv: ivFrom(last),
+      // Solved on first read: only the streamed option-computation ticks ask, matching and marks do not.
+      get bidIv(): number | null {
+        return ivOnce('bid', tradable ? bid : 0);
+      },
+      get askIv(): number | null {
+        return ivOnce('ask', tradable ? ask : 0);
+      },
+      get lastIv(): number | null {
+        return ivOnce('last', last);
+      },
       tradable,
     };
   }
@@ -467,7 +482,7 @@ export class MarketModel {
       if (uniform(this.seed, c.conId, j, 21) >= p) continue;
       const tt = j * TRADE_SLOT_MS;
       const th = this.theoPrice(c, tt);
-      const { bid, ask } = this.bidAsk(c, th.theo, th.years);
+      const { bid, ask } = this.bidAsk(c, th.theo, th.years, th.intrinsic);
       const atAsk = (hash32(this.seed, c.conId, j, 22) & 1) === 1;
       found = { price: atAsk || bid <= 0 ? ask : bid, slot: j };
       break;

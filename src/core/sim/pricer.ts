@@ -1,5 +1,5 @@
 // The simulator's option pricer: one small seam over src/core/options (Black–Scholes–Merton with a dividend yield).
-import { americanPrice, bsmGreeksInto, DAYS_PER_YEAR, G_DELTA, G_GAMMA, G_PRICE, G_THETA, G_VEGA, GREEKS_STRIDE, impliedVolFast, isEuropeanEquivalent } from '../options';
+import { americanPrice, bsmGreeksInto, bsmPriceFast, DAYS_PER_YEAR, G_DELTA, G_GAMMA, G_PRICE, G_THETA, G_VEGA, GREEKS_STRIDE, impliedVolAmerican, impliedVolFast, isEuropeanEquivalent } from '../options';
 
 export interface Greeks {
   price: number;
@@ -73,4 +73,62 @@ function americanGreeksNoRho(right: 'C' | 'P', s: number, k: number, t: number, 
 export function optionPriceOnly(american: boolean, isCall: boolean, s: number, k: number, t: number, r: number, q: number, v: number): number {
   if (!american || !(t > 0) || !(v > 0)) return bsm(isCall, s, k, t, r, q, v).price;
   return Math.max(0, americanPrice(isCall ? 'C' : 'P', s, k, t, r, q, v));
+}
+
+/** Price tolerance of an implied vol: the vol found reprices the quote to within this many dollars per share. */
+export const IV_PRICE_TOL = 1e-7;
+
+/**
+ * Implied volatility of a quoted price under the class's exercise style — the exact inverse of optionValue, not a
+ * first-order step along vega. European (and European-equivalent American) prices go through the closed-form
+ * solver. American ones: the American value is the European one plus an early-exercise premium that moves slowly
+ * with volatility, so σ ← the European IV of (price − premium at σ) converges in one or two BS2002 values, starting
+ * from the model's own point (v0, p0: its premium costs no BS2002 value); where it does not settle, secant steps
+ * from there with vegaPerPoint (as Greeks.vega) as the first slope, then Brent's method (core/options). Null when no
+ * volatility gives the price (at or below intrinsic, or above the no-arbitrage maximum). The volatility returned
+ * reprices the quote to within IV_PRICE_TOL.
+ */
+export function impliedVolNear(american: boolean, isCall: boolean, price: number, s: number, k: number, t: number, r: number, q: number, v0: number, p0: number, vegaPerPoint: number): number | null {
+  if (!(price > 0) || !(t > 0)) return null;
+  if (!american || isEuropeanEquivalent(isCall ? 'C' : 'P', r, q)) return impliedVol(isCall, price, s, k, t, r, q);
+  const intrinsic = isCall ? s - k : k - s;
+  if (price <= intrinsic || price >= (isCall ? s : k)) return null;
+  if (Math.abs(p0 - price) <= IV_PRICE_TOL) return v0;
+  const right = isCall ? 'C' : 'P';
+  let premium = p0 - bsmPriceFast(isCall, s, k, t, r, q, v0);
+  for (let i = 0; i < 4; i++) {
+    const next = impliedVolFast(isCall, price - premium, s, k, t, r, q);
+    if (!(next > 0)) break;
+    const value = americanPrice(right, s, k, t, r, q, next);
+    if (Math.abs(value - price) <= IV_PRICE_TOL) return next;
+    premium = value - bsmPriceFast(isCall, s, k, t, r, q, next);
+  }
+  return secantVol(right, price, s, k, t, r, q, v0, p0, vegaPerPoint);
+}
+
+/** Secant steps on the BS2002 value from (v0, p0), bracketed, then Brent's method: the fallback of impliedVolNear. */
+function secantVol(right: 'C' | 'P', price: number, s: number, k: number, t: number, r: number, q: number, v0: number, p0: number, vegaPerPoint: number): number | null {
+  const f = (v: number): number => americanPrice(right, s, k, t, r, q, v) - price;
+  // Bracket [lo, hi] with f(lo) < 0 < f(hi), tightened by every value computed.
+  let lo = 0;
+  let hi = Infinity;
+  let xa = v0;
+  let fa = p0 - price;
+  if (fa < 0) lo = xa;
+  else hi = xa;
+  let slope = vegaPerPoint * 100;
+  let x = slope > 1e-9 ? xa - fa / slope : NaN;
+  for (let i = 0; i < 12; i++) {
+    if (!(x > lo && x < hi)) x = Number.isFinite(hi) ? (lo + hi) / 2 : Math.max(2 * xa, lo * 2, 0.05);
+    const fx = f(x);
+    if (Math.abs(fx) <= IV_PRICE_TOL || Math.abs(x - xa) <= 1e-9 * x) return x;
+    if (fx < 0) lo = Math.max(lo, x);
+    else hi = Math.min(hi, x);
+    slope = (fx - fa) / (x - xa);
+    xa = x;
+    fa = fx;
+    x = slope > 1e-12 ? x - fx / slope : NaN;
+  }
+  const v = impliedVolAmerican(right, price, s, k, t, r, q);
+  return v.ok ? v.value : null;
 }

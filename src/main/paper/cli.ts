@@ -1,4 +1,4 @@
-// Command line: `npm run paper -- --port 7497 --seed 42 --speed 1 --config <file> [--host H] [--db <file>]`.
+// Command line: `npm run paper -- --port 7497 --seed 42 --speed 1 --config <file> [--host H] [--db <file>] [--record F | --replay F]`.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { startPaperExchange, type SimCommand } from './index';
@@ -22,11 +22,14 @@ function parseArgs(argv: string[]): Record<string, string> {
 }
 
 const USAGE = `Usage: npm run paper -- [--port 7497] [--host 127.0.0.1] [--seed 42] [--speed 1] [--config file.json] [--db books.sqlite]
-                          [--mode open|nyse] [--lines 100] [--paused] [--start 2026-03-10T14:30:00Z] [--verbose]
+                          [--mode open|nyse] [--lines 100] [--paused] [--start 2026-03-10T14:30:00Z] [--record F] [--replay F] [--verbose]
   --paused  start with simulated time frozen (comparable runs); type "resume" on stdin to let it run
 Controls on stdin when it is a terminal or with --controls (one per line): pause | resume | speed N | jump MINUTES | gap SYMBOL PCT | vol POINTS | widen FACTOR
                                   | noise POINTS | halt SYMBOL | unhalt SYMBOL | drop SECONDS | reset | status
-  --start   the simulated start instant (ISO text or epoch ms); default now, moved into a session in open mode`;
+  --start   the simulated start instant (ISO text or epoch ms); default now, moved into a session in open mode
+  --record F  write the session's market path to F (seed, start, every control with its instant, a price mark a minute)
+  --replay F  replay the session recorded in F: its seed, config, mode, speed and start replace those flags, and its
+              controls come back when simulated time reaches them (practise the same morning twice)`;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -53,12 +56,17 @@ async function main(): Promise<void> {
     lineBudget: num('lines', 100),
     db: args['db'],
     paused: args['paused'] === 'true',
+    ...(args['record'] !== undefined ? { record: args['record'] } : {}),
+    ...(args['replay'] !== undefined ? { replay: args['replay'] } : {}),
     ...(args['start'] !== undefined ? { startAt: /^\d+$/.test(args['start']) ? Number(args['start']) : args['start'] } : {}),
     log: args['verbose'] ? (line) => console.error(`[paper] ${line}`) : undefined,
   });
+  const st = await handle.sim.control({ op: 'status' });
   console.log(
-    `SpreadDesk paper exchange listening on ${handle.host}:${handle.port} (seed ${num('seed', 42)}, speed ${num('speed', 1)}x, ${mode} session, account ${handle.accountId}${args['db'] ? `, books ${args['db']}` : ''}${args['paused'] === 'true' ? ', paused' : ''})`,
+    `SpreadDesk paper exchange listening on ${handle.host}:${handle.port} (seed ${st.seed ?? num('seed', 42)}, speed ${st.speed}x, ${st.mode ?? mode} session, account ${handle.accountId}${args['db'] ? `, books ${args['db']}` : ''}${st.paused ? ', paused' : ''})`,
   );
+  if (args['replay']) console.log(`Replaying ${args['replay']} from ${new Date(st.now ?? 0).toISOString()}`);
+  if (args['record']) console.log(`Recording the market path to ${args['record']}`);
   // Practice controls typed on stdin (the same operations as the app's sim.* methods).
   const toCommand = (line: string): SimCommand | null => {
     const [op = '', a = '', b = ''] = line.trim().split(/\s+/);

@@ -13,6 +13,7 @@ import { OrderEngine } from './orders';
 import { BooksStore } from './store';
 import { DEFAULT_PACING, type PacingOptions } from './limiter';
 import { MarketDataHub } from './marketdata';
+import { readRecording, SessionRecorder, SessionReplayer } from './replay';
 import { Session, type SessionHost } from './session';
 import * as enc from './wire/encode';
 import type { Request } from './wire/decode';
@@ -79,6 +80,10 @@ export interface PaperExchangeOptions {
   paused?: boolean;
   /** Called when lines in use or the set of clients change (the worker pushes its statistics then). */
   onStatsChanged?: () => void;
+  /** Records the session's market path (seed, start, every control, price marks) to this file (replay.ts). */
+  record?: string;
+  /** Replays a recorded session: its seed, configuration, mode, speed and start replace these options, and its controls come back on time. */
+  replay?: string;
 }
 
 export interface ClientStats {
@@ -141,7 +146,15 @@ export class PaperExchange implements SessionHost {
   readonly account: AccountStreams;
   readonly orders: OrderEngine;
 
-  constructor(readonly opts: PaperExchangeOptions = {}) {
+  readonly opts: PaperExchangeOptions;
+  private readonly recorder: SessionRecorder | null = null;
+  private readonly replayer: SessionReplayer | null = null;
+
+  constructor(options: PaperExchangeOptions = {}) {
+    const recording = options.replay ? readRecording(options.replay) : null;
+    const h = recording?.header;
+    const opts: PaperExchangeOptions = h ? { ...options, seed: h.seed, config: h.config, sessionMode: h.mode, speed: h.speed, startAt: h.start, paused: h.paused } : options;
+    this.opts = opts;
     this.config = parseSimConfig(opts.config ?? {});
     this.seed = opts.seed ?? 42;
     this.model = new MarketModel(this.config, this.seed);
@@ -172,6 +185,11 @@ export class PaperExchange implements SessionHost {
       fills: { ...DEFAULT_FILL_MODEL, ...opts.fills },
       closedMarketOrders: opts.closedMarketOrders ?? 'queue',
     });
+    const wall0 = this.wall.now();
+    if (recording) this.replayer = new SessionReplayer(recording, wall0, (cmd, at) => this.applyControl(cmd, at), (line) => this.log(line));
+    if (opts.record) {
+      this.recorder = new SessionRecorder(opts.record, { kind: 'session', version: 1, seed: this.seed, config: opts.config ?? {}, mode, speed: opts.speed ?? 1, start: this.clock.now(), paused: opts.paused === true }, wall0);
+    }
   }
 
   log(line: string): void {
@@ -417,6 +435,8 @@ export class PaperExchange implements SessionHost {
 
   /** The order and account engine's periodic work: matching, expiries, account streams, the saved clock. */
   private booksTick(): void {
+    if (this.replayer) this.replayer.due(() => this.clock.now(), this.wall.now(), this.model);
+    this.recorder?.mark(this.model, this.clock.now(), this.wall.now());
     this.orders.tick();
     this.account.tick();
     const wall = this.wall.now();
@@ -657,8 +677,14 @@ export class PaperExchange implements SessionHost {
    * A change of time or market runs the books at once (expiries, DAY orders, fills) and saves the clock.
    */
   simControl(cmd: SimCommand): SimStatus {
+    return this.applyControl(cmd, this.clock.now());
+  }
+
+  /** simControl with the instant a gap takes effect given (a replay passes the recorded one; else it is now). */
+  private applyControl(cmd: SimCommand, gapAt: number): SimStatus {
     const sc = this.model.scenario;
     const now = this.clock.now();
+    const at = Math.min(gapAt, now);
     switch (cmd.op) {
       case 'status':
         return this.simStatus();
@@ -678,7 +704,7 @@ export class PaperExchange implements SessionHost {
         const x = cmd.scenario;
         if (x.kind === 'gap') {
           if (!this.model.underlying(x.symbol)) throw new RangeError(`${x.symbol} is not an underlying of the simulated market.`);
-          sc.gap(x.symbol, x.pct, now);
+          sc.gap(x.symbol, x.pct, at);
         } else if (x.kind === 'volShock') sc.setVolShift(x.points / 100);
         else if (x.kind === 'widen') sc.setWiden(x.factor);
         else if (x.kind === 'ivNoise') sc.setIvNoise(x.points / 100);
@@ -694,6 +720,7 @@ export class PaperExchange implements SessionHost {
         break;
       }
     }
+    this.recorder?.control(cmd, at, this.wall.now());
     if (cmd.op === 'jump' || cmd.op === 'scenario') this.tick();
     this.store.setMeta('sim_time', String(this.clock.now()));
     return this.simStatus();
@@ -739,6 +766,7 @@ export class PaperExchange implements SessionHost {
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     try {
+      this.recorder?.flush(this.model);
       this.store.setMeta('sim_time', String(this.clock.now()));
     } finally {
       this.store.close();

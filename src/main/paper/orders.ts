@@ -1,16 +1,15 @@
 // The order engine: placement, modification, cancels, matching against simulated quotes, executions, OCA,
-// parent/child, what-if, DAY expiry and option expiry settlement. Every change is committed to the books
+// parent/child, what-if, DAY expiry (option expiry and assignment: assignment.ts). Every change is committed to the books
 // before any client hears about it.
 import { type DayNum, etToUtc, formatEt, parseYmd, sessionOf, utcToEt } from '../../core/sim/calendar';
 import { applyFill, type BookPosition } from '../../core/sim/books';
 import { type CommissionConfig, executionCommission, orderCommissionEstimate } from '../../core/sim/commission';
 import { comboNatural, evaluate, type FillModel, type LegQuote, legPricesForNet, type OrderKind, type WorkingOrder } from '../../core/sim/matching';
 import { hash32, uniform } from '../../core/sim/rng';
-import { settleOption } from '../../core/sim/settlement';
 import { isValidTick } from '../../core/sim/ticks';
 import { type Micros, toDollars, toMicros } from '../../core/spreads';
 import { type AccountStreams, valuation } from './account';
-import { EarlyAssignment } from './assignment';
+import { Assignments } from './assignment';
 import { conIdOf, type Instrument, resolveContract, type Single, wireContractOf } from './contracts';
 import type { MarketModel } from '../../core/sim/model';
 import { type ExecRec, type Ledger, OPEN_STATUSES, type OrderRec, type OrderStatus } from './ledger';
@@ -45,7 +44,7 @@ export interface OrderEngineHost {
 export class OrderEngine {
   private readonly insts = new Map<number, Instrument>();
   private rejectQueue: string[] = [];
-  private readonly early: EarlyAssignment;
+  private readonly assignments: Assignments;
 
   constructor(
     private readonly ex: OrderEngineHost,
@@ -53,7 +52,7 @@ export class OrderEngine {
     private readonly streams: AccountStreams,
     readonly opts: OrderEngineOptions,
   ) {
-    this.early = new EarlyAssignment(ex, ledger, streams);
+    this.assignments = new Assignments(ex, ledger, streams);
   }
 
   private get model() {
@@ -693,34 +692,11 @@ export class OrderEngine {
         this.cancel(o, 'Order Canceled - reason:contract expired', false);
       }
     }
-    this.settleExpired(t);
-    this.early.tick(t);
+    this.assignments.expiry(t);
+    this.assignments.early(t);
     for (const o of this.ledger.openOrders()) {
       if (o.status === 'PreSubmitted' && o.whyHeld === 'market closed' && this.marketOpen(o, t)) this.activate(o);
       else if (o.status === 'Submitted') this.match(o, t);
-    }
-  }
-
-  /** Option positions past their settlement instant leave the books: cash-settled, exercised or assigned. */
-  private settleExpired(t: number): void {
-    for (const p of [...this.ledger.positions.values()]) {
-      if (p.contract.secType !== 'OPT') continue;
-      const c = this.model.option(p.conId, t);
-      if (!c || t < c.expiryInstant) continue;
-      const spot = this.model.settlementSpot(c);
-      const st = settleOption({ qty: p.qty, right: c.right, strike: c.strike, multiplier: c.multiplier, cashSettled: c.cls.cfg.cashSettled }, spot);
-      const day = utcToEt(c.expiryInstant).day;
-      const u = c.cls.underlying;
-      const stock = u.secType === 'STK' ? wireContractOf({ kind: 'underlying', u }) : null;
-      this.ledger.store.tx(() => {
-        const qty = p.qty;
-        const realized = this.ledger.book(p.conId, p.contract, qty > 0 ? 'SELL' : 'BUY', Math.abs(qty), st.closePrice, p.multiplier, 0 as Micros, day);
-        if (st.shares !== 0 && stock) this.ledger.book(u.conId, stock, st.shares > 0 ? 'BUY' : 'SELL', Math.abs(st.shares), spot, 1, 0 as Micros, day);
-        this.ledger.store.ledger(c.expiryInstant, st.exercised ? (qty > 0 ? 'exercise' : 'assignment') : c.cls.cfg.cashSettled ? 'cash-settlement' : 'expiry', JSON.stringify({ conId: p.conId, qty, settlement: spot, closePrice: st.closePrice, shares: st.shares, realized }));
-      });
-      this.ex.log(`settled ${c.localSymbol.trim()} x${p.qty} at ${spot} (${st.exercised ? 'exercised/assigned' : 'cash/expired'})`);
-      this.streams.positionChanged(p.conId, p.contract);
-      if (st.shares !== 0 && stock) this.streams.positionChanged(u.conId, stock);
     }
   }
 }
