@@ -135,7 +135,10 @@ describe('IV surface', () => {
         const v = smileVol(u.iv, 100 * Math.exp(lm), 100, years, atm);
         expect(v).toBeGreaterThan(0);
         expect(v).toBeGreaterThanOrEqual(0.5 * atm - 1e-12);
-        expect(v).toBeLessThanOrEqual(3 * atm);
+        // Bounded: the wings flatten at ±4 standard deviations, so no IV exceeds atm × (1 + 4·|skew| + 16·curvature).
+        const steepest = Math.max(Math.abs(u.iv.skew), Math.abs(u.iv.skewLong ?? u.iv.skew));
+        expect(v).toBeLessThanOrEqual((1 + 4 * steepest + 16 * u.iv.curvature) * atm + 1e-12);
+        expect(v).toBeLessThanOrEqual(3.5 * atm);
         if (u.iv.skew < 0 && lm > 0.01) expect(smileVol(u.iv, 100 * Math.exp(-lm), 100, years, atm)).toBeGreaterThan(v);
       }),
     );
