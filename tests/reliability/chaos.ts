@@ -258,6 +258,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       await sleep(Math.floor(r() * 2_500));
 
       // ---- inject one fault ----
+      if (fault === 'dailyRestart') {
+        // Not in a minute's last seconds: the window is opened in the current minute and the exchange checks it once a
+        // second (later on a busy machine), which must still fall inside that minute.
+        const sec = Math.floor(Date.now() / 1000) % 60;
+        if (sec >= 55) await sleep((61 - sec) * 1000);
+      }
       Object.assign(watch, { armed: true, detectAt: null, haltAt: null, haltedAtDetect: null, activeAt: null, reconnectedAt: null });
       const injectedAt = performance.now();
       const injectedWall = Date.now();
