@@ -5,6 +5,7 @@
 // that exchange to inject the faults (src/main/paper/exchange.ts, "faults"). Each episode: start a walking order and/or
 // a scan, wait a seeded moment, inject one seeded fault, wait for the app to notice, reconnect and reconcile, then check
 // the invariants below. Episodes share the app, so state a fault corrupts shows up in every later check too.
+// Length (~440 lines): an episode is one sequence (arrange, inject, notice, recover, check) that reads best in order.
 //
 // Invariants per episode (violations are collected, never thrown mid-run, so a long run reports all of them):
 //   - at the moment the app notices (connection.status leaves 'connected' or reports linkLost), trading is HALTED
@@ -257,6 +258,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       await sleep(Math.floor(r() * 2_500));
 
       // ---- inject one fault ----
+      if (fault === 'dailyRestart') {
+        // Not in a minute's last seconds: the window is opened in the current minute and the exchange checks it once a
+        // second (later on a busy machine), which must still fall inside that minute.
+        const sec = Math.floor(Date.now() / 1000) % 60;
+        if (sec >= 55) await sleep((61 - sec) * 1000);
+      }
       Object.assign(watch, { armed: true, detectAt: null, haltAt: null, haltedAtDetect: null, activeAt: null, reconnectedAt: null });
       const injectedAt = performance.now();
       const injectedWall = Date.now();
@@ -332,11 +339,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           await refresh();
           return row()?.walk?.state === 'done';
         };
-        let ended = false;
         const wEnd = Date.now() + HANG_MS;
-        while (Date.now() < wEnd && !(ended = await walkOver())) await sleep(250);
-        ended = TERMINAL.has(atEx()?.status ?? '');
-        if (!ended) {
+        while (Date.now() < wEnd && !(await walkOver())) await sleep(250);
+        if (!TERMINAL.has(atEx()?.status ?? '')) {
           await call('order.cancel', { orderId: id }).catch(() => undefined);
           if (!(await until(() => TERMINAL.has(atEx()?.status ?? ''), HANG_MS, 100))) violate(`order ${id} never ended at the exchange (status ${atEx()?.status ?? 'unknown'})`);
         }
