@@ -236,6 +236,8 @@ export interface GuidedInput {
   batch?: number;
   /** Ask for the middle of each unquoted gap a live candidate's leg sits in, not the leg itself (fewer quotes). */
   bisect?: boolean;
+  /** Keep only this many of the most optimistic live candidates (`live`, `legs`, `alive` count only those). */
+  limit?: number;
 }
 
 export interface GuidedNeeds {
@@ -272,6 +274,8 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
   const sure: number[] = [...input.exactScores];
   const floor = input.floor ?? -Infinity;
   const cands: Array<{ opt: number; legs: LegRef[] }> = [];
+  const limit = Math.max(1, Math.floor(input.limit ?? Infinity)) || Infinity;
+  let cutoff = -Infinity;
   let open = 0;
   chain.expiries.forEach((slice: ExpirySlice, e) => {
     if (!(slice.tYears > 0) || slice.dte < f.dteMin || slice.dte > f.dteMax) return;
@@ -353,10 +357,19 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
             if (!Number.isNaN(f.minRor) && opt < f.minRor) continue;
             // Below the floor it can never be live (the threshold is at least the floor), nor raise the threshold.
             if (opt < floor - 1e-12) continue;
-            const legs: LegRef[] = [];
-            if (!shortExact) legs.push(ref(input.bisect ? middleOf(s) : s));
-            if (b.state[l] !== EXACT) legs.push(ref(input.bisect ? middleOf(l) : l));
-            cands.push({ opt, legs });
+            const keep = opt >= cutoff;
+            if (keep) {
+              const legs: LegRef[] = [];
+              if (!shortExact) legs.push(ref(input.bisect ? middleOf(s) : s));
+              if (b.state[l] !== EXACT) legs.push(ref(input.bisect ? middleOf(l) : l));
+              cands.push({ opt, legs });
+              // Only the `limit` most optimistic are wanted: trim now and then, and skip what falls below the cut.
+              if (cands.length >= 4 * limit) {
+                cands.sort((x, y) => y.opt - x.opt);
+                cands.length = limit;
+                cutoff = (cands[limit - 1] as { opt: number }).opt;
+              }
+            }
             // Surely passing: every price the bounds allow passes the filters, and the short's delta is known and in band.
             if (bounded && !legFilters && surelyInBand && lo === Math.max(pLo, MIN_NET) && pLo > MIN_NET && hi === Math.min(pHi, w - MIN_NET) && pHi < w - MIN_NET) {
               const pess = spec.credit ? ror(pLo) : ror(pHi);

@@ -39,7 +39,7 @@ const PIPELINE_DEPTH = 100;
  * current quote at once, while a snapshot takes its time (0.5–2 s at the paper exchange, up to 11 s at TWS). Each
  * costs a second message (the cancel), so only a handful per symbol — enough for its first rows.
  */
-const FAST_LANE_PER_SYMBOL = 8;
+const FAST_LANE_PER_SYMBOL = 6;
 /**
  * Guided mode's first pass per expiry and right: the plan's first strikes (the band centre by model delta) — four for
  * each symbol's nearest expiry (the fast lane quotes them at once, so first rows come early), one for the others.
@@ -50,6 +50,8 @@ const GUIDED_FIRST_OTHERS = 1;
 /** Guided refinement: legs dispatched per decision, and how few may still be in flight before the next decision. */
 const GUIDED_BATCH = 30;
 const GUIDED_LOW_WATER = 45;
+/** Live candidates per symbol a decision looks at (the most optimistic; many share a leg once bisected). */
+const GUIDED_CANDIDATES = 20 * GUIDED_BATCH;
 /** Decisions at most (a backstop: each one quotes at least one leg, and the plan is finite). */
 const GUIDED_MAX_DECISIONS = 500;
 /** A top row's leg quoted longer ago than this is quoted again before the scan completes (rows go stale at 60 s). */
@@ -286,7 +288,12 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       // Guided mode quotes only a strike or two per expiry before refining, so once the nearest expiry's quotes are
       // queued (first rows), every other expiry's contracts are asked for at once; the exhaustive plan staggers them
       // behind its quotes (they share the pacer's 'quote' priority with the fast lane).
-      if (guided && rank === 1) for (const x of inRange) void fetchContracts(x);
+      if (guided && rank === 1) {
+        // …after the nearest expiry's quotes are in: the contracts share the fast lane's pacer priority and would
+        // otherwise go out ahead of its streams and hold back the first rows.
+        await Promise.all(pending);
+        for (const x of inRange) void fetchContracts(x);
+      }
       if (run.signal.aborted) break;
       const meta = expiries.find((x) => x.expiry === e.expiry);
       if (!meta) continue;
@@ -361,7 +368,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
         // A candidate matters if it can enter the overall top, or this symbol's quota while that is not yet full.
         const own = minPerSymbol > 0 ? (rows.length >= Math.max(1, quota) ? (rows[Math.max(1, quota) - 1]?.score ?? -Infinity) : -Infinity) : Infinity;
         const needs = guidedNeeds({
-          chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect: true,
+          chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect: true, limit: GUIDED_CANDIDATES,
           exactScores: [],
           planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
           tried: (l) => sym.tried.has(legKey(l)),
@@ -396,9 +403,10 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
    * row with older legs into the top.
    */
   async function requoteAgeingTop(run: ScanRun): Promise<void> {
+    // One cutoff for both passes: the second only catches rows that entered the top with older legs.
+    const cutoff = now() - REQUOTE_AFTER_MS;
     for (let pass = 0; pass < 2 && !run.signal.aborted; pass++) {
       run.flush(false);
-      const cutoff = now() - REQUOTE_AFTER_MS;
       const old = new Set<number>();
       for (const row of run.lastResults?.rows ?? []) {
         for (const l of [row.short, row.long]) if (l.conId !== null && (l.quoteTime === null || l.quoteTime < cutoff)) old.add(l.conId);
