@@ -1,15 +1,18 @@
-// Model-guided scanning: from a sparse sample of real quotes, which further quotes can still change a symbol's top-K.
+// Model-guided scanning: from a sparse sample of real quotes, which further quotes can still change the top-K.
+// (Over 400 lines: the leg bounds, the chord bounds and the candidate walk share one state and are read together.)
 //
 // The model only decides what to quote; rows are always ranked from real quotes (the engine never sees an estimate).
-// Per expiry and right, the quoted mids are fitted with a monotone cubic (Fritsch–Carlson PCHIP) over strike: option
-// prices are monotone in strike, a monotone interpolant cannot invent the wiggles a free spline (or SVI fitted on a
-// handful of noisy points) would, and it is local — one odd quote moves only its two neighbouring intervals. Each
-// unquoted strike gets an error bound from the fit's own leave-one-out error at its quoted neighbours (×1, at least
-// half a cent), the bid-ask half width is interpolated linearly with a ±50 % band. A candidate with an unquoted leg
-// then has an optimistic and a pessimistic score (branch and bound): the threshold T is the K-th best of the exact
-// scores and the pessimistic scores of candidates that surely pass every filter; a leg is quoted only when some
-// candidate using it has an optimistic score ≥ T. Repeat until nothing is needed: the top-K is then settled as far
-// as the bounds hold (the recall property test and the bench measure how far that is).
+// Leg bounds: per expiry and right, the quoted mids are fitted with a monotone cubic (Fritsch–Carlson PCHIP) over
+// strike, each unquoted strike bounded by the fit's leave-one-out error at its quoted neighbours (at least half a
+// cent) and by the neighbours themselves (prices and |delta| are monotone in strike; beyond the quoted range one side
+// still holds). Spread bounds at mid: a call's price falls and a put's rises with strike and both are convex, so the
+// chord through two quoted strikes bounds the price-per-width of any vertical beside it (chordSlopes) — far tighter
+// for narrow spreads than the legs' separate bounds. A candidate with an unquoted leg then has an optimistic and a
+// pessimistic score (branch and bound): the threshold T is the K-th best of the exact scores and the pessimistic
+// scores of candidates that surely pass every filter, or a floor the caller knows; a candidate is live while its
+// optimistic score ≥ T. With `bisect`, a live candidate asks for the middle of the run of unquoted strikes its leg
+// sits in, so each quote halves what the chords cannot see. Repeat until nothing is live: the top-K is then settled
+// as far as the bounds hold (the recall property test and the bench measure how far that is).
 //
 // Bounds exist for scoring by return on risk (monotone in the price); for POP, EV/risk and edge the optimistic score is
 // unbounded, so every planned leg is quoted (guided = exhaustive there, and says so in its stats).

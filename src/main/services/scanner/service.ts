@@ -1,4 +1,5 @@
 // The scanner service: plans a watchlist scan, quotes only what the plan needs through the broker, and streams ranks.
+// (Over 400 lines: planning, the guided refinement, the final re-quote and auto-refresh share the run's quoting state.)
 //
 // Per symbol: qualify the underlying (cached for the session), option-chain parameters (cached by the broker), a
 // streaming underlying quote (price and ATM IV, released at the end), then expiry by expiry, nearest first: the
