@@ -69,6 +69,9 @@ describe('scanner watchlist (headless, Local paper, Chromium, 1440×900)', () =>
       expect(box!.x, `${col} left edge`).toBeGreaterThanOrEqual(grid!.x - 1);
       expect(box!.x + box!.width, `${col} right edge`).toBeLessThanOrEqual(grid!.x + grid!.width + 1);
       expect((await header.textContent())?.trim().length, `${col} label`).toBeGreaterThan(0);
+      // …and its values are whole: no cell of the column cuts its text off with an ellipsis.
+      const cut = await page.locator(`.scan-grid .ag-row [col-id="${col}"]`).evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(cut, `${col} cells cut off`).toEqual([]);
     }
 
     // Sorting by a column is named as a re-order of the kept rows (saved with the layout, so it stays visible), and clears.

@@ -36,13 +36,13 @@ const unknownTip = (p: { value?: unknown }): string | undefined => (p.value === 
 // The key columns (rank to Δ, about 700 px with the pinned three) are shown by default so they fit the scanner panel
 // beside the details pane and the Ticket at 1440 px; the rest (hide: true) are one click away in the Columns chooser.
 const COLUMNS: ColDef<GridRow>[] = [
-  { field: 'rank', headerName: '#', width: 34, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
-  { field: 'symbol', headerName: 'Symbol', width: 52, pinned: 'left', filter: 'agTextColumnFilter' },
+  { field: 'rank', headerName: '#', width: 30, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
+  { field: 'symbol', headerName: 'Symbol', width: 56, pinned: 'left', filter: 'agTextColumnFilter' },
   {
     // Pinned beside the symbol: whether a row's numbers are current must be visible without scrolling.
     field: 'completeness',
     headerName: 'Data',
-    width: 52,
+    width: 44,
     pinned: 'left',
     headerTooltip: 'ok: quotes, IV and delta known and fresh · partial: IV or delta missing (no POP/EV) · stale: a quote older than a minute (its numbers are that old)',
     valueGetter: (p) => (p.data ? liveState(p.data, clock.now).state : null),
@@ -58,11 +58,11 @@ const COLUMNS: ColDef<GridRow>[] = [
     },
     filter: 'agTextColumnFilter',
   },
-  { field: 'kind', headerName: 'Kind', width: 64, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
+  { field: 'kind', headerName: 'Kind', width: 68, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
   {
     field: 'expiry',
     headerName: 'Expiry',
-    width: 76,
+    width: 80,
     headerTooltip: 'Expiry (month-day) and calendar days to it; the year and a DTE column are in the tooltip and the Columns chooser',
     valueFormatter: (p) => (p.data ? `${String(p.value).slice(4, 6)}-${String(p.value).slice(6)} ${p.data.dte}d` : ''),
     tooltipValueGetter: (p) => expiryLabel(String(p.value)),
@@ -72,12 +72,12 @@ const COLUMNS: ColDef<GridRow>[] = [
   { field: 'dte', headerName: 'DTE', width: 50, hide: true, ...num() },
   { colId: 'strikes', headerName: 'Strikes', width: 84, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },
   { field: 'width', headerName: 'Width', width: 56, hide: true, valueFormatter: (p) => strike(p.value as number), ...num() },
-  { field: 'priceMid', headerName: 'Mid', width: 62, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
+  { field: 'priceMid', headerName: 'Mid', width: 64, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
   { field: 'priceNatural', headerName: 'Natural', width: 78, hide: true, headerTooltip: 'Net credit (cr) or debit (db) per share crossing both spreads', valueFormatter: (p) => (p.data ? netLabel(p.data.priceNatural, p.data.isCredit) : ''), ...num() },
   { field: 'maxProfit', headerName: 'Max P', width: 72, hide: true, headerTooltip: 'Max profit per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
   { field: 'maxLoss', headerName: 'Max L', width: 72, hide: true, headerTooltip: 'Max loss per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
-  { field: 'ror', headerName: 'ROR', width: 54, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
-  { field: 'pop', headerName: 'POP', width: 52, headerTooltip: "Probability of profit at expiry: lognormal at one leg's implied volatility", valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
+  { field: 'ror', headerName: 'ROR', width: 52, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
+  { field: 'pop', headerName: 'POP', width: 50, headerTooltip: "Probability of profit at expiry: lognormal at one leg's implied volatility", valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   {
     colId: 'popSmile',
     headerName: 'POP σ',
