@@ -153,7 +153,7 @@ async function runMode(mode: 'guided' | 'exhaustive', clientId: number, latency:
     const trace = argv.includes('--trace');
     const scanner = createScannerService({
       broker,
-      ...(trace ? { logger: { debug: (o: unknown, m?: string) => (m?.includes('guided') || m?.includes('contracts') || m?.includes('priced')) && console.log(`    ${mode} ${Math.round(performance.now() - t0)} ms ${m} ${JSON.stringify(o)}`), info: () => undefined, warn: console.warn, error: console.error } } : {}),
+      ...(trace ? { logger: { debug: (o: unknown, m?: string) => (m?.includes('guided') || m?.includes('re-quoting')) && console.log(`    ${mode} ${Math.round(performance.now() - t0)} ms ${m} ${JSON.stringify(o)}`), info: () => undefined, warn: console.warn, error: console.error } } : {}),
       bus: {
         emit(name, payload) {
           if (name !== 'scan.results') return;

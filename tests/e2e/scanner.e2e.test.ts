@@ -124,7 +124,9 @@ describe('scanner panel (headless, Local paper, Chromium)', () => {
       expect(fresh.length).toBeGreaterThan(0);
       // Two minutes later with no new quote: every row says stale, fades, and its age says how old its numbers are.
       await honest.clock.fastForward('02:00');
-      await expect.poll(async () => (await cells('completeness')).every((v) => /^stale \d+m$/.test(v)), { timeout: 10_000 }).toBe(true);
+      // The narrow Data column shows a stale row's age in its badge (the word is its state and tooltip).
+      await expect.poll(async () => (await cells('completeness')).every((v) => /^\d+m$/.test(v)), { timeout: 10_000 }).toBe(true);
+      expect(await honest.locator('.scan-grid .scan-badge[data-state="stale"]').count()).toBe(await honest.locator('.scan-grid .scan-badge').count());
       for (const v of await cells('quoteAgeMs')) expect(v).toMatch(/^\d+m$/);
       const faded = await honest.locator('.scan-grid .ag-row[row-id].scan-row-stale').count();
       expect(faded).toBe(await honest.locator('.scan-grid .ag-row[row-id]').count());

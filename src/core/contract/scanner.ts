@@ -107,8 +107,10 @@ export const ScanRequest = z
     autoRefreshSec: z.number().int().min(5).max(3600).optional(),
     /** Risk-free rate (continuous, annualised) for POP/EV/edge; absent = the scanner's configured rate (ScannerDeps.rate). */
     rate: Finite.optional(),
-    /** Dividend yield (continuous, annualised); absent = 0 (TWS's dividend tick 456 is not read by the broker yet). */
+    /** Dividend yield (continuous, annualised) for every symbol; absent = per symbol from `divYields`, then settings, then 0. */
     divYield: Finite.optional(),
+    /** Per-symbol dividend yields (continuous, annualised); a symbol not listed uses `divYield`, then the settings. */
+    divYields: z.record(z.string().max(12), Finite).optional(),
     /**
      * guided (default): quote a sparse sample per expiry, then only the legs of candidates that can still reach the
      * top-K (core/scanner/guided.ts; bounds exist for ROR scoring, other scores quote the whole plan) · exhaustive:
@@ -224,6 +226,21 @@ export const ScanResults = z.object({
   delta: ScanResultsDelta.optional(),
 });
 export type ScanResults = z.infer<typeof ScanResults>;
+
+/**
+ * Default risk-free rate (continuous, annualised): the 3-month Treasury bill rate the issue measured (≈ 4.3 %); a
+ * setting (ui.scannerModel.rate) the trader should keep current — TWS sends none.
+ */
+export const DEFAULT_SCAN_RATE = 0.043;
+
+/** The scanner's model inputs kept in settings. Dividend yields per symbol (TWS's tick 456 is not read by the broker yet). */
+export const ScannerModel = z
+  .object({
+    rate: Finite.refine((v) => v > -0.05 && v < 0.5, 'The rate must be between −5 % and 50 %'),
+    divYields: z.record(z.string().max(12), Finite.refine((v) => v >= 0 && v < 0.5, 'A dividend yield must be between 0 and 50 %')),
+  })
+  .strict();
+export type ScannerModel = z.infer<typeof ScannerModel>;
 
 export const ScanPreset = z
   .object({

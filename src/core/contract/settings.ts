@@ -1,7 +1,7 @@
 // Contract for settings: connection profiles and UI preferences, persisted by main.
 import { z } from 'zod';
 import { method } from './define';
-import { ScanPreset, ScannerForm, ScannerGridState } from './scanner';
+import { DEFAULT_SCAN_RATE, ScanPreset, ScannerForm, ScannerGridState, ScannerModel } from './scanner';
 
 export const ProfileId = z.enum(['local-paper', 'tws-paper', 'tws-live', 'gateway-paper', 'gateway-live']);
 export type ProfileId = z.infer<typeof ProfileId>;
@@ -61,6 +61,8 @@ export const UiPreferences = z.object({
   scannerForm: ScannerForm.optional(),
   /** The scanner grid's columns, sort and filters. */
   scannerGrid: ScannerGridState.optional(),
+  /** The scanner's model inputs for POP, EV and edge: the risk-free rate and each underlying's dividend yield. */
+  scannerModel: ScannerModel.default({ rate: DEFAULT_SCAN_RATE, divYields: {} }),
   /** Row height and padding of grids and panels (Settings → Preferences). */
   density: z.enum(['compact', 'comfortable']).default('compact'),
   /** Journal backups kept in `backups/`; older ones are deleted after each backup. */

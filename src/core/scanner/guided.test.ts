@@ -3,10 +3,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ScanFilters, ScanScoring } from '../contract/scanner';
-import { RIGHT_FIELDS, type ChainSnapshot } from './chain';
+import { RIGHT_FIELDS, emptyRight, type ChainSnapshot } from './chain';
 import { ScanEngine } from './engine';
-import { guidedNeeds, pchip, type LegRef } from './guided';
+import { chordSlopes, guidedNeeds, pchip, rightBounds, type LegRef } from './guided';
 import { syntheticChain } from './synthetic';
+import { bsmPrice } from './math';
 
 describe('pchip', () => {
   it('interpolates the data points exactly and is NaN outside their range', () => {
@@ -123,5 +124,41 @@ describe('guided recall (random seeded chains)', () => {
     );
     console.log(`[guided recall] ${hits}/${total} top-20 rows found (${((100 * hits) / total).toFixed(1)} %); quotes ${revealedAll}/${quotesAll} (${((100 * revealedAll) / quotesAll).toFixed(1)} %)`);
     expect(hits / total).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
+describe('chordSlopes (convexity bounds)', () => {
+  // The assumption the bounds rest on: mids within half a cent of an arbitrage-free (convex) price curve. Quotes are
+  // built from Black–Scholes prices on a skewed smile, bid and ask a whole number of cents either side.
+  it("bound every vertical's price per width between the chords beside it, calls and puts, from any quoted subset (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 61, maxLength: 61 }), fc.double({ min: 0.1, max: 0.6, noNaN: true }), fc.double({ min: 0.02, max: 0.5, noNaN: true }), fc.integer({ min: 1, max: 8 }), (mask, iv, t, cents) => {
+        const K = Float64Array.from({ length: 61 }, (_, i) => 70 + i);
+        for (const right of ['C', 'P'] as const) {
+          const cols = emptyRight(K.length);
+          const truth = Array.from(K, (k) => bsmPrice(right, 100, k, iv * (1 + 0.5 * Math.log(100 / k)), 0.04, 0.01, t));
+          truth.forEach((p, i) => {
+            const mid = Math.round(p * 200) / 200; // half-cent grid: within ½ cent of the curve
+            cols.bid[i] = mask[i] ? Math.max(0, mid - cents / 100) : NaN;
+            cols.ask[i] = mask[i] ? mid + cents / 100 : NaN;
+            cols.delta[i] = NaN;
+          });
+          const b = rightBounds(K, cols, () => true, (i) => !!mask[i], 1, right);
+          const sl = chordSlopes(K, b);
+          for (let a = 0; a < K.length; a++) {
+            for (let z = a + 1; z < Math.min(K.length, a + 8); z++) {
+              const w = K[z]! - K[a]!;
+              const d = Math.abs(truth[z]! - truth[a]!);
+              const lo = right === 'C' ? sl.rightOf(K[z]!, -1) : sl.leftOf(K[a]!, -1);
+              const hi = right === 'C' ? sl.leftOf(K[a]!, 1) : sl.rightOf(K[z]!, 1);
+              // The mids the engine ranks differ from the curve by ≤ ½ cent each: the bounds must hold for the worst of them.
+              if (!Number.isNaN(lo)) expect(d - 0.01).toBeGreaterThanOrEqual(lo * w - 2 * sl.slack - 1e-9);
+              if (!Number.isNaN(hi)) expect(d + 0.01).toBeLessThanOrEqual(hi * w + 2 * sl.slack + 1e-9);
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

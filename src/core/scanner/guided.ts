@@ -1,15 +1,18 @@
-// Model-guided scanning: from a sparse sample of real quotes, which further quotes can still change a symbol's top-K.
+// Model-guided scanning: from a sparse sample of real quotes, which further quotes can still change the top-K.
+// (Over 400 lines: the leg bounds, the chord bounds and the candidate walk share one state and are read together.)
 //
 // The model only decides what to quote; rows are always ranked from real quotes (the engine never sees an estimate).
-// Per expiry and right, the quoted mids are fitted with a monotone cubic (Fritsch–Carlson PCHIP) over strike: option
-// prices are monotone in strike, a monotone interpolant cannot invent the wiggles a free spline (or SVI fitted on a
-// handful of noisy points) would, and it is local — one odd quote moves only its two neighbouring intervals. Each
-// unquoted strike gets an error bound from the fit's own leave-one-out error at its quoted neighbours (×1, at least
-// half a cent), the bid-ask half width is interpolated linearly with a ±50 % band. A candidate with an unquoted leg
-// then has an optimistic and a pessimistic score (branch and bound): the threshold T is the K-th best of the exact
-// scores and the pessimistic scores of candidates that surely pass every filter; a leg is quoted only when some
-// candidate using it has an optimistic score ≥ T. Repeat until nothing is needed: the top-K is then settled as far
-// as the bounds hold (the recall property test and the bench measure how far that is).
+// Leg bounds: per expiry and right, the quoted mids are fitted with a monotone cubic (Fritsch–Carlson PCHIP) over
+// strike, each unquoted strike bounded by the fit's leave-one-out error at its quoted neighbours (at least half a
+// cent) and by the neighbours themselves (prices and |delta| are monotone in strike; beyond the quoted range one side
+// still holds). Spread bounds at mid: a call's price falls and a put's rises with strike and both are convex, so the
+// chord through two quoted strikes bounds the price-per-width of any vertical beside it (chordSlopes) — far tighter
+// for narrow spreads than the legs' separate bounds. A candidate with an unquoted leg then has an optimistic and a
+// pessimistic score (branch and bound): the threshold T is the K-th best of the exact scores and the pessimistic
+// scores of candidates that surely pass every filter, or a floor the caller knows; a candidate is live while its
+// optimistic score ≥ T. With `bisect`, a live candidate asks for the middle of the run of unquoted strikes its leg
+// sits in, so each quote halves what the chords cannot see. Repeat until nothing is live: the top-K is then settled
+// as far as the bounds hold (the recall property test and the bench measure how far that is).
 //
 // Bounds exist for scoring by return on risk (monotone in the price); for POP, EV/risk and edge the optimistic score is
 // unbounded, so every planned leg is quoted (guided = exhaustive there, and says so in its stats).
@@ -236,6 +239,8 @@ export interface GuidedInput {
   batch?: number;
   /** Ask for the middle of each unquoted gap a live candidate's leg sits in, not the leg itself (fewer quotes). */
   bisect?: boolean;
+  /** Keep only this many of the most optimistic live candidates (`live`, `legs`, `alive` count only those). */
+  limit?: number;
 }
 
 export interface GuidedNeeds {
@@ -272,6 +277,8 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
   const sure: number[] = [...input.exactScores];
   const floor = input.floor ?? -Infinity;
   const cands: Array<{ opt: number; legs: LegRef[] }> = [];
+  const limit = Math.max(1, Math.floor(input.limit ?? Infinity)) || Infinity;
+  let cutoff = -Infinity;
   let open = 0;
   chain.expiries.forEach((slice: ExpirySlice, e) => {
     if (!(slice.tYears > 0) || slice.dte < f.dteMin || slice.dte > f.dteMax) return;
@@ -353,10 +360,19 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
             if (!Number.isNaN(f.minRor) && opt < f.minRor) continue;
             // Below the floor it can never be live (the threshold is at least the floor), nor raise the threshold.
             if (opt < floor - 1e-12) continue;
-            const legs: LegRef[] = [];
-            if (!shortExact) legs.push(ref(input.bisect ? middleOf(s) : s));
-            if (b.state[l] !== EXACT) legs.push(ref(input.bisect ? middleOf(l) : l));
-            cands.push({ opt, legs });
+            const keep = opt >= cutoff;
+            if (keep) {
+              const legs: LegRef[] = [];
+              if (!shortExact) legs.push(ref(input.bisect ? middleOf(s) : s));
+              if (b.state[l] !== EXACT) legs.push(ref(input.bisect ? middleOf(l) : l));
+              cands.push({ opt, legs });
+              // Only the `limit` most optimistic are wanted: trim now and then, and skip what falls below the cut.
+              if (cands.length >= 4 * limit) {
+                cands.sort((x, y) => y.opt - x.opt);
+                cands.length = limit;
+                cutoff = (cands[limit - 1] as { opt: number }).opt;
+              }
+            }
             // Surely passing: every price the bounds allow passes the filters, and the short's delta is known and in band.
             if (bounded && !legFilters && surelyInBand && lo === Math.max(pLo, MIN_NET) && pLo > MIN_NET && hi === Math.min(pHi, w - MIN_NET) && pHi < w - MIN_NET) {
               const pess = spec.credit ? ror(pLo) : ror(pHi);

@@ -46,7 +46,7 @@ export function dumpOf(options: ScanCliOptions, outcome: ScanOutcome, drift: num
     format: 'spreaddesk.scan-dump/1',
     howToRecompute:
       'For each chain, new ScanEngine().scanChain(chainFromJson(chain), { filters, scoring, topPerSymbol, drift, now: rankedAt, staleAfterMs }) ' +
-      'from src/core/scanner gives that symbol\'s rows; mergeTop(lists, top) gives `rows`. Quote ages are rankedAt − quoteTime.',
+      'from src/core/scanner gives that symbol\'s rows; mergeTop(lists, top, minPerSymbol) gives `rows`. Quote ages are rankedAt − quoteTime.',
     asOf: outcome.asOf,
     asOfIso: new Date(outcome.asOf).toISOString(),
     rankedAt: outcome.rankedAt,

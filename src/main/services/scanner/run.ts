@@ -90,6 +90,8 @@ export class ScanRun {
   message: string | null = null;
   delayed = false;
   outstanding = 0;
+  /** Guided mode: the first pass's quotes, still settling when the refinement starts. */
+  readonly firstPass: Promise<void>[] = [];
   /** Messages the run asked for, by what (for the CLI's report and the bench). */
   requests = { snapshots: 0, streams: 0 };
   private completions: number[] = [];

@@ -1,4 +1,5 @@
 // The scanner service: plans a watchlist scan, quotes only what the plan needs through the broker, and streams ranks.
+// (Over 400 lines: planning, the guided refinement, the final re-quote and auto-refresh share the run's quoting state.)
 //
 // Per symbol: qualify the underlying (cached for the session), option-chain parameters (cached by the broker), a
 // streaming underlying quote (price and ATM IV, released at the end), then expiry by expiry, nearest first: the
@@ -10,6 +11,7 @@
 // The run's lifecycle (states, finish(), deltas, listeners) is run.ts; one quote is quoting.ts.
 import {
   ContractFailure,
+  DEFAULT_SCAN_RATE,
   ScanRequest as ScanRequestSchema,
   type ScanPreset,
   type ScanProgress,
@@ -18,7 +20,7 @@ import {
   type ScanResults,
 } from '../../../core/contract';
 import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
-import { createChain, guidedNeeds, mergeTop, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
+import { createChain, guidedNeeds, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
 import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
@@ -29,8 +31,8 @@ import { STALE_AFTER_MS, ScanRun, type RunHost, type SymbolState } from './run';
 
 export { STALE_AFTER_MS };
 
-/** Risk-free rate for POP/EV and the plan's model delta; TWS does not send one, and ±1 % barely moves a vertical. */
-export const DEFAULT_RATE = 0.04;
+/** Risk-free rate when neither the request nor the settings give one (the settings' default; TWS does not send one). */
+export const DEFAULT_RATE = DEFAULT_SCAN_RATE;
 /** The next expiry is looked up once fewer quotes than this are outstanding (about the line budget: ≈ 2 s of work). */
 const PIPELINE_DEPTH = 100;
 /**
@@ -38,7 +40,7 @@ const PIPELINE_DEPTH = 100;
  * current quote at once, while a snapshot takes its time (0.5–2 s at the paper exchange, up to 11 s at TWS). Each
  * costs a second message (the cancel), so only a handful per symbol — enough for its first rows.
  */
-const FAST_LANE_PER_SYMBOL = 8;
+const FAST_LANE_PER_SYMBOL = 6;
 /**
  * Guided mode's first pass per expiry and right: the plan's first strikes (the band centre by model delta) — four for
  * each symbol's nearest expiry (the fast lane quotes them at once, so first rows come early), one for the others.
@@ -49,8 +51,12 @@ const GUIDED_FIRST_OTHERS = 1;
 /** Guided refinement: legs dispatched per decision, and how few may still be in flight before the next decision. */
 const GUIDED_BATCH = 30;
 const GUIDED_LOW_WATER = 45;
+/** Live candidates per symbol a decision looks at (the most optimistic; many share a leg once bisected). */
+const GUIDED_CANDIDATES = 20 * GUIDED_BATCH;
 /** Decisions at most (a backstop: each one quotes at least one leg, and the plan is finite). */
 const GUIDED_MAX_DECISIONS = 500;
+/** A top row's leg quoted longer ago than this is quoted again before the scan completes (rows go stale at 60 s). */
+const REQUOTE_AFTER_MS = STALE_AFTER_MS / 2;
 /** How long to wait for the underlying's first price. */
 const UNDERLYING_TIMEOUT_MS = 5_000;
 /** After the first price, how long to wait for the ATM IV (generic tick 106) before planning without it. */
@@ -258,8 +264,10 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     log?.debug({ symbol: sym.symbol, ms: now() - run.startedAt }, 'scan: chain parameters');
     const { spot, iv } = await priced;
     log?.debug({ symbol: sym.symbol, ms: now() - run.startedAt, spot, iv }, 'scan: underlying priced');
-    const rate = run.req.rate ?? defaultRate;
-    const divYield = run.req.divYield ?? 0;
+    // r and q: the request's, else the settings' (ui.scannerModel), else the service's default rate and no dividend.
+    const model = deps.settings?.get().ui.scannerModel;
+    const rate = run.req.rate ?? model?.rate ?? defaultRate;
+    const divYield = run.req.divYields?.[sym.symbol] ?? run.req.divYield ?? model?.divYields[sym.symbol] ?? 0;
     sym.chain = createChain({ symbol: sym.symbol, spot, rate, divYield, multiplier, asOf: run.asOf, expiries: [] });
     const planInput = { spot, atmIv: iv, rate, divYield, filters: run.req.filters };
     // An estimate from the chain-parameter grid, corrected expiry by expiry as the real strikes arrive.
@@ -281,7 +289,12 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       // Guided mode quotes only a strike or two per expiry before refining, so once the nearest expiry's quotes are
       // queued (first rows), every other expiry's contracts are asked for at once; the exhaustive plan staggers them
       // behind its quotes (they share the pacer's 'quote' priority with the fast lane).
-      if (guided && rank === 1) for (const x of inRange) void fetchContracts(x);
+      if (guided && rank === 1) {
+        // …after the nearest expiry's quotes are in: the contracts share the fast lane's pacer priority and would
+        // otherwise go out ahead of its streams and hold back the first rows.
+        await Promise.all(pending);
+        for (const x of inRange) void fetchContracts(x);
+      }
       if (run.signal.aborted) break;
       const meta = expiries.find((x) => x.expiry === e.expiry);
       if (!meta) continue;
@@ -320,7 +333,9 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       }
       run.emitProgress();
     }
-    await Promise.all(pending);
+    // Guided mode does not wait for its first pass here: the refinement starts once most of it has landed (below).
+    if (guided) run.firstPass.push(...pending);
+    else await Promise.all(pending);
   }
 
   /**
@@ -333,22 +348,28 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
   async function refineGuided(run: ScanRun): Promise<void> {
     const { filters, scoring, topPerSymbol, top, drift, minPerSymbol } = run.req;
     const k = Math.min(top, topPerSymbol);
-    const inFlight: Promise<void>[] = [];
+    const inFlight: Promise<void>[] = [...run.firstPass];
+    // The first decision waits until the first pass is mostly in (no barrier on its slowest quotes).
+    await run.drained(GUIDED_LOW_WATER);
     for (let decision = 0; decision < GUIDED_MAX_DECISIONS && !run.signal.aborted; decision++) {
       const t0 = now();
       const ranked = run.symbols.map((sym) => (sym.chain ? run.engine.scanChain(sym.chain, { filters, scoring, topPerSymbol: k, drift, now: now(), staleAfterMs: Infinity }).rows : []));
-      const merged = mergeTop(ranked, top, minPerSymbol);
-      const overall = merged.length >= top ? (merged[top - 1]?.score ?? -Infinity) : -Infinity;
-      const quota = Math.min(minPerSymbol, Math.max(1, Math.floor(top / Math.max(1, run.symbols.length))));
+      // The top is each symbol's best `quota` rows (reserved) plus the best of the rest by score: a candidate enters
+      // if it beats its symbol's quota-th row, or the last of the rest that make the top.
+      const withRows = ranked.filter((r) => r.length > 0).length;
+      const quota = withRows === 0 ? 0 : Math.min(minPerSymbol, Math.max(1, Math.floor(top / withRows)));
+      const rest = ranked.flatMap((r) => r.slice(quota).map((x) => x.score)).sort((a, b) => b - a);
+      const free = top - ranked.reduce((n, r) => n + Math.min(quota, r.length), 0);
+      const overall = free <= 0 ? Infinity : rest.length >= free ? (rest[free - 1] as number) : -Infinity;
       const live: Array<{ sym: SymbolState; opt: number; legs: LegRef[] }> = [];
       run.symbols.forEach((sym, i) => {
         const chain = sym.chain;
         if (!chain) return;
         const rows = ranked[i] ?? [];
         // A candidate matters if it can enter the overall top, or this symbol's quota while that is not yet full.
-        const own = quota > 0 ? (rows.length >= quota ? (rows[quota - 1]?.score ?? -Infinity) : -Infinity) : Infinity;
+        const own = minPerSymbol > 0 ? (rows.length >= Math.max(1, quota) ? (rows[Math.max(1, quota) - 1]?.score ?? -Infinity) : -Infinity) : Infinity;
         const needs = guidedNeeds({
-          chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect: true,
+          chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect: true, limit: GUIDED_CANDIDATES,
           exactScores: [],
           planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
           tried: (l) => sym.tried.has(legKey(l)),
@@ -377,6 +398,33 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     await Promise.all(inFlight);
   }
 
+  /**
+   * No stale row in the final top: before completing, the legs of the rows that make the top and were quoted more than
+   * REQUOTE_AFTER_MS ago are quoted again and everything is re-ranked — twice at most, since fresh prices can move a
+   * row with older legs into the top.
+   */
+  async function requoteAgeingTop(run: ScanRun): Promise<void> {
+    // One cutoff for both passes: the second only catches rows that entered the top with older legs.
+    const cutoff = now() - REQUOTE_AFTER_MS;
+    for (let pass = 0; pass < 2 && !run.signal.aborted; pass++) {
+      run.flush(false);
+      const old = new Set<number>();
+      for (const row of run.lastResults?.rows ?? []) {
+        for (const l of [row.short, row.long]) if (l.conId !== null && (l.quoteTime === null || l.quoteTime < cutoff)) old.add(l.conId);
+      }
+      if (old.size === 0) return;
+      log?.debug({ pass, legs: old.size }, 'scan: re-quoting the top rows’ older legs');
+      const jobs: Promise<void>[] = [];
+      for (const conId of old) {
+        const slot = run.slots.get(conId);
+        if (!slot) continue;
+        const link = run.child();
+        jobs.push(quoteOption(qd, run, conId, slot, link.signal).finally(() => link.dispose()));
+      }
+      await Promise.all(jobs);
+    }
+  }
+
   async function execute(run: ScanRun): Promise<void> {
     run.begin();
     await Promise.all(
@@ -389,6 +437,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       ),
     );
     if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
+    if (!run.signal.aborted) await requoteAgeingTop(run);
     if (run.signal.aborted) return;
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');
     else run.finish('complete');

@@ -1,6 +1,6 @@
 // The scanner's filter form: watchlist, the filters that matter most in one row, the rest behind "More", presets.
 import { forwardRef, useEffect, useState, type KeyboardEvent } from 'react';
-import type { ScanFilters, ScanPreset, ScannerForm, ScoreBy, SpreadKind } from '../../../core/contract';
+import type { ScanFilters, ScanPreset, ScannerForm, ScannerModel, ScoreBy, SpreadKind } from '../../../core/contract';
 
 type Bounds = { min?: number; max?: number };
 
@@ -96,9 +96,12 @@ export interface FilterFormProps {
   onSymbolsArrowDown(): void;
   autoRefreshSec: number | null;
   onAutoRefresh(sec: number | null): void;
+  /** The model inputs from settings (rate, dividend yields) and how to change them. */
+  model: ScannerModel;
+  onModel(model: ScannerModel): void;
 }
 
-export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function FilterForm({ form, onChange, onScan, onSymbolsArrowDown, autoRefreshSec, onAutoRefresh }, symbolsRef) {
+export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function FilterForm({ form, onChange, onScan, onSymbolsArrowDown, autoRefreshSec, onAutoRefresh, model, onModel }, symbolsRef) {
   const [symbolsText, setSymbolsText] = useState(form.symbols.join(', '));
   const [more, setMore] = useState(false);
   useEffect(() => setSymbolsText(form.symbols.join(', ')), [form.symbols]);
@@ -198,6 +201,8 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
             <span className="label">Min per symbol</span>
             <NumberBox label="Min per symbol" testId="scan-min-per-symbol" value={form.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL} width={36} onChange={(v) => onChange({ ...form, minPerSymbol: Math.min(100, Math.max(0, Math.round(v ?? DEFAULT_MIN_PER_SYMBOL))) })} />
           </label>
+          <Single label="Rate %" value={model.rate} scale={100} width={40} testId="scan-rate" onChange={(v) => v !== undefined && onModel({ ...model, rate: v })} />
+          <DividendsField value={model.divYields} onChange={(divYields) => onModel({ ...model, divYields })} />
           <label className="scan-field">
             <span className="label" title="After the scan completes, re-quote the rows on screen and re-rank">Refresh rows</span>
             <select className="scan-input" aria-label="Auto-refresh" data-testid="scan-refresh" value={autoRefreshSec ?? ''} onChange={(e) => onAutoRefresh(e.target.value === '' ? null : Number(e.target.value))}>
@@ -212,6 +217,60 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
     </div>
   );
 });
+
+/** "SPY 1.2, QQQ 0.6": each symbol's dividend yield in percent (a symbol not listed has none). */
+export function parseDividends(text: string): Record<string, number> | null {
+  const out: Record<string, number> = {};
+  for (const part of text.split(/[,;]+/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z][A-Za-z0-9.]{0,11})\s*[:= ]\s*(\d+(?:\.\d+)?)\s*%?$/.exec(part);
+    if (!m) return null;
+    const pct = Number(m[2]);
+    if (!(pct >= 0 && pct < 50)) return null;
+    out[(m[1] as string).toUpperCase()] = pct / 100;
+  }
+  return out;
+}
+
+export function dividendsText(v: Record<string, number>): string {
+  return Object.entries(v)
+    .map(([s, q]) => `${s} ${Math.round(q * 1e4) / 100}`)
+    .join(', ');
+}
+
+/** The dividend yields (settings) as one line of text; committed on blur or Enter when it parses. */
+function DividendsField({ value, onChange }: { value: Record<string, number>; onChange(v: Record<string, number>): void }) {
+  const shown = dividendsText(value);
+  const [text, setText] = useState(shown);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    if (!focused) setText(shown);
+  }, [shown, focused]);
+  const parsed = parseDividends(text);
+  const commit = () => {
+    if (parsed && dividendsText(parsed) !== shown) onChange(parsed);
+  };
+  return (
+    <label className="scan-field" title="Each underlying's dividend yield in % for POP, EV and edge (e.g. SPY 1.2, QQQ 0.6); a symbol not listed has none. Saved in settings.">
+      <span className="label">Div yield %</span>
+      <input
+        className={`scan-input${parsed ? '' : ' scan-input-bad'}`}
+        style={{ width: 120 }}
+        aria-label="Dividend yields"
+        aria-invalid={!parsed}
+        data-testid="scan-dividends"
+        placeholder="SPY 1.2, QQQ 0.6"
+        value={text}
+        onFocus={() => setFocused(true)}
+        onBlur={() => {
+          setFocused(false);
+          commit();
+        }}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+    </label>
+  );
+}
 
 /** Presets in the panel's title bar: choose one to load it, save the form under a name, delete the chosen one. */
 export function PresetBar({ presets, onLoad, onSave, onDelete }: { presets: readonly ScanPreset[]; onLoad(form: ScannerForm): void; onSave(name: string): void; onDelete(name: string): void }) {

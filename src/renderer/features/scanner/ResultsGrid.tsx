@@ -33,16 +33,16 @@ const clock = { now: Date.now() };
 /** An empty metric cell says why it is empty. */
 const unknownTip = (p: { value?: unknown }): string | undefined => (p.value === null || p.value === undefined ? UNKNOWN_IV : undefined);
 
-// The key columns (rank to age, about 1,100 px with the pinned three) are shown by default so they fit beside the
-// details pane at 1440 px; the rest (hide: true) are one click away in the Columns chooser above the grid.
+// The key columns (rank to Δ, about 700 px with the pinned three) are shown by default so they fit the scanner panel
+// beside the details pane and the Ticket at 1440 px; the rest (hide: true) are one click away in the Columns chooser.
 const COLUMNS: ColDef<GridRow>[] = [
-  { field: 'rank', headerName: '#', width: 44, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
-  { field: 'symbol', headerName: 'Symbol', width: 66, pinned: 'left', filter: 'agTextColumnFilter' },
+  { field: 'rank', headerName: '#', width: 30, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
+  { field: 'symbol', headerName: 'Symbol', width: 56, pinned: 'left', filter: 'agTextColumnFilter' },
   {
     // Pinned beside the symbol: whether a row's numbers are current must be visible without scrolling.
     field: 'completeness',
     headerName: 'Data',
-    width: 82,
+    width: 44,
     pinned: 'left',
     headerTooltip: 'ok: quotes, IV and delta known and fresh · partial: IV or delta missing (no POP/EV) · stale: a quote older than a minute (its numbers are that old)',
     valueGetter: (p) => (p.data ? liveState(p.data, clock.now).state : null),
@@ -51,36 +51,45 @@ const COLUMNS: ColDef<GridRow>[] = [
       const age = p.value === 'stale' && p.data ? ageLabel(liveState(p.data, clock.now).ageMs) : '';
       return (
         <span className={`scan-badge scan-badge-${p.value}`} data-state={p.value} title={p.value === 'stale' ? `The older leg quote is ${age} old: every number in this row is that old.` : undefined}>
-          {COMPLETENESS[p.value]}
-          {age && age !== '—' ? ` ${age}` : ''}
+          {/* A stale row shows its age (the row is faded and italic too); the full word is in the tooltip. */}
+          {p.value === 'stale' && age && age !== '—' ? age : COMPLETENESS[p.value]}
         </span>
       );
     },
     filter: 'agTextColumnFilter',
   },
-  { field: 'kind', headerName: 'Kind', width: 78, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
-  { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num', filter: 'agTextColumnFilter' },
-  { field: 'dte', headerName: 'DTE', width: 50, ...num() },
+  { field: 'kind', headerName: 'Kind', width: 68, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as ScanRow['kind']] ?? String(p.value), filter: 'agTextColumnFilter' },
+  {
+    field: 'expiry',
+    headerName: 'Expiry',
+    width: 80,
+    headerTooltip: 'Expiry (month-day) and calendar days to it; the year and a DTE column are in the tooltip and the Columns chooser',
+    valueFormatter: (p) => (p.data ? `${String(p.value).slice(4, 6)}-${String(p.value).slice(6)} ${p.data.dte}d` : ''),
+    tooltipValueGetter: (p) => expiryLabel(String(p.value)),
+    cellClass: 'num',
+    filter: 'agTextColumnFilter',
+  },
+  { field: 'dte', headerName: 'DTE', width: 50, hide: true, ...num() },
   { colId: 'strikes', headerName: 'Strikes', width: 84, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },
   { field: 'width', headerName: 'Width', width: 56, hide: true, valueFormatter: (p) => strike(p.value as number), ...num() },
-  { field: 'priceMid', headerName: 'Mid', width: 78, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
+  { field: 'priceMid', headerName: 'Mid', width: 64, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
   { field: 'priceNatural', headerName: 'Natural', width: 78, hide: true, headerTooltip: 'Net credit (cr) or debit (db) per share crossing both spreads', valueFormatter: (p) => (p.data ? netLabel(p.data.priceNatural, p.data.isCredit) : ''), ...num() },
   { field: 'maxProfit', headerName: 'Max P', width: 72, hide: true, headerTooltip: 'Max profit per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
   { field: 'maxLoss', headerName: 'Max L', width: 72, hide: true, headerTooltip: 'Max loss per spread, $', valueFormatter: (p) => money(p.value as number), ...num() },
-  { field: 'ror', headerName: 'ROR', width: 62, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
-  { field: 'pop', headerName: 'POP', width: 60, headerTooltip: "Probability of profit at expiry: lognormal at one leg's implied volatility", valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
+  { field: 'ror', headerName: 'ROR', width: 52, headerTooltip: 'Return on risk: max profit ÷ max loss', valueFormatter: (p) => percent(p.value as number), ...num() },
+  { field: 'pop', headerName: 'POP', width: 50, headerTooltip: "Probability of profit at expiry: lognormal at one leg's implied volatility", valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   {
     colId: 'popSmile',
     headerName: 'POP σ',
-    width: 62,
+    width: 54,
     headerTooltip: "Probability of profit from the expiry's own volatility smile (risk-neutral, Breeden–Litzenberger)",
     valueGetter: (p) => p.data?.popSmile ?? null,
     valueFormatter: (p) => percent(p.value as number | null),
     tooltipValueGetter: unknownTip,
     ...num(),
   },
-  { field: 'ev', headerName: 'EV', width: 70, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
-  { field: 'shortDelta', headerName: 'Δ short', width: 64, valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
+  { field: 'ev', headerName: 'EV', width: 56, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
+  { field: 'shortDelta', headerName: 'Δ', width: 48, headerTooltip: "The short leg's delta", valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'shortIv', headerName: 'IV', width: 58, hide: true, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
   { field: 'minOi', headerName: 'Min OI', width: 64, hide: true, headerTooltip: 'Smaller open interest of the two legs (— when the broker sent none: snapshots carry no OI)', valueFormatter: (p) => ((p.value as number | null) === null ? '—' : String(p.value)), ...num() },
@@ -163,21 +172,21 @@ function GridStrip({ view, total, rankedBy, minPerSymbol, onClearSort, onClearFi
     <div className="scan-strip" data-testid="scan-grid-strip">
       <span data-testid="scan-ranked-by" title="The scan keeps the best rows by this score; each symbol with candidates keeps at least its quota of them">
         Ranked by {rankedBy}
-        {minPerSymbol > 0 ? ` · at least ${minPerSymbol} per symbol` : ''}
+        {minPerSymbol > 0 ? ` · ≥ ${minPerSymbol} per symbol` : ''}
       </span>
       {view.sort.length > 0 ? (
-        <span className="scan-strip-note" data-testid="scan-grid-sort" title="Sorting re-orders the rows the scan kept; it does not re-rank the market. Choose the score in the form to rank by it.">
-          Sorted by {view.sort.map((x) => `${x.header} ${x.dir === 'asc' ? '↑' : '↓'}`).join(', ')} — re-orders the {total} kept rows, not a re-rank
+        <span className="scan-strip-note" data-testid="scan-grid-sort" title="Sorting re-orders the rows the scan kept; it does not re-rank the market (choose Rank by in the form for that). The sort is saved with the layout and applies to the next scan too.">
+          Sorted by {view.sort.map((x) => `${x.header} ${x.dir === 'asc' ? '↑' : '↓'}`).join(', ')}: re-orders the {total} kept rows
           <button type="button" className="btn btn-small scan-strip-btn" data-testid="scan-grid-sort-clear" onClick={onClearSort}>
-            Clear sort
+            Clear
           </button>
         </span>
       ) : null}
       {view.filtered.length > 0 ? (
         <span className="scan-strip-note" data-testid="scan-grid-filter">
-          Filtered by {view.filtered.join(', ')}: {view.shown} of {total} rows shown
+          Filter {view.filtered.join(', ')}: {view.shown} of {total} shown
           <button type="button" className="btn btn-small scan-strip-btn" data-testid="scan-grid-filter-clear" onClick={onClearFilters}>
-            Clear filters
+            Clear
           </button>
         </span>
       ) : null}

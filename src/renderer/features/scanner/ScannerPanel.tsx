@@ -1,6 +1,6 @@
 // The Scanner panel: watchlist and filters, Scan/Stop with progress and ETA, the ranked grid and the selected payoff.
 import { useCallback, useEffect, useRef, type ReactNode } from 'react';
-import type { ScanPreset, ScanProgress, ScanRow, ScannerForm, ScannerGridState } from '../../../core/contract';
+import { DEFAULT_SCAN_RATE, type ScanPreset, type ScanProgress, type ScanRow, type ScannerForm, type ScannerGridState, type ScannerModel } from '../../../core/contract';
 import { EmptyState, Panel } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
@@ -129,7 +129,7 @@ export function ScannerPanel() {
   }, []);
 
   const saveUi = useCallback(
-    (patch: { scannerForm?: ScannerForm; scannerGrid?: ScannerGridState }, what: string) => {
+    (patch: { scannerForm?: ScannerForm; scannerGrid?: ScannerGridState; scannerModel?: ScannerModel }, what: string) => {
       void client.invoke('settings.update', { patch: { ui: patch } }).then((r) => {
         if (r.ok) useAppStore.setState({ settings: r.value });
         else reportError(r.error, what);
@@ -244,7 +244,7 @@ export function ScannerPanel() {
   return (
     <Panel title="Scanner" testId="panel-scanner" actions={actions}>
       <div className="scanner" data-testid="scanner">
-        <FilterForm ref={symbolsRef} form={form} onChange={(f) => useScannerStore.getState().setForm(f)} onScan={() => !running && connected && scan()} onSymbolsArrowDown={() => gridRef.current?.focusFirstRow()} autoRefreshSec={autoRefreshSec} onAutoRefresh={(sec) => useScannerStore.setState({ autoRefreshSec: sec })} />
+        <FilterForm ref={symbolsRef} form={form} onChange={(f) => useScannerStore.getState().setForm(f)} onScan={() => !running && connected && scan()} onSymbolsArrowDown={() => gridRef.current?.focusFirstRow()} autoRefreshSec={autoRefreshSec} onAutoRefresh={(sec) => useScannerStore.setState({ autoRefreshSec: sec })} model={settings?.ui.scannerModel ?? { rate: DEFAULT_SCAN_RATE, divYields: {} }} onModel={(m) => saveUi({ scannerModel: m }, 'Saving the rate and dividend yields')} />
         <ProgressBar progress={progress} evaluated={evaluated} passed={passed} rows={rows.length} />
         {body}
       </div>
