@@ -356,11 +356,20 @@ export async function runOrderCrashTrials(opts: { trials: number; seed: number; 
     /** Starts the app and waits until it has connected and reconciled and trading is ACTIVE. */
     const startReconciled = async (): Promise<AppLife> => {
       const l = new AppLife(dataDir);
-      if (!(await timed('spawn', () => l.ready()))) throw new Error('the app exited while starting');
+      const ok = await timed('spawn', () => l.ready()).catch(async (e: unknown) => {
+        await l.kill();
+        throw e;
+      });
+      if (!ok) throw new Error('the app exited while starting');
+      let last = '';
       await timed('reconcile', () => until('connected, reconciled and ACTIVE', async () => {
-        const [t, j] = await Promise.all([l.value<{ state: string }>('trading.get'), l.value<{ lastReconciliation: { at: number } | null }>('journal.status')]);
+        const [t, j] = await Promise.all([l.value<{ state: string; code: string }>('trading.get'), l.value<{ lastReconciliation: { at: number; summary: string } | null }>('journal.status')]);
+        last = `trading ${t.state} (${t.code}), last reconciliation: ${j.lastReconciliation?.summary ?? 'none'}`;
         return t.state === 'ACTIVE' && (j.lastReconciliation?.at ?? 0) >= l.startedAt;
-      }, 60_000, 10));
+      }, 60_000, 10).catch(async (e: unknown) => {
+        await l.kill(); // not yet the run's `life`: nothing else would stop it
+        throw new Error(`${String(e)}; ${last}; data directory ${dataDir}`);
+      }));
       return l;
     };
 

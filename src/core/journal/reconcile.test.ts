@@ -182,6 +182,34 @@ describe('reconcile (examples)', () => {
     ]);
   });
 
+  it('keeps a filled order filled when the open-order list predates its fill (found by the order-flow crash trials)', () => {
+    // The order filled between the broker's open-order answer and its executions answer: the list still shows it
+    // Submitted with nothing filled, the executions show it complete. Before the fix the repair moved the journal
+    // back to Submitted, the next comparison found it no longer open, and trading stayed halted.
+    const filled = buildWorld([{ external: false, neverSent: false, qty: 2, fills: [2], ending: 'filled', correction: false, conIds: [1, 2] }]);
+    const model = emptyModel();
+    for (const t of filled.tickets) applySubmission(model, t);
+    for (const e of filled.streams[0]!) applyEvent(model, e);
+    const order = model.orders[0]!;
+    expect(order.state).toMatchObject({ status: 'Filled', filledU: 2_000_000 });
+    const open = filled.streams[0]!.find((e) => e.type === 'openOrder')!;
+    const status = filled.streams[0]!.find((e) => e.type === 'orderStatus' && e.status === 'Submitted')!;
+    const stale = { ...filled.broker, openOrders: [open, open] as typeof filled.broker.openOrders, orderStatuses: [status] as typeof filled.broker.orderStatuses };
+    const report = reconcile(viewFromModel(model), stale);
+    expect(report.repairs.filter((r) => r.kind === 'setOrderState')).toEqual([]);
+    expect(report.clean).toBe(true);
+    applyRepairs(model, report.repairs);
+    expect(model.orders[0]!.state).toMatchObject({ status: 'Filled', filledU: 2_000_000 });
+    // A part fill the executions show lifts a stale open order's filled quantity, and it stays working.
+    const part = buildWorld([{ external: false, neverSent: false, qty: 2, fills: [1], ending: 'working', correction: false, conIds: [1, 2] }]);
+    const m2 = emptyModel();
+    for (const t of part.tickets) applySubmission(m2, t);
+    for (const e of part.streams[0]!.filter((e) => e.type !== 'orderStatus')) applyEvent(m2, e);
+    const staleStatus = part.streams[0]!.find((e) => e.type === 'orderStatus' && e.filled === 0)!;
+    const r2 = reconcile(viewFromModel(m2), { ...part.broker, orderStatuses: [staleStatus] as typeof part.broker.orderStatuses });
+    expect(r2.repairs.filter((r) => r.kind === 'setOrderState')).toEqual([expect.objectContaining({ status: 'Submitted', filledU: 1_000_000 })]);
+  });
+
   it('counts combo fills from the BAG line when present, else the fullest leg', () => {
     expect(filledFromExecutions([{ conId: 1, secType: 'OPT', sharesU: 2 }, { conId: 9, secType: 'BAG', sharesU: 1 }])).toBe(1);
     expect(filledFromExecutions([{ conId: 1, secType: 'OPT', sharesU: 2 }, { conId: 2, secType: 'OPT', sharesU: 1 }])).toBe(2);

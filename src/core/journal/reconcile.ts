@@ -163,6 +163,15 @@ export function reconcile(view: JournalView, broker: BrokerView): ReconReport {
       continue;
     }
     matchedJournal.add(jo);
+    // The open-order list can predate a fill that the executions (asked for after it) already show: the order filled
+    // between the two answers. Executions are the record of fills, so the broker's state is never taken as less filled
+    // than they are — else the journal would be moved back from Filled to Submitted, and the next comparison (the order
+    // no longer open) would differ again and keep trading halted. Found by the order-flow crash trials.
+    const executedU = filledFromExecutions(currentExecutions.filter((x) => belongsTo(jo, x)));
+    if (executedU > brokerState.filledU) {
+      brokerState.filledU = executedU;
+      if (jo.totalQtyU !== null && executedU >= jo.totalQtyU) brokerState.status = 'Filled';
+    }
     const linkMissing = !jo.permId || (!!o.orderRef && !jo.orderRef);
     const stateDiffers = jo.state.status !== brokerState.status || jo.state.filledU !== brokerState.filledU;
     if (stateDiffers) {
