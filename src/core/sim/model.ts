@@ -1,4 +1,6 @@
 // The market model: one seeded, clock-free view of every underlying and option, queried by instant.
+// Length (~550 lines): universe, paths, surface and pricer are their own modules; this is the one cache-owning view over
+// them, and its lookups (contracts, quotes, sessions) share those caches.
 import { type DayNum, isTradingDay, nextTradingDay, parseYmd, prevTradingDay, sessionOf, utcToEt } from './calendar';
 import type { OptionClassConfig, SimConfig, UnderlyingConfig } from './config';
 import { MarketFactor, PricePath } from './paths';

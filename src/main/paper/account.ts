@@ -1,4 +1,6 @@
 // Account valuation and the account streams: positions, account summary, account updates, P&L.
+// Length (~480 lines): the streams (summary, updates, positions, P&L and their *Multi forms) are views of one valuation
+// and share its snapshot and push schedule.
 import { formatEt, utcToEt } from '../../core/sim/calendar';
 import { accountMargin, type MarginPosition } from '../../core/sim/margin';
 import type { MarketModel } from '../../core/sim/model';

@@ -1,4 +1,6 @@
 // The paper exchange: TCP server, client registry, request routing, clocks, faults and statistics.
+// Length (~775 lines): the hub every session, the order engine and the market data reach through; the engines live in
+// orders.ts, account.ts, marketdata.ts and assignment.ts, and what stays here is the routing and the state they share.
 import { createServer, type Server, type Socket } from 'node:net';
 import { dayToYmd, formatEt, utcToEt } from '../../core/sim/calendar';
 import { type Clock, defaultOpenStart, type SessionMode, SimClock } from '../../core/sim/clock';

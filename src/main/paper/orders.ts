@@ -1,6 +1,8 @@
 // The order engine: placement, modification, cancels, matching against simulated quotes, executions, OCA,
 // parent/child, what-if, DAY expiry (option expiry and assignment: assignment.ts). Every change is committed to the books
 // before any client hears about it.
+// Length (~720 lines): every order kind moves through one book and one commit-then-tell rule; the pure matching is in
+// core/sim (matching.ts, trading.ts), and splitting the rest would split that rule.
 import { type DayNum, etToUtc, formatEt, parseYmd, sessionOf, utcToEt } from '../../core/sim/calendar';
 import { applyFill, type BookPosition } from '../../core/sim/books';
 import { type CommissionConfig, executionCommission, orderCommissionEstimate } from '../../core/sim/commission';

@@ -1,4 +1,6 @@
 // Client → server messages: validated parsing by negotiated server version into typed requests.
+// Length (~510 lines): the request union and one case per TWS message, read by server version; placeOrder alone is a long
+// run of version-gated fields.
 import { isUnsetText } from './fields';
 import { type ComboLeg, emptyContract, type WireContract, type WireOrder } from './types';
 import { SV } from './versions';

@@ -1,5 +1,6 @@
 // The broker Session: one TWS connection at a time — connect, handshake, liveness probe, reconnect, and the paced
 // request path every facade sends through (ib_insync's "client").
+// Length (~430 lines): connect, probe, reconnect and the paced request path share one link's lifecycle.
 //
 // A Link is one TCP connection (a fresh IBApi each time, so nothing queued for a dead socket can leak into the
 // next one). connect() is single-flight: a call for the target already being connected joins that attempt, a

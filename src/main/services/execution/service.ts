@@ -1,7 +1,7 @@
 // The execution service: the one place an order leaves SpreadDesk — validate, price on the grid, risk gate,
 // journal intent, our own order id, one BAG order; then track it, walk its limit, modify, cancel and close it.
 //
-// This file is long (~400 lines) because submit, its walk and the order tracking share one per-order queue:
+// This file is long (~740 lines) because submit, its walk and the order tracking share one per-order queue:
 // every place/modify/cancel of an order runs through `serial(orderId, …)`, so a walk step, a trader's modify
 // and a cancel never race. A test (execution.boundary.test.ts) checks no other module calls the broker's
 // placeOrder/modifyOrder/cancelOrder.
