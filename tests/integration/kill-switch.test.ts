@@ -10,7 +10,7 @@ import type { PaperExchangeHandle } from '../../src/main/paper';
 import { createServices, type Services } from '../../src/main/services/app';
 import type { IbBroker } from '../../src/main/services/broker/ib-broker';
 import { silentLogger } from '../../src/main/services/logging';
-import { localTarget, newBroker, waitFor } from '../support/broker';
+import { localTarget, nearMoneySpyCalls, newBroker, waitFor } from '../support/broker';
 
 const ctx = { transport: 'direct' } as const;
 const dataDir = mkdtempSync(join(tmpdir(), 'sd-kill-'));
@@ -36,13 +36,7 @@ describe('kill switch against the paper exchange', () => {
     paper = services.broker.paper() as unknown as PaperExchangeHandle;
     // Liquidity filters off: the simulated chain's far strikes are wide; this test is about the kill switch.
     await call(services, 'risk.update', { limits: { maxLegSpreadPctOfMid: null, minOpenInterest: null, minLegBidUsd: null, duplicateWindowSec: null, maxLossPerTradePctOfNetLiq: null, maxTicksBeyondNatural: null } });
-    const b = services.broker.broker;
-    const [spy] = await b.qualify({ secType: 'STK', symbol: 'SPY' });
-    const spot = (await b.snapshotQuote({ conId: spy!.conId }, { priority: 'quote' })).last ?? 500;
-    const [chain] = await b.optionChainParams({ symbol: 'SPY', secType: 'STK', conId: spy!.conId });
-    expiry = chain!.expirations[5]!;
-    const calls = await b.optionContracts({ symbol: 'SPY', expiry, right: 'C' });
-    strikes = calls.map((c) => c.strike ?? 0).filter((k) => Math.abs(k - spot) < spot * 0.04).sort((a, c) => a - c);
+    ({ expiry, strikes } = await nearMoneySpyCalls(services.broker.broker, 5, 0.04));
   }, 90_000);
   afterAll(async () => {
     await other?.close();

@@ -3,7 +3,7 @@ import { SecType } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/sim/clock';
 import { startPaperExchange } from '../../src/main/paper/index';
-import { connectClient, sleep } from '../support/paper';
+import { connectClient, drained, sleep } from '../support/paper';
 
 async function run(seed: number): Promise<string[]> {
   const wall = new ManualClock(Date.parse('2026-03-10T15:00:00Z'));
@@ -22,11 +22,7 @@ async function run(seed: number): Promise<string[]> {
       ex.publishNow();
       await sleep(2);
     }
-    let last = -1;
-    while (last !== c.received.length) {
-      last = c.received.length;
-      await sleep(100);
-    }
+    await drained(c);
     expect(c.errors).toEqual([]);
     return c.received.map((f) => f.join('\u0000'));
   } finally {

@@ -1,9 +1,8 @@
 // Paper exchange fault injection: dropped sockets, refused connections, restarts, 1100 → 1101/1102, latency.
 import { EventName, SecType } from '@stoqey/ib';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { collect, connectClient, sleep, waitFor } from '../support/paper';
+import { canConnect, collect, connectClient, sleep, waitFor } from '../support/paper';
 
 let ex: PaperExchangeHandle;
 
@@ -14,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ex.close();
 });
-
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 
 describe('faults', () => {
   it('drops a client socket on demand', async () => {

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/sim/clock';
 import { startPaperExchange, type PaperExchangeHandle, type SimCommand } from '../../src/main/paper/index';
 import { readRecording } from '../../src/main/paper/replay';
-import { connectClient, sleep } from '../support/paper';
+import { connectClient, drained, sleep } from '../support/paper';
 
 const WALL0 = Date.parse('2026-03-10T15:00:00Z');
 const STEPS = 40;
@@ -56,11 +56,7 @@ async function session(opts: { record?: string; replay?: string }, log: string[]
       samples.push(sample(ex));
       await sleep(2);
     }
-    let last = -1;
-    while (last !== c.received.length) {
-      last = c.received.length;
-      await sleep(100);
-    }
+    await drained(c);
     expect(c.errors).toEqual([]);
     return { frames: c.received.map((f) => f.join('\u0000')), samples };
   } finally {

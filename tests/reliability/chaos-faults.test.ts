@@ -1,11 +1,10 @@
 // The paper exchange's chaos faults one by one, with a plain @stoqey/ib client over a real socket: a frozen (half-open)
 // exchange, a client id held in use (326 on reconnect), and the daily-restart window moved at run time.
 import { EventName, IBApi } from '@stoqey/ib';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toNewYork } from '../../src/core/market';
 import { startPaperExchange, type PaperExchangeHandle } from '../../src/main/paper/index';
-import { connectClient, sleep, waitFor } from '../support/paper';
+import { canConnect, connectClient, sleep, waitFor } from '../support/paper';
 
 let ex: PaperExchangeHandle;
 
@@ -15,16 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ex.close();
 });
-
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 
 const etMinute = (): string => {
   const m = toNewYork(Date.now()).minuteOfDay;

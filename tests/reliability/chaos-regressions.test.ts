@@ -14,7 +14,7 @@ import type { OrderRow, Ticket, TicketPreview } from '../../src/core/contract';
 import type { PaperExchangeHandle } from '../../src/main/paper';
 import { createServices, type Services } from '../../src/main/services/app';
 import { silentLogger } from '../../src/main/services/logging';
-import { waitFor } from '../support/broker';
+import { nearMoneySpyCalls, waitFor } from '../support/broker';
 
 const ctx = { transport: 'direct' } as const;
 
@@ -36,13 +36,7 @@ describe('chaos regressions', () => {
     await waitFor(() => services.trading.status().state === 'ACTIVE', 60_000, 'trading to open');
     paper = services.broker.paper() as unknown as PaperExchangeHandle;
     await call('risk.update', { limits: { maxLegSpreadPctOfMid: null, minOpenInterest: null, minLegBidUsd: null, duplicateWindowSec: null, maxLossPerTradePctOfNetLiq: null, maxTicksBeyondNatural: null } });
-    const b = services.broker.broker;
-    const [spy] = await b.qualify({ secType: 'STK', symbol: 'SPY' });
-    const spot = (await b.snapshotQuote({ conId: spy!.conId }, { priority: 'quote' })).last ?? 500;
-    const [chain] = await b.optionChainParams({ symbol: 'SPY', secType: 'STK', conId: spy!.conId });
-    expiry = chain!.expirations[5]!;
-    const calls = await b.optionContracts({ symbol: 'SPY', expiry, right: 'C' });
-    strikes = calls.map((c) => c.strike ?? 0).filter((k) => Math.abs(k - spot) < spot * 0.03).sort((a, c) => a - c);
+    ({ expiry, strikes } = await nearMoneySpyCalls(services.broker.broker, 5, 0.03));
   }, 120_000);
   afterAll(async () => {
     await services?.close();

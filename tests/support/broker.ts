@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { PaperExchangeHandle } from '../../src/main/paper';
 import { IbBroker, type IbBrokerOptions } from '../../src/main/services/broker/ib-broker';
 import type { ManualTimers, Timers } from '../../src/main/services/broker/timers';
-import type { ConnectTarget } from '../../src/main/services/broker/types';
+import type { Broker, ConnectTarget } from '../../src/main/services/broker/types';
 
 /** Wall-clock epoch ms with sub-millisecond resolution, comparable across processes. */
 export function wallNow(): number {
@@ -114,4 +114,14 @@ export async function runOnClock<T>(timers: ManualTimers, p: Promise<T>, options
   void p.finally(() => (settled = true)).catch(() => undefined);
   await driveClock(timers, { ...options, done: () => settled });
   return p;
+}
+
+/** SPY's call strikes within `withinPct` of spot at the expiry `expiryIndex` of its chain (for tests that trade verticals). */
+export async function nearMoneySpyCalls(b: Pick<Broker, 'qualify' | 'snapshotQuote' | 'optionChainParams' | 'optionContracts'>, expiryIndex: number, withinPct: number): Promise<{ expiry: string; strikes: number[] }> {
+  const [spy] = await b.qualify({ secType: 'STK', symbol: 'SPY' });
+  const spot = (await b.snapshotQuote({ conId: spy!.conId }, { priority: 'quote' })).last ?? 500;
+  const [chain] = await b.optionChainParams({ symbol: 'SPY', secType: 'STK', conId: spy!.conId });
+  const expiry = chain!.expirations[expiryIndex]!;
+  const calls = await b.optionContracts({ symbol: 'SPY', expiry, right: 'C' });
+  return { expiry, strikes: calls.map((c) => c.strike ?? 0).filter((k) => Math.abs(k - spot) < spot * withinPct).sort((a, c) => a - c) };
 }

@@ -1,5 +1,6 @@
 // Test helpers for code that talks to the paper exchange with the real @stoqey/ib client.
 import { EventName, IBApi } from '@stoqey/ib';
+import { connect } from 'node:net';
 
 export interface ErrorRecord {
   message: string;
@@ -174,4 +175,24 @@ export async function connectRaw(port: number, clientId: number, host = '127.0.0
   socket.write(Buffer.concat([Buffer.from('API\0', 'latin1'), len, offer]));
   await client.until((f) => f.some((x) => x[0] === '9'), 10_000);
   return client;
+}
+
+/** Whether a TCP connection to the port is accepted (false while an exchange refuses connections). */
+export const canConnect = (port: number, host = '127.0.0.1'): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = connect({ host, port });
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+
+/** Resolves once no frame has reached the client for 100 ms: it holds everything the exchange sent. */
+export async function drained(c: { received: readonly unknown[] }): Promise<void> {
+  let last = -1;
+  while (last !== c.received.length) {
+    last = c.received.length;
+    await sleep(100);
+  }
 }
