@@ -40,7 +40,11 @@ export interface TerminalSession {
 
 export async function openTerminal(options: { connect: boolean }): Promise<TerminalSession> {
   const app = await startHeadless(options.connect ? {} : { extraArgs: ['--no-connect'] });
-  const browser = await launchBrowser();
+  // A browser that cannot start (e.g. no Chromium) must not leave the app running behind a failed suite.
+  const browser = await launchBrowser().catch(async (e: unknown) => {
+    await app.stop();
+    throw e;
+  });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   return {
     app,
