@@ -10,7 +10,7 @@ import { DEFAULT_PROBE } from '../../src/core/contract';
 import type { PaperExchangeHandle } from '../../src/main/paper';
 import { createServices, type Services } from '../../src/main/services/app';
 import { silentLogger } from '../../src/main/services/logging';
-import { waitFor } from '../support/broker';
+import { dispatchOrThrow, waitFor } from '../support/broker';
 
 const ctx = { transport: 'direct' } as const;
 
@@ -19,11 +19,7 @@ describe('frozen TWS (half-open socket) against the paper exchange', () => {
   let paper: PaperExchangeHandle;
   const seen: { name: string; state: string; linkLost?: boolean; at: number; haltedThen: boolean }[] = [];
 
-  const call = async <T,>(method: string, args: unknown): Promise<T> => {
-    const r = await services.dispatcher.dispatch(method as never, args as never, ctx);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
+  const call = <T,>(method: string, args: unknown): Promise<T> => dispatchOrThrow<T>(services, method, args);
 
   beforeAll(async () => {
     services = await createServices({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'sd-frozen-')), version: '0.0.0-test', logger: silentLogger(), strictContract: true, paperInProcess: true });

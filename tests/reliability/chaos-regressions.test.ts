@@ -14,20 +14,15 @@ import type { OrderRow, Ticket, TicketPreview } from '../../src/core/contract';
 import type { PaperExchangeHandle } from '../../src/main/paper';
 import { createServices, type Services } from '../../src/main/services/app';
 import { silentLogger } from '../../src/main/services/logging';
-import { nearMoneySpyCalls, waitFor } from '../support/broker';
+import { dispatchOrThrow, nearMoneySpyCalls, waitFor } from '../support/broker';
 
-const ctx = { transport: 'direct' } as const;
 
 describe('chaos regressions', () => {
   let services: Services;
   let paper: PaperExchangeHandle;
   let expiry = '';
   let strikes: number[] = [];
-  const call = async <T,>(method: string, args: unknown): Promise<T> => {
-    const r = await services.dispatcher.dispatch(method as never, args as never, ctx);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
+  const call = <T,>(method: string, args: unknown): Promise<T> => dispatchOrThrow<T>(services, method, args);
 
   beforeAll(async () => {
     services = await createServices({ mode: 'headless', dataDir: mkdtempSync(join(tmpdir(), 'sd-chaosreg-')), version: '0.0.0-test', logger: silentLogger(), strictContract: true, paperInProcess: true });

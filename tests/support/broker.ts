@@ -125,3 +125,10 @@ export async function nearMoneySpyCalls(b: Pick<Broker, 'qualify' | 'snapshotQuo
   const calls = await b.optionContracts({ symbol: 'SPY', expiry, right: 'C' });
   return { expiry, strikes: calls.map((c) => c.strike ?? 0).filter((k) => Math.abs(k - spot) < spot * withinPct).sort((a, c) => a - c) };
 }
+
+/** One contract method through the app's dispatcher (as the direct transport calls it); its error thrown as an Error. */
+export async function dispatchOrThrow<T>(services: { dispatcher: { dispatch(m: never, a: never, c: never): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> } }, method: string, args: unknown): Promise<T> {
+  const r = await services.dispatcher.dispatch(method as never, args as never, { transport: 'direct' } as never);
+  if (!r.ok) throw new Error(`${method}: ${r.error?.message ?? 'failed'}`);
+  return r.value as T;
+}
