@@ -101,6 +101,13 @@ describe('reference data against the paper exchange', () => {
       expect(real.length).toBeGreaterThan(0);
       expect(real.every((c) => c.expiry === w?.expirations[0] && c.tradingClass === 'SPXW' && c.strike !== null && (c.right === 'C' || c.right === 'P'))).toBe(true);
       expect(real.length).toBeLessThanOrEqual((w?.strikes.length ?? 0) * 2);
+      // A month (YYYYMM) lists every expiry of that month in one request: each one's contracts, and nothing outside it.
+      const month = (w?.expirations[0] ?? '').slice(0, 6);
+      const wholeMonth = await b.optionContracts({ symbol: 'SPX', expiry: month, tradingClass: 'SPXW' });
+      const expiries = new Set(wholeMonth.map((c) => c.expiry));
+      expect(wholeMonth.every((c) => c.expiry?.startsWith(month) && c.tradingClass === 'SPXW')).toBe(true);
+      expect([...expiries].sort()).toEqual((w?.expirations ?? []).filter((e) => e.startsWith(month)));
+      expect(wholeMonth.filter((c) => c.expiry === w?.expirations[0]).map((c) => c.conId).sort()).toEqual(real.map((c) => c.conId).sort());
     } finally {
       await b.close();
       await ex.close();

@@ -8,7 +8,7 @@
 // notice and event listeners, the IB client's emitter listeners, process listeners), market-data lines held, the pacer
 // queue and the journal's WAL file. It prints each series and checks each is flat within the bound in BOUNDS (warm-up —
 // the first fifth of the samples — left out; "growth" compares the later half with the earlier half). Exit code 1 when a
-// series is not flat. Lines: all held (streams and rotating snapshots) and the streaming ones. SOAK_MINUTES (wall, default 10) shortens or lengthens the run.
+// series is not flat, or when TWS sent any pacing error (100 or 101) during the run. Lines: all held (streams and rotating snapshots) and the streaming ones. SOAK_MINUTES (wall, default 10) shortens or lengthens the run.
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,8 @@ async function main(): Promise<number> {
   /** Open spreads at each sample (printed beside the lines: each open spread streams its legs for marks). */
   const openSpreads: number[] = [];
   let stop = false;
+  /** TWS pacing errors over the whole run (100: too many messages; 101: too many market-data lines): none allowed. */
+  let pacing: { e100: number; e101: number } | undefined;
   try {
     await call('connection.connect', {});
     await services.trading.settled();
@@ -163,6 +165,8 @@ async function main(): Promise<number> {
     await sampler;
     const simHours = ((samples.simAt.at(-1) ?? sim0.now) - sim0.now) / 3_600_000;
     console.log(`[soak] ${MINUTES} min wall at ${SPEED}×: ${simHours.toFixed(2)} simulated hours; ${samples.at.length} samples every ${SAMPLE_SEC} s; ${JSON.stringify(counts)}`);
+    const codes = b.diagnostics().errorsByCode;
+    pacing = { e100: codes['100'] ?? 0, e101: codes['101'] ?? 0 };
   } finally {
     stop = true;
     await call('scan.stop', {}).catch(() => undefined);
@@ -170,6 +174,9 @@ async function main(): Promise<number> {
   }
 
   let failed = 0;
+  const paced = pacing !== undefined && pacing.e100 === 0 && pacing.e101 === 0;
+  if (!paced) failed++;
+  console.log(`[soak] pacing   ${paced ? 'clean' : 'ERRORS'}  error 100: ${pacing?.e100 ?? '?'}, error 101: ${pacing?.e101 ?? '?'} (the auto-refreshing scan, the spreads' marks and orders together)`);
   const skip = Math.floor(samples.at.length / 5);
   for (const k of Object.keys(BOUNDS) as Series[]) {
     const all = samples[k];

@@ -62,11 +62,13 @@ export class ReferenceData {
   }
 
   optionContracts(q: { symbol: string; expiry: string; tradingClass?: string; right?: OptionRight; exchange?: string; currency?: string }): Promise<QualifiedContract[]> {
-    if (!/^\d{8}$/.test(q.expiry)) return Promise.reject(ours.invalidOrder(`Expiry must be YYYYMMDD, got "${q.expiry}".`));
+    // YYYYMM asks for a whole contract month in one request (TWS takes a month in lastTradeDateOrContractMonth): a scan
+    // over many weekly expiries then spends one message per month instead of one per expiry.
+    if (!/^\d{8}$/.test(q.expiry) && !/^\d{6}$/.test(q.expiry)) return Promise.reject(ours.invalidOrder(`Expiry must be YYYYMMDD (or a month, YYYYMM), got "${q.expiry}".`));
     return this.cached(`optc|${q.symbol}|${q.expiry}|${q.tradingClass ?? ''}|${q.right ?? ''}|${q.exchange ?? ''}`, CHAIN_TTL_MS, () =>
       this.qualify({ secType: 'OPT', symbol: q.symbol, expiry: q.expiry, tradingClass: q.tradingClass, right: q.right, exchange: q.exchange ?? 'SMART', currency: q.currency ?? 'USD' }).then((list) =>
         list
-          .filter((c) => c.secType === 'OPT' && c.expiry === q.expiry && c.strike !== null && c.right !== null)
+          .filter((c) => c.secType === 'OPT' && c.expiry !== null && c.expiry.startsWith(q.expiry) && c.strike !== null && c.right !== null)
           .sort((a, b) => (a.right ?? '').localeCompare(b.right ?? '') || (a.strike ?? 0) - (b.strike ?? 0)),
       ),
     );

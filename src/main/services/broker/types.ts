@@ -415,7 +415,7 @@ export interface Broker {
   /** Contract details matching the query; an unknown contract (TWS 200) gives an empty list. */
   qualify(query: ContractQuery): Promise<QualifiedContract[]>;
   optionChainParams(underlying: { symbol: string; secType: 'STK' | 'IND'; conId: number; exchange?: string }): Promise<OptionChainParams[]>;
-  /** Options that really exist for one expiry (guards against reqSecDefOptParams' expiry × strike grid). */
+  /** Options that really exist for one expiry, YYYYMMDD, or a whole month, YYYYMM (guards against reqSecDefOptParams' expiry × strike grid). */
   optionContracts(query: { symbol: string; expiry: string; tradingClass?: string; right?: OptionRight; exchange?: string; currency?: string }): Promise<QualifiedContract[]>;
 
   // market data
