@@ -255,7 +255,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     const expiries = expiriesOf(u, run.asOf);
     const inRange = expiries.filter((e) => e.tYears > 0 && e.dte >= run.req.filters.dte.min && e.dte <= run.req.filters.dte.max);
     const contractsOf = new Map<string, Promise<QualifiedContract[]>>();
-    const ask = (expiry: string, tradingClass: string): Promise<QualifiedContract[]> => {
+    const contractsFor = (expiry: string, tradingClass: string): Promise<QualifiedContract[]> => {
       const key = `${tradingClass}|${expiry}`;
       let p = contractsOf.get(key);
       if (!p) {
@@ -268,7 +268,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     // The nearest expiry's contracts alone (its quotes make the first rows); every later expiry's come with its whole
     // contract month — one message per month instead of one per weekly expiry (about 20 → 3 per symbol at DTE 0–45).
     const fetchContracts = (e: DatedExpiry): Promise<QualifiedContract[]> =>
-      e === inRange[0] ? ask(e.expiry, e.tradingClass) : ask(e.expiry.slice(0, 6), e.tradingClass).then((all) => all.filter((c) => c.expiry === e.expiry));
+      e === inRange[0] ? contractsFor(e.expiry, e.tradingClass) : contractsFor(e.expiry.slice(0, 6), e.tradingClass).then((all) => all.filter((c) => c.expiry === e.expiry));
     if (inRange[0]) void fetchContracts(inRange[0]);
     const multiplier = expiries[0]?.multiplier ?? 100;
     log?.debug({ symbol: sym.symbol, ms: now() - run.startedAt }, 'scan: chain parameters');
