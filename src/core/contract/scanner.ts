@@ -107,7 +107,7 @@ export const ScanRequest = z
     autoRefreshSec: z.number().int().min(5).max(3600).optional(),
     /** Risk-free rate (continuous, annualised) for POP/EV/edge; absent = the scanner's configured rate (ScannerDeps.rate). */
     rate: Finite.optional(),
-    /** Dividend yield (continuous, annualised) for every symbol; absent = per symbol from `divYields`, then settings, then 0. */
+    /** Dividend yield (continuous, annualised) for every symbol; absent = per symbol from `divYields`, then settings, then IBKR's dividends, then 0. */
     divYield: Finite.optional(),
     /** Per-symbol dividend yields (continuous, annualised); a symbol not listed uses `divYield`, then the settings. */
     divYields: z.record(z.string().max(12), Finite).optional(),

@@ -9,7 +9,7 @@ import { DEFAULT_MIN_PER_SYMBOL, FilterForm, PresetBar } from './FilterForm';
 import { PayoffChart } from './PayoffChart';
 import { ResultsGrid, type ResultsGridHandle } from './ResultsGrid';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
-import { divLabel, etaLabel, expiryLabel, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
+import { divLabel, divYieldText, etaLabel, expiryLabel, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
 import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
 import './scanner.css';
 
@@ -38,7 +38,7 @@ function ProgressBar({ progress, evaluated, passed, rows }: { progress: ScanProg
       <span className="scan-progress-text mono" data-testid="scan-eta">
         {isRunning(progress) ? etaLabel(progress.etaMs) : `${(progress.elapsedMs / 1000).toFixed(1)} s`}
       </span>
-      <span className="scan-progress-text mono" title="Candidates evaluated / passing every filter in the latest ranking">
+      <span className="scan-progress-text scan-progress-pass mono" title="Candidates evaluated / passing every filter in the latest ranking">
         {passed.toLocaleString('en-US')} of {evaluated.toLocaleString('en-US')} pass · {rows} shown
       </span>
       {progress.simulated ? <span className="tag tag-sim" title="Quotes from the local simulated exchange">SIM</span> : null}
@@ -58,18 +58,20 @@ type SymbolProgress = ScanProgress['symbols'][number];
 
 /** Each symbol's q and where it came from (request, settings, IBKR or none), so a trader sees what POP and EV assumed. */
 function Dividends({ symbols }: { symbols: readonly SymbolProgress[] }) {
-  const priced = symbols.flatMap((s) => {
-    const label = divLabel(s.divYield, s.divSource, true);
-    return label === null ? [] : [{ symbol: s.symbol, label, full: divLabel(s.divYield, s.divSource) as string, none: s.divSource === 'none' }];
-  });
+  const priced = symbols.flatMap((s) =>
+    s.divYield === undefined || s.divSource === undefined ? [] : [{ symbol: s.symbol, short: divYieldText(s.divYield, s.divSource), full: divLabel(s.divYield, s.divSource) as string, none: s.divSource === 'none' }],
+  );
   if (priced.length === 0) return null;
+  // The symbols without any dividend data first: they are the ones to act on, and a short line cuts the end off.
+  priced.sort((a, b) => Number(b.none) - Number(a.none));
   const title = `Dividend yield q per symbol: the request's, else your setting (More → Div yield %), else IBKR's dividends (next 12 months ÷ spot), else 0.\n${priced.map((p) => `${p.symbol}: ${p.full}`).join('\n')}`;
   return (
     <span className="scan-progress-div" title={title} data-testid="scan-div">
+      q{' '}
       {priced.map((p, i) => (
         <span key={p.symbol} className={p.none ? 'scan-div-none' : undefined} data-testid={`scan-div-${p.symbol}`}>
           {i > 0 ? ' · ' : ''}
-          {p.symbol} {p.label}
+          {p.symbol} {p.short}
         </span>
       ))}
     </span>
@@ -113,7 +115,7 @@ function Details({ row, symbol, onOpen }: { row: ScanRow | null; symbol: SymbolP
         <Fact label="POP σ">{percent(row.popSmile ?? null)}</Fact>
         <Fact label="EV">{signedMoney(row.ev)}</Fact>
         <Fact label="OI">
-          {openInterest(row.short.openInterest)} / {openInterest(row.long.openInterest)}
+          {openInterest(row.short.openInterest)}/{openInterest(row.long.openInterest)}
         </Fact>
       </div>
       <div className="scan-fact scan-fact-div" data-testid="scan-details-div" title="The dividend yield POP, EV and edge assumed, and where it came from">

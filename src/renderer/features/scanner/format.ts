@@ -37,10 +37,16 @@ const DIV_SOURCE_LABELS: Record<Exclude<DivSource, 'none'>, string> = { request:
  * The dividend yield a symbol was valued with and where it came from: "q 1.21% (IBKR)", "q 0.60% (settings)", or, when
  * nothing gave one, "q 0 — no dividend data; set one in More → Div yield %". Null before the symbol is priced.
  */
-export function divLabel(divYield: number | undefined, divSource: DivSource | undefined, compact = false): string | null {
+export function divLabel(divYield: number | undefined, divSource: DivSource | undefined): string | null {
   if (divYield === undefined || divSource === undefined) return null;
-  if (divSource === 'none') return compact ? 'q 0 (no dividend data)' : 'q 0 — no dividend data; set one in More → Div yield %';
-  return `q ${(divYield * 100).toFixed(2)}% (${DIV_SOURCE_LABELS[divSource]})`;
+  if (divSource === 'none') return 'q 0 — no dividend data; set one in More → Div yield %';
+  return `q ${divYieldText(divYield, divSource)}`;
+}
+
+/** The short form for a strip of symbols (after "q"): "1.21% (IBKR)", "0 (no data)". */
+export function divYieldText(divYield: number, divSource: DivSource): string {
+  if (divSource === 'none') return '0 (no data)';
+  return `${(divYield * 100).toFixed(2)}% (${DIV_SOURCE_LABELS[divSource]})`;
 }
 
 /** Open interest in contracts with separators, — when unknown (the broker sent none). */
