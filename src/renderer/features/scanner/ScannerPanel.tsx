@@ -62,25 +62,32 @@ function Dividends({ symbols }: { symbols: readonly SymbolProgress[] }) {
     s.divYield === undefined || s.divSource === undefined ? [] : [{ symbol: s.symbol, short: divYieldText(s.divYield, s.divSource), full: divLabel(s.divYield, s.divSource) as string, none: s.divSource === 'none' }],
   );
   if (priced.length === 0) return null;
-  // The symbols without any dividend data first: they are the ones to act on, and a short line cuts the end off.
-  priced.sort((a, b) => Number(b.none) - Number(a.none));
   const title = `Dividend yield q per symbol: the request's, else your setting (More → Div yield %), else IBKR's dividends (next 12 months ÷ spot), else 0.\n${priced.map((p) => `${p.symbol}: ${p.full}`).join('\n')}`;
+  const list = (ps: typeof priced) => ps.map((p) => `${p.symbol} ${p.short}`).join(' · ');
+  // The symbols without any dividend data come first: they are the ones to act on, and a short line cuts the end off.
+  const none = priced.filter((p) => p.none);
+  const known = priced.filter((p) => !p.none);
+  // Leaf spans only: each clips its own text (a nested span would stick out of the line when it is cut short).
   return (
-    <span className="scan-progress-div" title={title} data-testid="scan-div">
-      q{' '}
-      {priced.map((p, i) => (
-        <span key={p.symbol} className={p.none ? 'scan-div-none' : undefined} data-testid={`scan-div-${p.symbol}`}>
-          {i > 0 ? ' · ' : ''}
-          {p.symbol} {p.short}
+    <>
+      {none.length ? (
+        <span className="scan-progress-div scan-div-none" title={title} data-testid="scan-div-none">
+          q {list(none)}
         </span>
-      ))}
-    </span>
+      ) : null}
+      {known.length ? (
+        <span className="scan-progress-div" title={title} data-testid="scan-div">
+          {none.length ? '· ' : 'q '}
+          {list(known)}
+        </span>
+      ) : null}
+    </>
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
   return (
-    <div className="scan-fact">
+    <div className={`scan-fact${wide ? ' scan-fact-wide' : ''}`}>
       <span className="label">{label}</span>
       <span className="num">{children}</span>
     </div>
@@ -114,7 +121,7 @@ function Details({ row, symbol, onOpen }: { row: ScanRow | null; symbol: SymbolP
         <Fact label="POP">{percent(row.pop)}</Fact>
         <Fact label="POP σ">{percent(row.popSmile ?? null)}</Fact>
         <Fact label="EV">{signedMoney(row.ev)}</Fact>
-        <Fact label="OI">
+        <Fact label="OI short/long" wide>
           {openInterest(row.short.openInterest)}/{openInterest(row.long.openInterest)}
         </Fact>
       </div>
