@@ -107,7 +107,7 @@ export const ScanRequest = z
     autoRefreshSec: z.number().int().min(5).max(3600).optional(),
     /** Risk-free rate (continuous, annualised) for POP/EV/edge; absent = the scanner's configured rate (ScannerDeps.rate). */
     rate: Finite.optional(),
-    /** Dividend yield (continuous, annualised) for every symbol; absent = per symbol from `divYields`, then settings, then 0. */
+    /** Dividend yield (continuous, annualised) for every symbol; absent = per symbol from `divYields`, then settings, then IBKR's dividends, then 0. */
     divYield: Finite.optional(),
     /** Per-symbol dividend yields (continuous, annualised); a symbol not listed uses `divYield`, then the settings. */
     divYields: z.record(z.string().max(12), Finite).optional(),
@@ -188,6 +188,13 @@ export type ScanRow = z.infer<typeof ScanRow>;
 
 export const ScanId = z.string().min(1).max(64);
 
+/**
+ * Where a symbol's dividend yield q came from: the scan request, the settings (ui.scannerModel.divYields), IBKR's
+ * dividends (generic tick 456: next 12 months' ÷ spot, past 12 months' when no forecast), or none of them (q = 0).
+ */
+export const DivSource = z.enum(['request', 'settings', 'ibkr', 'none']);
+export type DivSource = z.infer<typeof DivSource>;
+
 export const ScanProgress = z.object({
   scanId: ScanId,
   state: z.enum(['planning', 'quoting', 'complete', 'stopped', 'failed']),
@@ -199,7 +206,17 @@ export const ScanProgress = z.object({
   startedAt: z.number(),
   elapsedMs: z.number(),
   /** Per symbol: quoted/planned and a message when a symbol could not be scanned. */
-  symbols: z.array(z.object({ symbol: z.string(), quoted: z.number().int(), planned: z.number().int(), error: z.string().nullable() })),
+  symbols: z.array(
+    z.object({
+      symbol: z.string(),
+      quoted: z.number().int(),
+      planned: z.number().int(),
+      error: z.string().nullable(),
+      /** The dividend yield the symbol was valued with (continuous, annualised) and its source; absent until it is priced. */
+      divYield: z.number().optional(),
+      divSource: DivSource.optional(),
+    }),
+  ),
   message: z.string().nullable(),
   /** True when the data comes from the local simulated exchange. */
   simulated: z.boolean(),

@@ -12,3 +12,4 @@ export { syntheticChain, type SyntheticChainSpec } from './synthetic';
 export * from './plan';
 export * from './delta';
 export * from './guided';
+export * from './dividends';

@@ -313,8 +313,10 @@ export class MarketDataHub {
     if (g.has(236)) put(4046, 'sh', () => enc.tickGeneric(id, T.SHORTABLE, 3));
     if (g.has(411)) put(4058, 'rhv', () => enc.tickGeneric(id, T.RT_HIST_VOL, u.realizedVol * 100));
     if (g.has(456) && u.divYield > 0) {
+      // TWS's layout: "past12,next12,nextDate,nextAmount" (e.g. "0.83,0.92,20130219,0.23"); quarterly payments here.
       const qd = Math.round(((q.last * u.divYield) / 4) * 100) / 100;
-      put(59, `${qd}`, () => enc.tickString(id, T.DIVIDENDS, `${(qd * 4).toFixed(2)},${(qd * 4).toFixed(2)},,${qd.toFixed(2)}`));
+      const next = nextQuarterlyDate(t);
+      put(59, `${qd}|${next}`, () => enc.tickString(id, T.DIVIDENDS, `${(qd * 4).toFixed(2)},${(qd * 4).toFixed(2)},${next},${qd.toFixed(2)}`));
     }
   }
 
@@ -346,4 +348,19 @@ export class MarketDataHub {
     if (!u) return true;
     return this.host.model.paths.get(u.symbol)?.locate(t).phase === 'open';
   }
+}
+
+/** The simulated next dividend date after `t`: the 15th of the next March, June, September or December, as YYYYMMDD (UTC). */
+export function nextQuarterlyDate(t: number): string {
+  const d = new Date(t);
+  let y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  // Quarter months are 2, 5, 8, 11 (0-based): this one while its 15th is still ahead, else the next.
+  let next = m + (2 - (m % 3));
+  if (next === m && d.getUTCDate() >= 15) next += 3;
+  if (next > 11) {
+    next -= 12;
+    y++;
+  }
+  return `${y}${String(next + 1).padStart(2, '0')}15`;
 }

@@ -4,7 +4,7 @@ import { credit, debit, toMicros, TICKS_NICKEL_DIME } from '../../../core/spread
 import { buildOrder, comboLimitPrice } from './combo';
 import { InvalidOrderError } from './errors';
 import * as map from './mapping';
-import { applyMarketDataType, applyOptionComputation, applyPrice, applySize, emptyQuote } from './quotes';
+import { applyMarketDataType, applyOptionComputation, applyPrice, applySize, applyString, emptyQuote, parseDividends } from './quotes';
 import type { PlaceOrderRequest } from './types';
 
 const combo = (action: 'BUY' | 'SELL', net: ReturnType<typeof debit>): PlaceOrderRequest => ({
@@ -78,6 +78,29 @@ describe('quote assembly', () => {
     expect(applyMarketDataType(q, 3)).toBe(true);
     expect(q.marketDataType).toBe(3);
     expect(applyMarketDataType(q, 9)).toBe(false);
+  });
+});
+
+describe('dividends (generic tick 456 → tick 59)', () => {
+  it('reads "past12,next12,nextDate,nextAmount" with any field missing', () => {
+    expect(parseDividends('0.83,0.92,20130219,0.23')).toEqual({ past12: 0.83, next12: 0.92, nextDate: '20130219', nextAmount: 0.23 });
+    expect(parseDividends('6.60,6.60,,1.65')).toEqual({ past12: 6.6, next12: 6.6, nextDate: null, nextAmount: 1.65 });
+    expect(parseDividends('1.5,,,')).toEqual({ past12: 1.5, next12: null, nextDate: null, nextAmount: null });
+    expect(parseDividends('0,0,,')).toEqual({ past12: 0, next12: 0, nextDate: null, nextAmount: null });
+    expect(parseDividends(',,,')).toBeNull();
+    expect(parseDividends('')).toBeNull();
+    expect(parseDividends('1,2,3')).toBeNull();
+    expect(parseDividends('abc,-1,2013-02-19,1e400')).toBeNull();
+    expect(parseDividends(42)).toBeNull();
+  });
+
+  it('tick 59 lands on the quote; other strings and unreadable dividends leave it alone', () => {
+    const q = emptyQuote(1);
+    expect(applyString(q, 45, '1700000000', 5)).toBe(false);
+    expect(applyString(q, 59, 'garbage', 6)).toBe(false);
+    expect(q.dividends).toBeNull();
+    expect(applyString(q, 59, '6.40,7.20,20261215,1.80', 7)).toBe(true);
+    expect(q).toMatchObject({ dividends: { past12: 6.4, next12: 7.2, nextDate: '20261215', nextAmount: 1.8 }, updatedAt: 7 });
   });
 });
 

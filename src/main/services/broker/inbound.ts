@@ -9,7 +9,7 @@ import type { Link } from './link';
 import * as map from './mapping';
 import type { MarketData } from './market-data';
 import type { OrderGateway } from './order-gateway';
-import { applyGeneric, applyMarketDataType, applyOptionComputation, applyPrice, applySize } from './quotes';
+import { applyGeneric, applyMarketDataType, applyOptionComputation, applyPrice, applySize, applyString } from './quotes';
 import type { Session } from './session';
 import { isNonFatal } from './wire';
 
@@ -160,6 +160,7 @@ export function inboundHandlers(parts: InboundParts): Partial<Record<EventName, 
     [E.tickPrice]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applyPrice(q, field, value, t)),
     [E.tickSize]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applySize(q, field, value, t)),
     [E.tickGeneric]: (_link, reqId: number, field: number, value: number) => market.onTick(reqId, (q, t) => applyGeneric(q, field, value, t)),
+    [E.tickString]: (_link, reqId: number, field: number, value: string) => market.onTick(reqId, (q, t) => applyString(q, field, value, t)),
     [E.tickOptionComputation]: (_link, reqId: number, field: number, _attrib: unknown, impliedVol: unknown, delta: unknown, optPrice: unknown, pvDividend: unknown, gamma: unknown, vega: unknown, theta: unknown, undPrice: unknown) =>
       market.onTick(reqId, (q, t) => applyOptionComputation(q, field, { impliedVol, delta, optPrice, pvDividend, gamma, vega, theta, undPrice }, t)),
     [E.marketDataType]: (_link, reqId: number, type: number) => {

@@ -2,7 +2,7 @@
 //
 // Every tick is validated here: non-finite numbers, TWS's "unset" sentinels and -1 "no price" become null,
 // unknown tick types are ignored. Delayed tick ids (66–76, 80–83) fill the same fields and mark the quote delayed.
-import type { OptionGreeks, Quote } from './types';
+import type { Dividends, OptionGreeks, Quote } from './types';
 
 export function emptyQuote(conId: number): Quote {
   return {
@@ -27,6 +27,7 @@ export function emptyQuote(conId: number): Quote {
     putOpenInterest: null,
     impliedVol: null,
     histVol: null,
+    dividends: null,
     marketDataType: 1,
     delayed: false,
     updatedAt: null,
@@ -76,6 +77,36 @@ export function applyGeneric(q: Quote, tickType: unknown, value: unknown, now: n
   if (!field) return false;
   const v = num(value);
   setField(q, field, v === null || v < 0 ? null : v);
+  return touched(q, tickType, now);
+}
+
+/** Tick 59 (IB Dividends, from generic tick 456). */
+const DIVIDENDS_TICK = 59;
+
+/**
+ * Reads TWS's dividends string "past12,next12,nextDate,nextAmount" (e.g. "0.83,0.92,20130219,0.23"): amounts per
+ * share, the date as YYYYMMDD. An empty or unreadable field is null; a string with nothing readable is null.
+ */
+export function parseDividends(value: unknown): Dividends | null {
+  if (typeof value !== 'string') return null;
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length !== 4) return null;
+  const amount = (p: string | undefined): number | null => {
+    if (!p || !/^-?\d*\.?\d+(e[-+]?\d+)?$/i.test(p)) return null;
+    const n = num(Number(p));
+    return n === null || n < 0 ? null : n;
+  };
+  const date = parts[2] && /^\d{8}$/.test(parts[2]) ? parts[2] : null;
+  const d: Dividends = { past12: amount(parts[0]), next12: amount(parts[1]), nextDate: date, nextAmount: amount(parts[3]) };
+  return d.past12 === null && d.next12 === null && d.nextDate === null && d.nextAmount === null ? null : d;
+}
+
+/** tickString: only the dividends (59) are kept; an unreadable string leaves the quote as it was. */
+export function applyString(q: Quote, tickType: unknown, value: unknown, now: number): boolean {
+  if (tickType !== DIVIDENDS_TICK) return false;
+  const d = parseDividends(value);
+  if (!d) return false;
+  q.dividends = d;
   return touched(q, tickType, now);
 }
 

@@ -150,6 +150,18 @@ export interface OptionGreeks {
   undPrice: number | null;
 }
 
+/**
+ * IBKR's dividend facts for an underlying (generic tick 456 → tick 59, "past12,next12,nextDate,nextAmount"): dividends
+ * per share paid over the past 12 months and expected over the next 12, and the next one's date and amount.
+ */
+export interface Dividends {
+  past12: number | null;
+  next12: number | null;
+  /** YYYYMMDD, as TWS sends it. */
+  nextDate: string | null;
+  nextAmount: number | null;
+}
+
 export interface Quote {
   conId: number;
   bid: number | null;
@@ -174,6 +186,8 @@ export interface Quote {
   putOpenInterest: number | null;
   impliedVol: number | null;
   histVol: number | null;
+  /** Underlying-only generic tick 456: the dividends (null until tick 59 arrives; TWS sends none for a non-payer). */
+  dividends: Dividends | null;
   /** 1 live, 2 frozen, 3 delayed, 4 delayed-frozen. */
   marketDataType: 1 | 2 | 3 | 4;
   /** Data is delayed (types 3/4, or delayed tick ids): label it so. */

@@ -10,7 +10,7 @@
 // when the quote settles — so the run's signal carries only the listeners of quotes still in flight.
 import { randomUUID } from 'node:crypto';
 import { getEventListeners, setMaxListeners } from 'node:events';
-import type { ScanProgress, ScanRequestParsed, ScanResults, ScanRow } from '../../../core/contract';
+import type { DivSource, ScanProgress, ScanRequestParsed, ScanResults, ScanRow } from '../../../core/contract';
 import { ScanEngine, diffResults, mergeTop, type ChainSnapshot, type ExpirySlice } from '../../../core/scanner';
 import type { EventBus } from '../events';
 import type { Broker, QuoteSubscription } from '../broker/types';
@@ -54,6 +54,9 @@ export interface SymbolState {
   fastLane: number;
   /** Legs already asked for (answered, failed or in flight), as `expiryIdx:right:index` (guided mode). */
   tried: Set<string>;
+  /** The dividend yield the symbol is valued with and where it came from; null until the underlying is priced. */
+  divYield: number | null;
+  divSource: DivSource | null;
 }
 
 /** Where a quote lands in a chain snapshot. */
@@ -92,8 +95,8 @@ export class ScanRun {
   outstanding = 0;
   /** Guided mode: the first pass's quotes, still settling when the refinement starts. */
   readonly firstPass: Promise<void>[] = [];
-  /** Messages the run asked for, by what (for the CLI's report and the bench). */
-  requests = { snapshots: 0, streams: 0 };
+  /** Messages the run asked for, by what (for the CLI's report and the bench); open interest is one line per top leg. */
+  requests = { snapshots: 0, streams: 0, openInterest: 0 };
   private completions: number[] = [];
   private firstCompletion: number | null = null;
   private drainWaiters: Array<() => void> = [];
@@ -120,7 +123,7 @@ export class ScanRun {
     // Quotes in flight each hold one listener (child()); thousands may wait in the pacer queue at once.
     setMaxListeners(0, this.abort.signal);
     this.symbols = req.symbols.map((symbol) => ({
-      symbol, planned: 0, plannedByExpiry: new Map(), quoted: 0, failed: 0, error: null, chain: null, underlying: null, underlyingConId: null, rows: [], evaluated: 0, passed: 0, fastLane: fastLanePerSymbol, tried: new Set(),
+      symbol, planned: 0, plannedByExpiry: new Map(), quoted: 0, failed: 0, error: null, chain: null, underlying: null, underlyingConId: null, rows: [], evaluated: 0, passed: 0, fastLane: fastLanePerSymbol, tried: new Set(), divYield: null, divSource: null,
     }));
   }
 
@@ -278,7 +281,10 @@ export class ScanRun {
       etaMs,
       startedAt: this.startedAt,
       elapsedMs: now - this.startedAt,
-      symbols: this.symbols.map((s) => ({ symbol: s.symbol, quoted: s.quoted + s.failed, planned: Math.max(s.planned, s.quoted + s.failed), error: s.error })),
+      symbols: this.symbols.map((s) => ({
+        symbol: s.symbol, quoted: s.quoted + s.failed, planned: Math.max(s.planned, s.quoted + s.failed), error: s.error,
+        ...(s.divYield !== null && s.divSource !== null ? { divYield: s.divYield, divSource: s.divSource } : {}),
+      })),
       message: [this.message, failures].filter(Boolean).join(' ') || null,
       simulated: this.host.broker.facts()?.accountMode === 'SIMULATED',
       delayed: this.delayed,

@@ -20,12 +20,13 @@ import {
   type ScanResults,
 } from '../../../core/contract';
 import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
-import { createChain, guidedNeeds, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
+import { chooseDivYield, createChain, guidedNeeds, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
 import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
 import type { Logger } from '../logging';
 import type { SettingsStore } from '../settings/settings-store';
-import type { Broker, OptionChainParams, QualifiedContract, Quote } from '../broker/types';
+import type { Broker, Dividends, OptionChainParams, QualifiedContract, Quote } from '../broker/types';
+import { openInterestOf, type OiLeg } from './open-interest';
 import { firstOf, isAbort, quoteOption, type QuoteDeps } from './quoting';
 import { STALE_AFTER_MS, ScanRun, type RunHost, type SymbolState } from './run';
 
@@ -92,8 +93,8 @@ export interface ScanOutcome {
   asOf: number;
   /** Wall time of the last ranking (quote ages are measured from it). */
   rankedAt: number;
-  /** Quote requests the run made: snapshots and fast-lane streams (each stream also costs a cancel). */
-  requests: { snapshots: number; streams: number };
+  /** Quote requests the run made: snapshots, fast-lane streams and open-interest lines (each line also costs a cancel). */
+  requests: { snapshots: number; streams: number; openInterest: number };
 }
 
 export interface ScannerService {
@@ -180,8 +181,18 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     return params;
   }
 
-  /** The underlying's first usable price and (if it comes quickly) its ATM IV, from a streaming line. */
-  async function underlyingPrice(run: ScanRun, sym: SymbolState, contract: QualifiedContract): Promise<{ spot: number; iv: number | null }> {
+  /** The dividend yields the request and the settings give this symbol (IBKR's is used only when neither does). */
+  function divOverrides(run: ScanRun, symbol: string): { request: number | undefined; settings: number | undefined } {
+    return { request: run.req.divYields?.[symbol] ?? run.req.divYield, settings: deps.settings?.get().ui.scannerModel.divYields[symbol] };
+  }
+
+  /**
+   * The underlying's first usable price and, if they come quickly, its ATM IV (generic tick 106) and IBKR's dividends
+   * (generic tick 456; waited for only when neither the request nor the settings give q), from a streaming line.
+   */
+  async function underlyingPrice(run: ScanRun, sym: SymbolState, contract: QualifiedContract): Promise<{ spot: number; iv: number | null; dividends: Dividends | null }> {
+    const o = divOverrides(run, sym.symbol);
+    const wantsDividends = o.request === undefined && o.settings === undefined;
     const priceOf = (q: Quote | null): number | null => {
       if (!q) return null;
       if (q.bid !== null && q.ask !== null && q.bid > 0 && q.ask >= q.bid) return (q.bid + q.ask) / 2;
@@ -197,7 +208,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
         wake();
       },
       onStatus: () => wake(),
-    }, { genericTicks: '106' });
+    }, { genericTicks: '106,456' });
     sym.underlying = sub;
     sym.underlyingConId = contract.conId;
     const deadline = now() + UNDERLYING_TIMEOUT_MS;
@@ -208,7 +219,9 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       if (p !== null) {
         pricedAt ??= now();
         const iv = q?.impliedVol ?? null;
-        if (iv !== null || now() - pricedAt >= IV_GRACE_MS) return { spot: p, iv };
+        const dividends = q?.dividends ?? null;
+        // Neither is waited for past the grace: without them the plan has no IV and q falls back (and says so).
+        if ((iv !== null && (dividends !== null || !wantsDividends)) || now() - pricedAt >= IV_GRACE_MS) return { spot: p, iv, dividends };
       }
       if (sub.status === 'failed') throw new Error(`${sym.symbol}: ${sub.error?.message ?? 'no market data for the underlying.'}`);
       if (run.signal.aborted) throw new DOMException('stopped', 'AbortError');
@@ -272,12 +285,15 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     if (inRange[0]) void fetchContracts(inRange[0]);
     const multiplier = expiries[0]?.multiplier ?? 100;
     log?.debug({ symbol: sym.symbol, ms: now() - run.startedAt }, 'scan: chain parameters');
-    const { spot, iv } = await priced;
-    log?.debug({ symbol: sym.symbol, ms: now() - run.startedAt, spot, iv }, 'scan: underlying priced');
-    // r and q: the request's, else the settings' (ui.scannerModel), else the service's default rate and no dividend.
+    const { spot, iv, dividends } = await priced;
+    // r: the request's, else the settings' (ui.scannerModel), else the service's default. q: the request's, else the
+    // settings', else IBKR's dividends (tick 456) over spot, else 0 — and the progress says which, per symbol.
     const model = deps.settings?.get().ui.scannerModel;
     const rate = run.req.rate ?? model?.rate ?? defaultRate;
-    const divYield = run.req.divYields?.[sym.symbol] ?? run.req.divYield ?? model?.divYields[sym.symbol] ?? 0;
+    const { divYield, divSource } = chooseDivYield({ ...divOverrides(run, sym.symbol), ibkr: dividends, spot });
+    sym.divYield = divYield;
+    sym.divSource = divSource;
+    log?.debug({ symbol: sym.symbol, ms: now() - run.startedAt, spot, iv, divYield, divSource }, 'scan: underlying priced');
     sym.chain = createChain({ symbol: sym.symbol, spot, rate, divYield, multiplier, asOf: run.asOf, expiries: [] });
     const planInput = { spot, atmIv: iv, rate, divYield, filters: run.req.filters };
     // An estimate from the chain-parameter grid, corrected expiry by expiry as the real strikes arrive.
@@ -435,6 +451,28 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     }
   }
 
+  /**
+   * Open interest for the final top: the legs of the rows that make it get OI from short streaming lines
+   * (open-interest.ts) written into the chain snapshot, so the final ranking's rows carry it; a leg TWS sends none for
+   * stays unknown (—). Snapshots cannot carry OI, so this is the only place rows get it.
+   */
+  async function openInterestOfTop(run: ScanRun): Promise<void> {
+    run.flush(false);
+    const legs = new Map<number, OiLeg>();
+    for (const row of run.lastResults?.rows ?? []) {
+      for (const l of [row.short, row.long]) if (l.conId !== null && run.slots.has(l.conId)) legs.set(l.conId, { conId: l.conId, symbol: row.symbol, right: l.right });
+    }
+    if (legs.size === 0) return;
+    const { found, asked } = await openInterestOf(broker, [...legs.values()], run.signal);
+    run.requests.openInterest += asked;
+    if (run.signal.aborted) return;
+    for (const [conId, oi] of found) {
+      const slot = run.slots.get(conId);
+      if (slot) (slot.right === 'C' ? slot.slice.call : slot.slice.put).openInterest[slot.index] = oi;
+    }
+    log?.debug({ legs: legs.size, withOi: found.size }, 'scan: open interest of the top rows’ legs');
+  }
+
   async function execute(run: ScanRun): Promise<void> {
     run.begin();
     await Promise.all(
@@ -448,6 +486,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     );
     if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
     if (!run.signal.aborted) await requoteAgeingTop(run);
+    if (!run.signal.aborted) await openInterestOfTop(run);
     if (run.signal.aborted) return;
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');
     else run.finish('complete');

@@ -8,7 +8,7 @@ type Bounds = { min?: number; max?: number };
 export const DEFAULT_MIN_PER_SYMBOL = 3;
 
 /** A number box that keeps what the trader types until it parses; empty means "no bound". */
-function NumberBox({ value, onChange, scale = 1, label, width = 46, step, testId }: { value: number | undefined; onChange(v: number | undefined): void; scale?: number; label: string; width?: number; step?: string; testId?: string }) {
+function NumberBox({ value, onChange, scale = 1, label, width = 46, step, testId, disabled, title }: { value: number | undefined; onChange(v: number | undefined): void; scale?: number; label: string; width?: number; step?: string; testId?: string; disabled?: boolean; title?: string }) {
   const shown = value === undefined ? '' : String(Math.round(value * scale * 1e6) / 1e6);
   const [text, setText] = useState(shown);
   const [focused, setFocused] = useState(false);
@@ -23,7 +23,8 @@ function NumberBox({ value, onChange, scale = 1, label, width = 46, step, testId
       inputMode="decimal"
       aria-label={label}
       aria-invalid={bad}
-      title={label}
+      title={title ?? label}
+      disabled={disabled}
       data-testid={testId}
       value={text}
       step={step}
@@ -58,11 +59,14 @@ function RangeField({ label, value, onChange, scale = 1, width = 40, testId }: {
   );
 }
 
-function Single({ label, value, onChange, scale = 1, width = 46, testId }: { label: string; value: number | undefined; onChange(v: number | undefined): void; scale?: number; width?: number; testId?: string }) {
+/** Why the OI filter is off: the scan cannot know OI while it ranks (snapshots carry none), only for its final top. */
+export const OI_FILTER_OFF = 'Open interest is asked for only once the scan has ranked its final top (streaming lines, generic tick 101; snapshots carry none), so it cannot filter the scan. Sort or filter the Min OI column (Columns ▾) instead.';
+
+function Single({ label, value, onChange, scale = 1, width = 46, testId, disabled, title }: { label: string; value: number | undefined; onChange(v: number | undefined): void; scale?: number; width?: number; testId?: string; disabled?: boolean; title?: string }) {
   return (
-    <label className="scan-field">
+    <label className="scan-field" title={title}>
       <span className="label">{label}</span>
-      <NumberBox label={label} value={value} scale={scale} width={width} onChange={onChange} testId={testId} />
+      <NumberBox label={label} value={value} scale={scale} width={width} onChange={onChange} testId={testId} disabled={disabled} title={title} />
     </label>
   );
 }
@@ -191,7 +195,7 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
           <Single label="EV ≥ $" value={f.minEv} width={42} onChange={(v) => setF({ minEv: v })} />
           <Single label="Leg B/A ≤ $" value={f.maxLegSpread} width={42} onChange={(v) => setF({ maxLegSpread: v })} />
           <Single label="Leg B/A ≤ %" value={f.maxLegSpreadOfMid} scale={100} width={38} onChange={(v) => setF({ maxLegSpreadOfMid: v })} />
-          <Single label="OI ≥" value={f.minOi} width={46} onChange={(v) => setF({ minOi: v })} />
+          <Single label="OI ≥" value={undefined} width={46} disabled title={OI_FILTER_OFF} testId="scan-min-oi" onChange={() => undefined} />
           <Single label="Vol ≥" value={f.minVolume} width={46} onChange={(v) => setF({ minVolume: v })} />
           <Single label="Age ≤ s" value={f.maxQuoteAgeSec} width={40} onChange={(v) => setF({ maxQuoteAgeSec: v })} />
           <Single label="Exit ≤ % loss" value={f.maxExitCostOfMaxLoss} scale={100} width={38} onChange={(v) => setF({ maxExitCostOfMaxLoss: v })} />
@@ -250,7 +254,7 @@ function DividendsField({ value, onChange }: { value: Record<string, number>; on
     if (parsed && dividendsText(parsed) !== shown) onChange(parsed);
   };
   return (
-    <label className="scan-field" title="Each underlying's dividend yield in % for POP, EV and edge (e.g. SPY 1.2, QQQ 0.6); a symbol not listed has none. Saved in settings.">
+    <label className="scan-field" title="Each underlying's dividend yield in % for POP, EV and edge (e.g. SPY 1.2, QQQ 0.6); a symbol not listed uses IBKR's dividends (next 12 months ÷ spot), else none. Saved in settings.">
       <span className="label">Div yield %</span>
       <input
         className={`scan-input${parsed ? '' : ' scan-input-bad'}`}

@@ -9,7 +9,7 @@ import { DEFAULT_MIN_PER_SYMBOL, FilterForm, PresetBar } from './FilterForm';
 import { PayoffChart } from './PayoffChart';
 import { ResultsGrid, type ResultsGridHandle } from './ResultsGrid';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
-import { etaLabel, expiryLabel, money, netLabel, percent, signedMoney, strike } from './format';
+import { divLabel, divYieldText, etaLabel, expiryLabel, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
 import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
 import './scanner.css';
 
@@ -38,7 +38,7 @@ function ProgressBar({ progress, evaluated, passed, rows }: { progress: ScanProg
       <span className="scan-progress-text mono" data-testid="scan-eta">
         {isRunning(progress) ? etaLabel(progress.etaMs) : `${(progress.elapsedMs / 1000).toFixed(1)} s`}
       </span>
-      <span className="scan-progress-text mono" title="Candidates evaluated / passing every filter in the latest ranking">
+      <span className="scan-progress-text scan-progress-pass mono" title="Candidates evaluated / passing every filter in the latest ranking">
         {passed.toLocaleString('en-US')} of {evaluated.toLocaleString('en-US')} pass · {rows} shown
       </span>
       {progress.simulated ? <span className="tag tag-sim" title="Quotes from the local simulated exchange">SIM</span> : null}
@@ -48,21 +48,53 @@ function ProgressBar({ progress, evaluated, passed, rows }: { progress: ScanProg
           ⚠ {errors.map((e) => e.symbol).join(', ')}
         </span>
       ) : null}
+      <Dividends symbols={progress.symbols} />
       {progress.message ? <span className="scan-progress-msg" title={progress.message}>{progress.message}</span> : null}
     </div>
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+type SymbolProgress = ScanProgress['symbols'][number];
+
+/** Each symbol's q and where it came from (request, settings, IBKR or none), so a trader sees what POP and EV assumed. */
+function Dividends({ symbols }: { symbols: readonly SymbolProgress[] }) {
+  const priced = symbols.flatMap((s) =>
+    s.divYield === undefined || s.divSource === undefined ? [] : [{ symbol: s.symbol, short: divYieldText(s.divYield, s.divSource), full: divLabel(s.divYield, s.divSource) as string, none: s.divSource === 'none' }],
+  );
+  if (priced.length === 0) return null;
+  const title = `Dividend yield q per symbol: the request's, else your setting (More → Div yield %), else IBKR's dividends (next 12 months ÷ spot), else 0.\n${priced.map((p) => `${p.symbol}: ${p.full}`).join('\n')}`;
+  const list = (ps: typeof priced) => ps.map((p) => `${p.symbol} ${p.short}`).join(' · ');
+  // The symbols without any dividend data come first: they are the ones to act on, and a short line cuts the end off.
+  const none = priced.filter((p) => p.none);
+  const known = priced.filter((p) => !p.none);
+  // Leaf spans only: each clips its own text (a nested span would stick out of the line when it is cut short).
   return (
-    <div className="scan-fact">
+    <>
+      {none.length ? (
+        <span className="scan-progress-div scan-div-none" title={title} data-testid="scan-div-none">
+          q {list(none)}
+        </span>
+      ) : null}
+      {known.length ? (
+        <span className="scan-progress-div" title={title} data-testid="scan-div">
+          {none.length ? '· ' : 'q '}
+          {list(known)}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function Fact({ label, children, wide = false }: { label: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className={`scan-fact${wide ? ' scan-fact-wide' : ''}`}>
       <span className="label">{label}</span>
       <span className="num">{children}</span>
     </div>
   );
 }
 
-function Details({ row, onOpen }: { row: ScanRow | null; onOpen(row: ScanRow): void }) {
+function Details({ row, symbol, onOpen }: { row: ScanRow | null; symbol: SymbolProgress | undefined; onOpen(row: ScanRow): void }) {
   if (!row) {
     return (
       <aside className="scan-details scan-details-empty" data-testid="scan-details">
@@ -89,6 +121,12 @@ function Details({ row, onOpen }: { row: ScanRow | null; onOpen(row: ScanRow): v
         <Fact label="POP">{percent(row.pop)}</Fact>
         <Fact label="POP σ">{percent(row.popSmile ?? null)}</Fact>
         <Fact label="EV">{signedMoney(row.ev)}</Fact>
+        <Fact label="OI short/long" wide>
+          {openInterest(row.short.openInterest)}/{openInterest(row.long.openInterest)}
+        </Fact>
+      </div>
+      <div className="scan-fact scan-fact-div" data-testid="scan-details-div" title="The dividend yield POP, EV and edge assumed, and where it came from">
+        {divLabel(symbol?.divYield, symbol?.divSource) ?? 'q not known yet'}
       </div>
       <button type="button" className="btn btn-primary scan-open" onClick={() => onOpen(row)} data-testid="scan-open-ticket" title="Open in the Ticket (Enter)">
         Open in Ticket ⏎
@@ -147,7 +185,8 @@ export function ScannerPanel() {
     useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null, refreshing: refresh !== null });
     useSelectionStore.getState().select(null);
     saveUi({ scannerForm: f }, 'Saving the scanner form');
-    void client.invoke('scan.start', { symbols: f.symbols, filters: f.filters, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
+    // OI ≥ is off (OI is known only for the final top), so a form saved with one does not empty the scan.
+    void client.invoke('scan.start', { symbols: f.symbols, filters: { ...f.filters, minOi: undefined }, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
       if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
       else {
         useScannerStore.setState({ starting: false });
@@ -236,7 +275,7 @@ export function ScannerPanel() {
           onOpen={openInTicket}
           onStateChange={(s) => saveUi({ scannerGrid: s }, 'Saving the grid layout')}
         />
-        <Details row={selected} onOpen={openInTicket} />
+        <Details row={selected} symbol={selected ? progress?.symbols.find((s) => s.symbol === selected.symbol) : undefined} onOpen={openInTicket} />
       </div>
     );
   }

@@ -1,7 +1,7 @@
-// Scanner formats: labelled net prices, true minus signs, payoff curve extremes equal max profit and max loss.
+// Scanner formats: labelled net prices, true minus signs, payoff curve extremes equal max profit and max loss, q's source.
 import { describe, expect, it } from 'vitest';
 import type { ScanRow } from '../../../core/contract';
-import { STALE_AFTER_MS, ageLabel, etaLabel, greek, liveState, money, netLabel, payoffAt, payoffCurve, percent, signedMoney } from './format';
+import { STALE_AFTER_MS, ageLabel, divLabel, divYieldText, etaLabel, greek, liveState, money, netLabel, openInterest, payoffAt, payoffCurve, percent, signedMoney } from './format';
 
 const leg = (strike: number, side: 1 | -1) => ({ conId: 1, strike, right: 'P' as const, side, bid: 1, ask: 1.1, iv: 0.2, delta: -0.2, openInterest: null, volume: 10, quoteTime: 0 });
 const row: ScanRow = {
@@ -49,5 +49,18 @@ describe('scanner formats', () => {
     expect(liveState({ ...r, completeness: 'partial' }, 5_000).state).toBe('partial');
     expect(liveState({ ...r, completeness: 'stale' }, 5_000).state).toBe('stale');
     expect(liveState({ ...r, long: { ...r.long, quoteTime: null } }, 5_000)).toEqual({ ageMs: null, state: 'complete' });
+  });
+});
+
+describe('dividend yield labels', () => {
+  it('names the source, and says what to do when there is none', () => {
+    expect(divLabel(0.0121, 'ibkr')).toBe('q 1.21% (IBKR)');
+    expect(divLabel(0.006, 'settings')).toBe('q 0.60% (settings)');
+    expect(divLabel(0.004, 'request')).toBe('q 0.40% (request)');
+    expect(divLabel(0, 'none')).toBe('q 0 — no dividend data; set one in More → Div yield %');
+    expect(divLabel(undefined, undefined)).toBeNull();
+    expect(divYieldText(0, 'none')).toBe('0 (no data)');
+    expect(openInterest(12345)).toBe('12,345');
+    expect(openInterest(null)).toBe('—');
   });
 });

@@ -1,5 +1,5 @@
 // Scanner number formats: labelled credits/debits, money with separators, percents, greeks, ages, payoff curves.
-import type { ScanRow } from '../../../core/contract';
+import type { DivSource, ScanRow } from '../../../core/contract';
 
 const MINUS = '\u2212';
 const money2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -29,6 +29,29 @@ export function signedMoney(v: number | null): string {
 /** A fraction as a percent with 1 decimal. */
 export function percent(v: number | null, digits = 1): string {
   return v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
+}
+
+const DIV_SOURCE_LABELS: Record<Exclude<DivSource, 'none'>, string> = { request: 'request', settings: 'settings', ibkr: 'IBKR' };
+
+/**
+ * The dividend yield a symbol was valued with and where it came from: "q 1.21% (IBKR)", "q 0.60% (settings)", or, when
+ * nothing gave one, "q 0 — no dividend data; set one in More → Div yield %". Null before the symbol is priced.
+ */
+export function divLabel(divYield: number | undefined, divSource: DivSource | undefined): string | null {
+  if (divYield === undefined || divSource === undefined) return null;
+  if (divSource === 'none') return 'q 0 — no dividend data; set one in More → Div yield %';
+  return `q ${divYieldText(divYield, divSource)}`;
+}
+
+/** The short form for a strip of symbols (after "q"): "1.21% (IBKR)", "0 (no data)". */
+export function divYieldText(divYield: number, divSource: DivSource): string {
+  if (divSource === 'none') return '0 (no data)';
+  return `${(divYield * 100).toFixed(2)}% (${DIV_SOURCE_LABELS[divSource]})`;
+}
+
+/** Open interest in contracts with separators, — when unknown (the broker sent none). */
+export function openInterest(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '—' : Math.round(v).toLocaleString('en-US');
 }
 
 /** A delta with 2 decimals and a true minus. */
