@@ -112,6 +112,13 @@ export class ScanRun {
   refreshAbort: AbortController | null = null;
   /** True once the trader stopped the run (or its auto-refresh). */
   cancelled = false;
+  /** Fingerprints of the rows the trader last reported on screen (scan.viewport); auto-refresh quotes their legs first. */
+  viewport: ReadonlySet<string> = new Set();
+  /** Auto-refresh cycles begun, and per leg (conId) the cycle that last re-quoted it: the rest rotate oldest first. */
+  refreshCycles = 0;
+  readonly refreshedIn = new Map<number, number>();
+  /** What the last refresh cycle asked for (diagnostics and tests): its budget and the legs, visible ones first. */
+  lastRefresh: { budget: number; visible: number; legs: number[] } | null = null;
 
   constructor(
     readonly req: ScanRequestParsed,

@@ -102,8 +102,13 @@ export interface ScannerService {
   stop(scanId?: string): Promise<boolean>;
   /** Runs one auto-refresh cycle of the completed run now (what the timer does every N s); false when none ran. */
   refreshNow(): Promise<boolean>;
+  /**
+   * The rows on screen (by fingerprint) for the run `scanId`: auto-refresh re-quotes their legs first. The latest call
+   * wins; false (and nothing stored) when `scanId` is not the current run — a grid still showing a replaced scan.
+   */
+  viewport(scanId: string, fingerprints: readonly string[]): boolean;
   /** The current run's lifecycle facts (for tests and diagnostics): state, listeners on its signal, quotes in flight. */
-  runDiagnostics(): { scanId: string; state: ScanProgress['state']; abortListeners: number; outstanding: number } | null;
+  runDiagnostics(): { scanId: string; state: ScanProgress['state']; abortListeners: number; outstanding: number; lastRefresh: ScanRun['lastRefresh'] } | null;
   latest(): { progress: ScanProgress | null; results: ScanResults | null };
   presets(): ScanPreset[];
   savePreset(preset: ScanPreset): ScanPreset[];
@@ -507,18 +512,64 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     }, every * 1000);
   }
 
-  /** One auto-refresh cycle: each symbol's spot, then the shown rows' legs; every quote linked to `cycle`. */
+  /**
+   * Share of the refresh interval's pacer capacity one cycle may use: at 45 msg/s a 15 s interval allows 337
+   * snapshots, not the ~800 legs of a top 400 — the rest of the pacer stays free for the ticket and positions.
+   */
+  const REFRESH_PACER_SHARE = 0.5;
+  /** Of a cycle's legs, this share at least goes to rows off screen while there are any, so every kept row comes round. */
+  const REFRESH_OFFSCREEN_SHARE = 0.1;
+  /** The interval a cycle's budget assumes when the run has none (refreshNow without auto-refresh): the shortest allowed. */
+  const REFRESH_FALLBACK_SEC = 5;
+
+  /** Snapshots one refresh cycle may ask for: REFRESH_PACER_SHARE of what the pacer sends in the interval (≥ 1). */
+  function refreshBudget(run: ScanRun): number {
+    const every = run.req.autoRefreshSec ?? REFRESH_FALLBACK_SEC;
+    return Math.max(1, Math.floor(REFRESH_PACER_SHARE * every * core.pacerRate()));
+  }
+
+  /**
+   * The legs one refresh cycle re-quotes, within `slots` snapshots: the visible rows' legs first, then the other kept
+   * rows' — each group least recently refreshed first (ties in rank order), so a group larger than its share rotates
+   * over later cycles. Off-screen rows keep REFRESH_OFFSCREEN_SHARE of the legs so none waits forever.
+   */
+  function refreshLegs(run: ScanRun, slots: number): { visible: number[]; rest: number[] } {
+    const rows = run.lastResults?.rows ?? [];
+    const seen = new Set<number>();
+    const collect = (onScreen: boolean): number[] => {
+      const out: number[] = [];
+      for (const row of rows) {
+        if (run.viewport.has(row.fingerprint) !== onScreen) continue;
+        for (const l of [row.short, row.long]) {
+          if (l.conId === null || seen.has(l.conId) || !run.slots.has(l.conId)) continue;
+          seen.add(l.conId);
+          out.push(l.conId);
+        }
+      }
+      // Stable sort: never-refreshed legs (-1) first, then by the cycle that last refreshed them.
+      return out.sort((a, b) => (run.refreshedIn.get(a) ?? -1) - (run.refreshedIn.get(b) ?? -1));
+    };
+    const visible = collect(true);
+    const rest = collect(false);
+    const reserve = rest.length > 0 ? Math.min(rest.length, Math.max(1, Math.floor(slots * REFRESH_OFFSCREEN_SHARE))) : 0;
+    const shown = visible.slice(0, Math.max(0, slots - reserve));
+    return { visible: shown, rest: rest.slice(0, Math.max(0, slots - shown.length)) };
+  }
+
+  /**
+   * One auto-refresh cycle: each symbol's spot, then the legs refreshLegs picks within the cycle's budget (the spots
+   * count toward it); every quote linked to `cycle` through its own child signal, unlinked when it settles.
+   */
   async function refreshOnce(run: ScanRun, cycle: AbortSignal): Promise<void> {
-    const conIds = new Set<number>();
-    for (const row of run.lastResults?.rows ?? []) {
-      if (row.short.conId !== null) conIds.add(row.short.conId);
-      if (row.long.conId !== null) conIds.add(row.long.conId);
-    }
+    const budget = refreshBudget(run);
+    const cycleNo = ++run.refreshCycles;
     const jobs: Promise<void>[] = [];
+    let spots = 0;
     for (const sym of run.symbols) {
       if (!sym.chain || sym.underlyingConId === null) continue;
       const chain = sym.chain;
       const link = run.child(cycle);
+      spots++;
       jobs.push(
         broker
           .snapshotQuote({ conId: sym.underlyingConId, symbol: sym.symbol }, { priority: 'scan', signal: link.signal })
@@ -532,9 +583,16 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
           .finally(() => link.dispose()),
       );
     }
-    for (const conId of conIds) {
+    const { visible, rest } = refreshLegs(run, Math.max(0, budget - spots));
+    const legs = [...visible, ...rest];
+    run.lastRefresh = { budget, visible: visible.length, legs };
+    log?.debug({ cycle: cycleNo, budget, spots, visible: visible.length, rest: rest.length }, 'scan: refresh cycle');
+    for (const conId of legs) {
       const slot = run.slots.get(conId);
-      if (slot) jobs.push(quoteOption(qd, run, conId, slot, cycle));
+      if (!slot) continue;
+      // Counted as refreshed when asked, so a leg whose quote keeps failing still rotates behind the others.
+      run.refreshedIn.set(conId, cycleNo);
+      jobs.push(quoteOption(qd, run, conId, slot, cycle));
     }
     await Promise.all(jobs);
     if (!cycle.aborted) run.flush(true);
@@ -604,8 +662,14 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       }
       return !cycle.signal.aborted;
     },
+    viewport(scanId, fingerprints) {
+      const run = current;
+      if (!run || run.id !== scanId) return false;
+      run.viewport = new Set(fingerprints);
+      return true;
+    },
     runDiagnostics() {
-      return current ? { scanId: current.id, state: current.state, abortListeners: current.listenerCount(), outstanding: current.outstanding } : null;
+      return current ? { scanId: current.id, state: current.state, abortListeners: current.listenerCount(), outstanding: current.outstanding, lastRefresh: current.lastRefresh } : null;
     },
     latest() {
       return { progress: current?.lastProgress ?? lastProgress, results: current?.lastResults ?? lastResults };
@@ -635,7 +699,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
 }
 
 /** The scanner's contract handlers. */
-export type ScanMethod = 'scan.start' | 'scan.stop' | 'scan.latest' | 'scan.presets' | 'scan.savePreset' | 'scan.deletePreset';
+export type ScanMethod = 'scan.start' | 'scan.stop' | 'scan.latest' | 'scan.viewport' | 'scan.presets' | 'scan.savePreset' | 'scan.deletePreset';
 
 export function scannerHandlers(svc: ScannerService): Pick<HandlerMap, ScanMethod> {
   return {
@@ -645,6 +709,7 @@ export function scannerHandlers(svc: ScannerService): Pick<HandlerMap, ScanMetho
     },
     'scan.stop': async ({ scanId }) => ({ stopped: await svc.stop(scanId) }),
     'scan.latest': () => svc.latest(),
+    'scan.viewport': ({ scanId, fingerprints }) => ({ applied: svc.viewport(scanId, fingerprints) }),
     'scan.presets': () => svc.presets(),
     'scan.savePreset': ({ preset }) => svc.savePreset(preset),
     'scan.deletePreset': ({ name }) => svc.deletePreset(name),

@@ -122,6 +122,26 @@ export interface ResultsGridProps {
   onSelect(row: ScanRow): void;
   onOpen(row: ScanRow): void;
   onStateChange(state: ScannerGridState): void;
+  /** The fingerprints of the rows on screen, after scrolling, sorting, filtering or new results settle (debounced). */
+  onViewport?(fingerprints: string[]): void;
+}
+
+/** Scrolling and result frames settle this long before the rows on screen are reported (one call per pause, not per frame). */
+const VIEWPORT_DEBOUNCE_MS = 250;
+
+/** The rows whose box meets the grid's visible pixel band, in display order (the rendered buffer rows above and below are not on screen). */
+function visibleFingerprints(api: GridApi<GridRow>): string[] {
+  const first = api.getFirstDisplayedRowIndex();
+  const last = api.getLastDisplayedRowIndex();
+  if (first < 0 || last < first) return [];
+  const { top, bottom } = api.getVerticalPixelRange();
+  const out: string[] = [];
+  for (let i = first; i <= last; i++) {
+    const node = api.getDisplayedRowAtIndex(i);
+    if (!node?.data || node.rowTop === null || node.rowHeight === null || node.rowHeight === undefined) continue;
+    if (node.rowTop + node.rowHeight > top && node.rowTop < bottom) out.push(node.data.fingerprint);
+  }
+  return out;
 }
 
 function toState(api: GridApi<GridRow>): ScannerGridState {
@@ -208,7 +228,7 @@ function GridStrip({ view, total, rankedBy, minPerSymbol, onClearSort, onClearFi
   );
 }
 
-export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, rankedBy, minPerSymbol, selected, initialState, onSelect, onOpen, onStateChange }, ref) {
+export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, rankedBy, minPerSymbol, selected, initialState, onSelect, onOpen, onStateChange, onViewport }, ref) {
   const api = useRef<GridApi<GridRow> | null>(null);
   const [view, setView] = useState<GridView>(EMPTY_VIEW);
   const refreshView = useCallback(() => {
@@ -216,6 +236,24 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
     if (g && !g.isDestroyed()) setView(readView(g));
   }, []);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The rows on screen, reported once scrolling or a burst of frames pauses, and only when they changed.
+  const viewportTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const viewportSent = useRef('');
+  const onViewportRef = useRef(onViewport);
+  onViewportRef.current = onViewport;
+  const reportViewport = useCallback(() => {
+    if (viewportTimer.current) clearTimeout(viewportTimer.current);
+    viewportTimer.current = setTimeout(() => {
+      viewportTimer.current = null;
+      const g = api.current;
+      if (!g || g.isDestroyed() || !onViewportRef.current) return;
+      const fps = visibleFingerprints(g);
+      const key = fps.join('|');
+      if (key === viewportSent.current) return;
+      viewportSent.current = key;
+      onViewportRef.current(fps);
+    }, VIEWPORT_DEBOUNCE_MS);
+  }, []);
   const restoring = useRef(false);
   const data = useMemo<GridRow[]>(() => {
     clock.now = Date.now();
@@ -270,6 +308,8 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
     () => () => {
       if (saveTimer.current) clearTimeout(saveTimer.current);
       saveTimer.current = null;
+      if (viewportTimer.current) clearTimeout(viewportTimer.current);
+      viewportTimer.current = null;
       api.current = null;
     },
     [],
@@ -328,7 +368,12 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
           save();
           refreshView();
         }}
-        onModelUpdated={refreshView}
+        onModelUpdated={() => {
+          refreshView();
+          reportViewport();
+        }}
+        onBodyScroll={reportViewport}
+        onViewportChanged={reportViewport}
         onColumnResized={(e) => e.finished && save()}
         onColumnMoved={(e) => e.finished && save()}
         onColumnVisible={() => {

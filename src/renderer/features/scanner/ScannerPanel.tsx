@@ -195,6 +195,22 @@ export function ScannerPanel() {
     });
   }, [client, saveUi]);
 
+  // The rows on screen go to the main process for auto-refresh; the last list is sent again once the scan has its id.
+  const viewport = useRef<string[] | null>(null);
+  const sendViewport = useCallback(
+    (fingerprints: string[]) => {
+      viewport.current = fingerprints;
+      if (!scanId) return;
+      void client.invoke('scan.viewport', { scanId, fingerprints }).then((r) => {
+        if (!r.ok) reportError(r.error, 'Reporting the rows on screen');
+      });
+    },
+    [client, scanId],
+  );
+  useEffect(() => {
+    if (viewport.current) sendViewport(viewport.current);
+  }, [sendViewport]);
+
   const stop = useCallback(() => {
     useScannerStore.setState({ refreshing: false });
     void client.invoke('scan.stop', { scanId: scanId ?? undefined }).then((r) => {
@@ -274,6 +290,7 @@ export function ScannerPanel() {
           onSelect={(r) => useSelectionStore.getState().select(r)}
           onOpen={openInTicket}
           onStateChange={(s) => saveUi({ scannerGrid: s }, 'Saving the grid layout')}
+          onViewport={sendViewport}
         />
         <Details row={selected} symbol={selected ? progress?.symbols.find((s) => s.symbol === selected.symbol) : undefined} onOpen={openInTicket} />
       </div>
