@@ -126,7 +126,7 @@ export interface ResultsGridProps {
   onViewport?(fingerprints: string[]): void;
 }
 
-/** Scrolling and result frames settle this long before the rows on screen are reported (one call per pause, not per frame). */
+/** The rows on screen are read this long after the first scroll or model update (one call per window, not per frame). */
 const VIEWPORT_DEBOUNCE_MS = 250;
 
 /** The rows whose box meets the grid's visible pixel band, in display order (the rendered buffer rows above and below are not on screen). */
@@ -241,8 +241,10 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
   const viewportSent = useRef('');
   const onViewportRef = useRef(onViewport);
   onViewportRef.current = onViewport;
+  // A pending report is left to run rather than pushed back: model updates can come faster than the wait (frames at
+  // 10 Hz while a scan streams), and pushing back would never report until they stop.
   const reportViewport = useCallback(() => {
-    if (viewportTimer.current) clearTimeout(viewportTimer.current);
+    if (viewportTimer.current) return;
     viewportTimer.current = setTimeout(() => {
       viewportTimer.current = null;
       const g = api.current;
