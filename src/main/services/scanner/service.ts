@@ -19,7 +19,7 @@ import {
   type ScanRequestParsed,
   type ScanResults,
 } from '../../../core/contract';
-import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
+import { daysToExpiry, expiryInstantFor, nyDate, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
 import { chooseDivYield, createChain, guidedNeeds, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
 import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
@@ -108,7 +108,7 @@ export interface ScannerService {
    */
   viewport(scanId: string, fingerprints: readonly string[]): boolean;
   /** The current run's lifecycle facts (for tests and diagnostics): state, listeners on its signal, quotes in flight. */
-  runDiagnostics(): { scanId: string; state: ScanProgress['state']; abortListeners: number; outstanding: number; lastRefresh: ScanRun['lastRefresh'] } | null;
+  runDiagnostics(): { scanId: string; state: ScanProgress['state']; abortListeners: number; outstanding: number; lastRefresh: ScanRun['lastRefresh']; openInterestLines: number } | null;
   latest(): { progress: ScanProgress | null; results: ScanResults | null };
   presets(): ScanPreset[];
   savePreset(preset: ScanPreset): ScanPreset[];
@@ -457,25 +457,65 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
   }
 
   /**
-   * Open interest for the final top: the legs of the rows that make it get OI from short streaming lines
-   * (open-interest.ts) written into the chain snapshot, so the final ranking's rows carry it; a leg TWS sends none for
-   * stays unknown (—). Snapshots cannot carry OI, so this is the only place rows get it.
+   * Open interest TWS has sent this session, by option, with the New York date it was sent for: OI is published once a
+   * day, so a leg is asked for once per trading day — scrolling back, an auto-refresh or the next scan cost nothing.
    */
-  async function openInterestOfTop(run: ScanRun): Promise<void> {
-    run.flush(false);
-    const legs = new Map<number, OiLeg>();
-    for (const row of run.lastResults?.rows ?? []) {
-      for (const l of [row.short, row.long]) if (l.conId !== null && run.slots.has(l.conId)) legs.set(l.conId, { conId: l.conId, symbol: row.symbol, right: l.right });
+  const oiKnown = new Map<number, { oi: number; day: string }>();
+
+  /** Writes the OI known for today into every quoted leg of the run (no request). */
+  function applyKnownOi(run: ScanRun): void {
+    const today = nyDate(now());
+    for (const [conId, slot] of run.slots) {
+      const k = oiKnown.get(conId);
+      if (k && k.day === today) (slot.right === 'C' ? slot.slice.call : slot.slice.put).openInterest[slot.index] = k.oi;
     }
-    if (legs.size === 0) return;
-    const { found, asked } = await openInterestOf(broker, [...legs.values()], run.signal);
-    run.requests.openInterest += asked;
-    if (run.signal.aborted) return;
-    for (const [conId, oi] of found) {
-      const slot = run.slots.get(conId);
-      if (slot) (slot.right === 'C' ? slot.slice.call : slot.slice.put).openInterest[slot.index] = oi;
+  }
+
+  /**
+   * Open interest for the rows on screen of a completed run (scan.viewport), from short tick-101 lines
+   * (open-interest.ts) — snapshots cannot carry OI. Only what the trader sees is asked for, once per leg per day: the
+   * whole top's legs would cost two messages each (line and cancel), as much as a tenth of a guided scan. Single-flight:
+   * a viewport that arrives meanwhile is served by one more pass when the running one ends. Aborted with the
+   * auto-refresh (run.followUp).
+   */
+  function openInterestOnScreen(run: ScanRun): Promise<void> {
+    if (run.oiTask) {
+      run.oiAgain = true;
+      return run.oiTask;
     }
-    log?.debug({ legs: legs.size, withOi: found.size }, 'scan: open interest of the top rows’ legs');
+    const task = (async () => {
+      const signal = run.followUp.signal;
+      do {
+        run.oiAgain = false;
+        const today = nyDate(now());
+        const legs = new Map<number, OiLeg>();
+        for (const row of run.lastResults?.rows ?? []) {
+          if (!run.viewport.has(row.fingerprint)) continue;
+          for (const l of [row.short, row.long]) {
+            if (l.conId === null || !run.slots.has(l.conId) || run.oiMissing.has(l.conId) || oiKnown.get(l.conId)?.day === today) continue;
+            legs.set(l.conId, { conId: l.conId, symbol: row.symbol, right: l.right });
+          }
+        }
+        if (legs.size === 0 || signal.aborted) continue;
+        const { found, asked } = await openInterestOf(broker, [...legs.values()], signal);
+        run.requests.openInterest += asked;
+        if (signal.aborted) return;
+        for (const conId of legs.keys()) {
+          const oi = found.get(conId);
+          if (oi === undefined) run.oiMissing.add(conId);
+          else oiKnown.set(conId, { oi, day: today });
+        }
+        applyKnownOi(run);
+        if (found.size > 0) run.flush(true);
+        log?.debug({ legs: legs.size, withOi: found.size }, 'scan: open interest of the rows on screen');
+      } while (run.oiAgain && !signal.aborted);
+    })()
+      .catch((e: unknown) => log?.warn({ err: e }, 'scan: open interest of the rows on screen failed'))
+      .finally(() => {
+        run.oiTask = null;
+      });
+    run.oiTask = task;
+    return task;
   }
 
   async function execute(run: ScanRun): Promise<void> {
@@ -491,10 +531,14 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     );
     if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
     if (!run.signal.aborted) await requoteAgeingTop(run);
-    if (!run.signal.aborted) await openInterestOfTop(run);
     if (run.signal.aborted) return;
+    applyKnownOi(run);
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');
-    else run.finish('complete');
+    else {
+      run.finish('complete');
+      // The rows on screen get their OI now the top is settled (the grid reported them while the scan ran).
+      void openInterestOnScreen(run);
+    }
   }
 
   /** Re-quotes the legs of the rows on screen every N seconds and re-ranks, until stopped or replaced. */
@@ -666,10 +710,11 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       const run = current;
       if (!run || run.id !== scanId) return false;
       run.viewport = new Set(fingerprints);
+      if (run.state === 'complete' && !run.cancelled) void openInterestOnScreen(run);
       return true;
     },
     runDiagnostics() {
-      return current ? { scanId: current.id, state: current.state, abortListeners: current.listenerCount(), outstanding: current.outstanding, lastRefresh: current.lastRefresh } : null;
+      return current ? { scanId: current.id, state: current.state, abortListeners: current.listenerCount(), outstanding: current.outstanding, lastRefresh: current.lastRefresh, openInterestLines: current.requests.openInterest } : null;
     },
     latest() {
       return { progress: current?.lastProgress ?? lastProgress, results: current?.lastResults ?? lastResults };

@@ -92,7 +92,7 @@ const COLUMNS: ColDef<GridRow>[] = [
   { field: 'shortDelta', headerName: 'Δ', width: 48, headerTooltip: "The short leg's delta", valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'shortIv', headerName: 'IV', width: 58, hide: true, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
-  { field: 'minOi', headerName: 'Min OI', width: 64, hide: true, headerTooltip: 'Smaller open interest of the two legs, asked for the final top rows once the scan has ranked them (— when the broker sent none)', valueFormatter: (p) => openInterest(p.value as number | null), ...num() },
+  { field: 'minOi', headerName: 'Min OI', width: 64, hide: true, headerTooltip: 'Smaller open interest of the two legs, asked for the rows on screen once the scan has ranked its top, once a day per leg (— until then, or when the broker sent none)', valueFormatter: (p) => openInterest(p.value as number | null), ...num() },
   {
     field: 'quoteAgeMs',
     headerName: 'Age',

@@ -185,7 +185,7 @@ export function ScannerPanel() {
     useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null, refreshing: refresh !== null });
     useSelectionStore.getState().select(null);
     saveUi({ scannerForm: f }, 'Saving the scanner form');
-    // OI ≥ is off (OI is known only for the final top), so a form saved with one does not empty the scan.
+    // OI ≥ is off (OI is known only for the rows on screen, after the scan), so a form saved with one does not empty the scan.
     void client.invoke('scan.start', { symbols: f.symbols, filters: { ...f.filters, minOi: undefined }, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
       if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
       else {
