@@ -127,6 +127,42 @@ describe('guided recall (random seeded chains)', () => {
   });
 });
 
+describe('guided decisions while quotes are in flight', () => {
+  it('leave a run of unseen strikes alone while a quote inside it is out, and ask again once it lands (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const full = syntheticChain({ seed, expiries: 3, strikes: 60, spot: 100 });
+        const filters: ScanFilters = { kinds: ['bull-put', 'bear-call'], dte: { min: 0, max: 45 }, shortDelta: { min: 0.15, max: 0.35 }, width: { min: 1, max: 6 } };
+        const scoring: ScanScoring = { by: 'ror', basis: 'mid' };
+        const seen = blank(full);
+        const key = (l: LegRef) => `${l.expiryIdx}:${l.right}:${l.index}`;
+        const tried = new Set<string>();
+        // Two quotes per expiry and right, far apart: every candidate's legs sit in long unseen runs.
+        full.expiries.forEach((_, e) => {
+          for (const right of ['C', 'P'] as const) for (const index of [10, 50]) {
+            reveal(full, seen, { expiryIdx: e, right, index });
+            tried.add(key({ expiryIdx: e, right, index }));
+          }
+        });
+        const ask = (inFlight: Set<string>) =>
+          guidedNeeds({ chain: seen, filters, scoring, k: 10, exactScores: [], bisect: true, planned: () => true, tried: (l) => tried.has(key(l)) || inFlight.has(key(l)), inFlight: (l) => inFlight.has(key(l)) });
+        const first = ask(new Set()).legs[0];
+        if (!first) return;
+        // The quote of `first` goes out: no leg in its run (between the seen strikes around it) is asked meanwhile.
+        const out = new Set([key(first)]);
+        const meanwhile = ask(out).legs;
+        const inRun = (l: LegRef) => l.expiryIdx === first.expiryIdx && l.right === first.right && (l.index - 10) * (first.index - 10) > 0 && (l.index - 50) * (first.index - 50) > 0;
+        expect(meanwhile.filter(inRun)).toEqual([]);
+        // Once it lands, the runs it split are open again.
+        reveal(full, seen, first);
+        tried.add(key(first));
+        expect(ask(new Set()).legs.some((l) => key(l) !== key(first))).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe('chordSlopes (convexity bounds)', () => {
   // The assumption the bounds rest on: mids within half a cent of an arbitrage-free (convex) price curve. Quotes are
   // built from Black–Scholes prices on a skewed smile, bid and ask a whole number of cents either side.

@@ -11,7 +11,8 @@
 // pessimistic score (branch and bound): the threshold T is the K-th best of the exact scores and the pessimistic
 // scores of candidates that surely pass every filter, or a floor the caller knows; a candidate is live while its
 // optimistic score ≥ T. With `bisect`, a live candidate asks for the middle of the run of unquoted strikes its leg
-// sits in, so each quote halves what the chords cannot see. Repeat until nothing is live: the top-K is then settled
+// sits in, so each quote halves what the chords cannot see; a run with a quote still in flight waits for it. The chord
+// slack is the symbol's measured quote noise (the largest convexity violation in any of its expiries). Repeat until nothing is live: the top-K is then settled
 // as far as the bounds hold (the recall property test and the bench measure how far that is).
 //
 // Bounds exist for scoring by return on risk (monotone in the price); for POP, EV/risk and edge the optimistic score is
@@ -179,7 +180,7 @@ const NOISE_MULT = 2;
  * through the two nearest quoted strikes at or left of x; rightOf(x, ±1): the two nearest at or right of x; the sign
  * widens it by the mids' noise (+1 for an upper bound, −1 for a lower). NaN when that side has fewer than two quotes.
  */
-export function chordSlopes(strikes: Float64Array, b: RightBounds): { slack: number; leftOf(x: number, sign: 1 | -1): number; rightOf(x: number, sign: 1 | -1): number } {
+export function chordSlopes(strikes: Float64Array, b: RightBounds, minSlack = CHORD_SLACK): { slack: number; leftOf(x: number, sign: 1 | -1): number; rightOf(x: number, sign: 1 | -1): number } {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let i = 0; i < strikes.length; i++) {
@@ -190,7 +191,7 @@ export function chordSlopes(strikes: Float64Array, b: RightBounds): { slack: num
   // Real quotes are not exactly convex (per-strike IV noise, stale or wide quotes): the slack is the largest amount by
   // which a quoted mid sits above the chord of its quoted neighbours, measured on this expiry and right, at least the
   // half-cent rounding. A noisy smile so widens its own bounds and gets more quotes.
-  let slack = CHORD_SLACK;
+  let slack = Math.max(CHORD_SLACK, minSlack);
   for (let j = 1; j + 1 < xs.length; j++) {
     const x0 = xs[j - 1] as number;
     const x2 = xs[j + 1] as number;
@@ -228,6 +229,8 @@ export interface GuidedInput {
   planned(leg: LegRef): boolean;
   /** Its quote was already asked for (answered or failed). */
   tried(leg: LegRef): boolean;
+  /** Its quote was asked for and has not landed yet (with `bisect`, a run of unseen strikes holding one waits for it). */
+  inFlight?(leg: LegRef): boolean;
   /** A score known to be reachable by K rows elsewhere (the watchlist's overall top-K): the threshold is at least this. */
   floor?: number;
   /** Leave-one-out error multiplier (default GUIDED_SAFETY). */
@@ -280,26 +283,47 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
   const limit = Math.max(1, Math.floor(input.limit ?? Infinity)) || Infinity;
   let cutoff = -Infinity;
   let open = 0;
+  // The leg bounds of every expiry and right in range, and the symbol's quote noise: the largest convexity violation
+  // any of them shows (curvature only puts a mid below its chord, so a mid above one is noise). Noise is a property of
+  // the market, not of one expiry: an expiry with few quotes (wide chords, where curvature hides it) borrows what the
+  // densely quoted ones reveal — else a noisy smile's outliers there look ruled out.
+  const bounds = chain.expiries.map((slice: ExpirySlice, e) =>
+    (['C', 'P'] as const).map((right) => {
+      if (!(slice.tYears > 0) || slice.dte < f.dteMin || slice.dte > f.dteMax) return null;
+      if (!Object.values(KIND_SPECS).some((s) => s.right === right && f.kinds[kindIndex(s.kind)])) return null;
+      const ref = (index: number): LegRef => ({ expiryIdx: e, right, index });
+      return rightBounds(slice.strike, right === 'C' ? slice.call : slice.put, (i) => input.planned(ref(i)), (i) => input.tried(ref(i)), input.safety, right);
+    }),
+  );
+  let noise = CHORD_SLACK;
+  chain.expiries.forEach((slice, e) => {
+    for (const b of bounds[e] ?? []) if (b) noise = Math.max(noise, chordSlopes(slice.strike, b).slack);
+  });
   chain.expiries.forEach((slice: ExpirySlice, e) => {
     if (!(slice.tYears > 0) || slice.dte < f.dteMin || slice.dte > f.dteMax) return;
     for (const right of ['C', 'P'] as const) {
       const specs = Object.values(KIND_SPECS).filter((s) => s.right === right && f.kinds[kindIndex(s.kind)]);
       if (specs.length === 0) continue;
-      const c = right === 'C' ? slice.call : slice.put;
       const ref = (index: number): LegRef => ({ expiryIdx: e, right, index });
-      const b = rightBounds(slice.strike, c, (i) => input.planned(ref(i)), (i) => input.tried(ref(i)), input.safety, right);
+      const b = bounds[e]?.[right === 'C' ? 0 : 1];
+      if (!b) continue;
       const K = slice.strike;
       const n = K.length;
-      const slopes = chordSlopes(K, b);
+      const slopes = chordSlopes(K, b, noise);
       // Bisection: the unquoted planned strike in the middle of the run of unquoted strikes around i (so each quote
       // halves the gap the chords cannot see into, instead of walking it strike by strike).
+      // A run with a quote in flight is left alone until it lands (-1): that quote already halves it, and a decision
+      // taken meanwhile would ask for a strike its answer may make needless.
       const middleOf = (i: number): number => {
         let lo = i;
         let hi = i;
         while (lo > 0 && b.state[lo - 1] !== EXACT) lo--;
         while (hi < n - 1 && b.state[hi + 1] !== EXACT) hi++;
         const open: number[] = [];
-        for (let j = lo; j <= hi; j++) if (b.state[j] === ESTIMATED) open.push(j);
+        for (let j = lo; j <= hi; j++) {
+          if (b.state[j] === ESTIMATED) open.push(j);
+          else if (input.inFlight?.(ref(j))) return -1;
+        }
         return open.length ? (open[open.length >> 1] as number) : i;
       };
       for (const spec of specs) {
@@ -363,8 +387,10 @@ export function guidedNeeds(input: GuidedInput): GuidedNeeds {
             const keep = opt >= cutoff;
             if (keep) {
               const legs: LegRef[] = [];
-              if (!shortExact) legs.push(ref(input.bisect ? middleOf(s) : s));
-              if (b.state[l] !== EXACT) legs.push(ref(input.bisect ? middleOf(l) : l));
+              const ms = shortExact ? -1 : input.bisect ? middleOf(s) : s;
+              const ml = b.state[l] === EXACT ? -1 : input.bisect ? middleOf(l) : l;
+              if (ms >= 0) legs.push(ref(ms));
+              if (ml >= 0) legs.push(ref(ml));
               cands.push({ opt, legs });
               // Only the `limit` most optimistic are wanted: trim now and then, and skip what falls below the cut.
               if (cands.length >= 4 * limit) {
