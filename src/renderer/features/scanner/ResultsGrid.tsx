@@ -96,9 +96,12 @@ const COLUMNS: ColDef<GridRow>[] = [
   },
   { field: 'ev', headerName: 'EV', width: 56, headerTooltip: "Expected value at expiry per spread, $: lognormal at each leg's implied volatility", valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: signedCell },
   {
+    // Beside EV but off by default: the key columns must fit 1440 px beside the details and the Ticket, and on rows
+    // whose legs are both out of the money on the smile's side EV σ equals EV (both are the legs' own forward prices).
     colId: 'evSmile',
     headerName: 'EV σ',
     width: 56,
+    hide: true,
     headerTooltip: "Expected value at expiry per spread, $, from the expiry's own volatility smile (risk-neutral, undiscounted like EV)",
     valueGetter: (p) => p.data?.evSmile ?? null,
     valueFormatter: (p) => signedMoney(p.value as number | null),
@@ -124,6 +127,10 @@ const COLUMNS: ColDef<GridRow>[] = [
   { colId: 'evPerRiskSmile', headerName: 'EV/risk σ', width: 70, hide: true, headerTooltip: 'EV σ ÷ max loss', valueGetter: (p) => p.data?.evPerRiskSmile ?? null, valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownSmileTip, ...num() },
   { field: 'breakeven', headerName: 'BE', width: 66, hide: true, valueFormatter: (p) => (p.value as number).toFixed(2), ...num() },
 ];
+
+// One object for the grid's life: a new defaultColDef on a render makes the grid re-apply every column definition,
+// which put each `hide: true` column back to hidden a moment after the Columns chooser (or a saved layout) showed it.
+const DEFAULT_COL_DEF: ColDef<GridRow> = { sortable: true, resizable: true, filter: true, suppressHeaderMenuButton: false };
 
 export interface ResultsGridHandle {
   /** Puts keyboard focus on the first row (from the watchlist box, ArrowDown). */
@@ -320,7 +327,7 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
         theme={gridTheme}
         rowData={data}
         columnDefs={COLUMNS}
-        defaultColDef={{ sortable: true, resizable: true, filter: true, suppressHeaderMenuButton: false }}
+        defaultColDef={DEFAULT_COL_DEF}
         getRowId={(p: GetRowIdParams<GridRow>) => p.data.fingerprint}
         rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
         rowClassRules={{ 'scan-row-stale': (p: RowClassParams<GridRow>) => !!p.data && liveState(p.data, clock.now).state === 'stale', 'scan-row-selected': (p: RowClassParams<GridRow>) => p.data?.fingerprint === selected }}
