@@ -7,6 +7,7 @@
 // so the digital is the flat-vol N(d₂) corrected by the smile's slope at K. The smile is a monotone-preserving cubic
 // (PCHIP, guided.ts) through the out-of-the-money IVs (puts below spot, calls above; the other right where one is
 // missing), flat outside the quoted range (σ′ = 0 there). Risk-neutral by construction (drift r − q).
+// EV from the smile integrates the same P over a vertical's strikes (smileIntegral; per expiry in smile-slice.ts).
 import type { ExpirySlice } from './chain';
 import { normCdf, normPdf } from '../options/normal';
 

@@ -1,7 +1,7 @@
 // The probability-model setting: optional (old presets and forms stay valid), and a wrong value is a sentence.
 import { describe, expect, it } from 'vitest';
-import { issuesSentence } from '../../main/transport/issues';
-import { ScanPreset, ScanRequest } from './scanner';
+import { issuesSentence } from '../../transport/issues';
+import { ScanPreset, ScanRequest } from '../../../core/contract';
 
 const request = { symbols: ['SPY'], filters: { kinds: ['bull-put'], dte: { min: 0, max: 30 } } };
 
