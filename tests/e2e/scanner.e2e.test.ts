@@ -107,6 +107,44 @@ describe('scanner panel (headless, Local paper, Chromium)', () => {
     expect(await page.getByTestId('scan-dte-max').inputValue()).toBe('21');
   }, 60_000);
 
+  it('EV σ sits beside EV and reads like it; ranking by POP offers the probability model and the strip names it', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const cells = (col: string) => page.locator(`.scan-grid .ag-row [col-id="${col}"]`).allTextContents();
+    // EV σ is off by default (the key columns must fit 1440 px); the Columns chooser shows it, and it stays shown.
+    await page.getByTestId('scan-columns').click();
+    const evSmileBox = page.getByTestId('scan-columns-menu').getByLabel('EV σ', { exact: true });
+    await evSmileBox.click();
+    await expect.poll(() => evSmileBox.isChecked(), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('scan-columns').click();
+    // Past the right edge at 1440 with the default columns: scroll it into the screenshot.
+    await page.locator('.scan-grid .ag-body-horizontal-scroll-viewport').evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect.poll(async () => (await cells('evSmile')).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const colIndex = (col: string) => page.locator(`.scan-grid .ag-header-cell[col-id="${col}"]`).getAttribute('aria-colindex');
+    expect(Number(await colIndex('evSmile'))).toBe(Number(await colIndex('ev')) + 1);
+    console.log('[ev σ] evSmile', JSON.stringify((await cells('evSmile')).slice(0, 5)), 'ev', JSON.stringify((await cells('ev')).slice(0, 5)));
+    for (const v of await cells('evSmile')) expect(v).toMatch(/^([+−]?[\d,]+\.\d{2}|—)$/);
+    expect((await cells('evSmile')).some((v) => v !== '—')).toBe(true);
+    await page.waitForTimeout(1_500);
+    expect(await page.locator('.scan-grid .ag-header-cell[col-id="evSmile"]').count(), 'still shown a moment later').toBe(1);
+    await page.screenshot({ path: artifactPath('scanner-ev-smile-1440x900.png') });
+
+    expect(await page.getByTestId('scan-probability-model').count()).toBe(0);
+    await page.getByTestId('scan-score').selectOption('pop');
+    await page.getByTestId('scan-probability-model').selectOption('smile');
+    await expect.poll(() => page.getByTestId('scan-ranked-by').textContent()).toMatch(/Ranked by POP σ \(smile\) @ mid/);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForTimeout(500);
+    const overflow = await page.getByTestId('panel-scanner').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return [...el.querySelectorAll('.scan-form *')].filter((c) => c.getBoundingClientRect().width > 0 && c.getBoundingClientRect().right > box.right + 1).length;
+    });
+    expect(overflow).toBe(0);
+    await page.getByTestId('panel-scanner').screenshot({ path: artifactPath('scanner-smile-rank-1280x720.png') });
+    // Back to the form the other tests use (it is saved in settings).
+    await page.getByTestId('scan-score').selectOption('ror');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }, 60_000);
+
   it('grid honesty: ages keep counting after the scan, a row past a minute is shown stale, unknown metrics are blank with a reason', async () => {
     // A second window on the same app with a controllable clock: the last scan's rows arrive through scan.latest.
     const honest = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -7,6 +7,7 @@ import { tieKey } from '../../src/core/scanner/fingerprint';
 import { KIND_SPECS, MIN_NET, buildRow, candidateMetrics, midOf, quoteValid, scoreOf } from '../../src/core/scanner/metrics';
 import type { ScanOptions } from '../../src/core/scanner/engine';
 import { lowerBound as lb, upperBound as ub } from '../../src/core/scanner/filters';
+import { sliceSmileOf } from '../../src/core/scanner/smile-slice';
 
 interface Found {
   score: number;
@@ -35,6 +36,7 @@ export function referenceScan(chain: ChainSnapshot, o: ScanOptions): { rows: Sca
   };
   chain.expiries.forEach((slice, e) => {
     if (!(slice.tYears > 0) || slice.dte < f.dte.min || slice.dte > f.dte.max) return;
+    const smile = sliceSmileOf(chain, slice);
     for (const kind of SPREAD_KINDS) {
       if (!f.kinds.includes(kind)) continue;
       const spec = KIND_SPECS[kind];
@@ -47,7 +49,7 @@ export function referenceScan(chain: ChainSnapshot, o: ScanOptions): { rows: Sca
           const absDelta = Math.abs(c.delta[s] as number);
           if (f.shortDelta?.min !== undefined && !(absDelta >= lb(f.shortDelta.min))) continue;
           if (f.shortDelta?.max !== undefined && !(absDelta <= ub(f.shortDelta.max))) continue;
-          const m = candidateMetrics(chain, slice, spec, s, l, o.scoring.basis, ctx);
+          const m = candidateMetrics(chain, slice, spec, s, l, o.scoring.basis, ctx, smile);
           const w = m.width;
           if (f.width?.min !== undefined && w < lb(f.width.min)) continue;
           if (f.width?.max !== undefined && w > ub(f.width.max)) continue;
@@ -65,7 +67,7 @@ export function referenceScan(chain: ChainSnapshot, o: ScanOptions): { rows: Sca
           if (f.maxExitCostOfMaxLoss !== undefined && m.exitCost > ub(f.maxExitCostOfMaxLoss) * m.maxLoss) continue;
           if (f.minEv !== undefined && !(m.ev * chain.multiplier >= lb(f.minEv))) continue;
           if (f.minPop !== undefined && !(m.pop >= lb(f.minPop))) continue;
-          const score = scoreOf(m, o.scoring.by, chain.multiplier);
+          const score = scoreOf(m, o.scoring.by, chain.multiplier, o.scoring.probabilityModel);
           if (Number.isNaN(score)) continue;
           found.push({ score, key: tieKey(SPREAD_KINDS.indexOf(kind), e, s, l), e, s, l, kind });
         }

@@ -74,8 +74,24 @@ export type ScoreBy = z.infer<typeof ScoreBy>;
 export const PriceBasis = z.enum(['mid', 'natural']);
 export type PriceBasis = z.infer<typeof PriceBasis>;
 
-/** Ranking: the score (higher is better) and the price it is computed at; filters on price use the same basis. */
-export const ScanScoring = z.object({ by: ScoreBy, basis: PriceBasis }).strict();
+/**
+ * Where POP and EV come from when they rank (scoring by POP or EV/risk): lognormal at one leg's implied volatility,
+ * or the expiry's own volatility smile (risk-neutral, Breeden–Litzenberger; core/scanner/smile.ts). Both figures are
+ * on every row either way; filters (minPop, minEv) use the lognormal ones.
+ */
+export const ProbabilityModel = z.enum(['lognormal', 'smile'], { error: 'Probability model must be lognormal or smile' });
+export type ProbabilityModel = z.infer<typeof ProbabilityModel>;
+/**
+ * Lognormal: the smile's σ′ term makes POP σ move with quote noise between neighbouring strikes (no arbitrage
+ * repair yet), it cannot take a drift, and a guided scan's first pass builds it from a sparse sample of strikes.
+ */
+export const DEFAULT_PROBABILITY_MODEL: ProbabilityModel = 'lognormal';
+
+/**
+ * Ranking: the score (higher is better), the price it is computed at (filters on price use the same basis) and the
+ * probability model of a POP or EV/risk score (absent = DEFAULT_PROBABILITY_MODEL).
+ */
+export const ScanScoring = z.object({ by: ScoreBy, basis: PriceBasis, probabilityModel: ProbabilityModel.optional() }).strict();
 export type ScanScoring = z.infer<typeof ScanScoring>;
 
 const Symbol = z
@@ -168,7 +184,15 @@ export const ScanRow = z.object({
   /** POP from the expiry's own volatility smile (risk-neutral, Breeden–Litzenberger; core/scanner/smile.ts), beside the lognormal `pop`. */
   popSmile: z.number().nullable().optional(),
   ev: z.number().nullable(),
+  /** EV at expiry from the smile ($ per spread, undiscounted like `ev`): ±∫ P(S_T > x) dx over the strikes plus the net at open. */
+  evSmile: z.number().nullable().optional(),
   evPerRisk: z.number().nullable(),
+  evPerRiskSmile: z.number().nullable().optional(),
+  /**
+   * The model whose figure is the score (POP or EV/risk scoring): the requested one, or lognormal where the expiry has
+   * too few IVs for a smile. Null when the score needs no probability (ROR, edge).
+   */
+  probabilityModel: ProbabilityModel.nullable().optional(),
   edge: z.number().nullable(),
   score: z.number(),
   shortDelta: z.number().nullable(),

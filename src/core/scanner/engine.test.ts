@@ -44,7 +44,10 @@ const filtersArb: fc.Arbitrary<ScanFilters> = fc
   })
   .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ScanFilters);
 
-const scoringArb: fc.Arbitrary<ScanScoring> = fc.record({ by: fc.constantFrom('ror', 'pop', 'evPerRisk', 'edge'), basis: fc.constantFrom('mid', 'natural') });
+const scoringArb: fc.Arbitrary<ScanScoring> = fc.record(
+  { by: fc.constantFrom('ror', 'pop', 'evPerRisk', 'edge'), basis: fc.constantFrom('mid', 'natural'), probabilityModel: fc.constantFrom('lognormal', 'smile') },
+  { requiredKeys: ['by', 'basis'] },
+);
 
 describe('scan engine', () => {
   it('top-K equals the brute-force reference, and every row satisfies every filter', () => {
@@ -74,13 +77,13 @@ describe('scan engine', () => {
     expect(withRows).toBeGreaterThan(150);
   });
 
-  it('agrees with the reference on a realistic full chain, for every score and basis', () => {
+  it('agrees with the reference on a realistic full chain, for every score, basis and probability model', () => {
     const chain = syntheticChain({ expiries: 4, strikes: 60, spot: 100, strikeStep: 1, seed: 7 });
     const engine = new ScanEngine();
     const filters: ScanFilters = { kinds: ALL_KINDS, dte: { min: 0, max: 45 }, shortDelta: { min: 0.1, max: 0.4 }, width: { min: 1, max: 10 }, maxLegSpreadOfMid: 0.8 };
     for (const by of ['ror', 'pop', 'evPerRisk', 'edge'] as const) {
-      for (const basis of ['mid', 'natural'] as const) {
-        const options = { filters, scoring: { by, basis }, topPerSymbol: 40, now: chain.asOf };
+      for (const [basis, probabilityModel] of [['mid', 'lognormal'], ['natural', 'lognormal'], ['mid', 'smile'], ['natural', 'smile']] as const) {
+        const options = { filters, scoring: { by, basis, probabilityModel }, topPerSymbol: 40, now: chain.asOf };
         const got = engine.scanChain(chain, options);
         expect(got.rows.length).toBe(40);
         expect(got.rows).toEqual(referenceScan(chain, options).rows);

@@ -9,6 +9,8 @@
 // - per candidate, cheap filters run first (price sanity, credit/debit, ratio, ROR, exit cost, EV); the only
 //   POP work — two chained table lookups (ln(1 + price/K), then Φ) with every other term a per-strike constant
 //   (metrics.ts popTerms) — runs last and only when a POP bound or POP scoring needs it;
+// - scoring with the smile model (POP or EV/risk): the expiry's smile and its per-strike expected payoffs are built
+//   once per expiry (smile-slice.ts), so a smile EV is again two subtractions and a smile POP one smileAbove call;
 // - the heap's worst score is one comparison away, so most passing candidates never touch it.
 import type { ScanFilters, ScanRow, ScanScoring, SpreadKind } from '../contract/scanner';
 import { SPREAD_KINDS } from '../contract/scanner';
@@ -18,6 +20,8 @@ import { deltaPasses, flattenFilters, legPasses, widthWindow, type FlatFilters }
 import { TopKHeap } from './heap';
 import { L1P_OFFSET, log1pAtPos, phiAtPos } from './math';
 import { KIND_SPECS, MIN_NET, buildRow, driftOf, legExpectedPayoff, legTheo, midOf, popTerms, type ModelContext } from './metrics';
+import { smileAbove, type SmileDist } from './smile';
+import { sliceSmileCached, type SliceSmile } from './smile-slice';
 
 export interface ScanOptions {
   filters: ScanFilters;
@@ -50,6 +54,7 @@ export interface ChainScanResult extends ScanStats {
 // which costs the POP path a third of its time and blocks inlining.
 const phiAt = phiAtPos;
 const log1pAt = log1pAtPos;
+const smileAt = smileAbove;
 const L1P_OFF = L1P_OFFSET;
 const STRIKES = MAX_STRIKES;
 
@@ -104,6 +109,14 @@ export class ScanEngine {
     const basisMid = options.scoring.basis === 'mid';
     const mu = driftOf(chain, ctx);
     const lnS = Math.log(chain.spot);
+    // Smile models per expiry index, built on first use: by the kernel when it ranks with them, else by the rows.
+    const smiles = new Map<number, SliceSmile | null>();
+    const smileFor = (e: number): SliceSmile | null => {
+      let sm = smiles.get(e);
+      if (sm === undefined) smiles.set(e, (sm = sliceSmileCached(chain, chain.expiries[e] as ExpirySlice)));
+      return sm;
+    };
+    const rankSmile = options.scoring.probabilityModel === 'smile' && (by === 1 || by === 2);
 
     for (let e = 0; e < chain.expiries.length; e++) {
       const slice = chain.expiries[e] as ExpirySlice;
@@ -114,6 +127,7 @@ export class ScanEngine {
         const specs = right === 'C' ? [KIND_SPECS['bear-call'], KIND_SPECS['bull-call']] : [KIND_SPECS['bull-put'], KIND_SPECS['bear-put']];
         if (!specs.some((s) => f.kinds[kindIndex(s.kind)])) continue;
         this.prepare(chain, slice, right, f, basisMid, needPop, needEv, needEdge, mu, lnS + mu * slice.tYears, ctx.now);
+        const sm = rankSmile ? smileFor(e) : null;
         for (const spec of specs) {
           if (!f.kinds[kindIndex(spec.kind)]) continue;
           const kernel: Kernel = {
@@ -128,6 +142,9 @@ export class ScanEngine {
             maxRatio: spec.credit ? NaN : f.maxDebitToWidth,
             minRor: f.minRor, minPop: f.minPop, minEv: f.minEv, exitX: f.maxExitCostOfMaxLoss,
             needPop, needEv, by, mult: chain.multiplier,
+            smile: sm && by === 1 ? sm.dist : null,
+            smilePay: sm && by === 2 ? (right === 'C' ? sm.callPay : sm.putPay) : null,
+            call: right === 'C',
             anchorIsShort: right === 'C' ? spec.longAbove : !spec.longAbove,
             keyBase: tieKey(kindIndex(spec.kind), e, 0, 0),
             heap, stats,
@@ -142,7 +159,7 @@ export class ScanEngine {
       const d = decodeTieKey(key);
       const slice = chain.expiries[d.expiryIdx] as ExpirySlice;
       const spec = KIND_SPECS[SPREAD_KINDS[d.kindIdx] as SpreadKind];
-      return buildRow(chain, slice, spec, d.shortIdx, d.longIdx, options.scoring, ctx, staleAfterMs);
+      return buildRow(chain, slice, spec, d.shortIdx, d.longIdx, options.scoring, ctx, staleAfterMs, smileFor(d.expiryIdx));
     });
     return { symbol: chain.symbol, rows, ...stats };
   }
@@ -211,6 +228,10 @@ interface Kernel {
   needEv: boolean;
   by: number;
   mult: number;
+  /** Smile scoring: the expiry's distribution (POP) or the right's per-strike smile payoffs (EV/risk); null = lognormal. */
+  smile: SmileDist | null;
+  smilePay: Float64Array | null;
+  call: boolean;
   anchorIsShort: boolean;
   keyBase: number;
   heap: TopKHeap;
@@ -223,7 +244,7 @@ interface Kernel {
  */
 function runKernel(p: Kernel): void {
   const { strike: K, DA, U256, I64, OFF, sell, buy, half, pay, theo, ok, sok, n, wLo, wHi, longAbove, sign, credit, bullish } = p;
-  const { minPrice, maxPrice, minRatio, maxRatio, minRor, minPop, minEv, exitX, needPop, needEv, by, mult, anchorIsShort, keyBase, heap } = p;
+  const { minPrice, maxPrice, minRatio, maxRatio, minRor, minPop, minEv, exitX, needPop, needEv, by, mult, anchorIsShort, keyBase, heap, smile, smilePay, call } = p;
   const useRatio = !Number.isNaN(minRatio) || !Number.isNaN(maxRatio);
   const useExit = !Number.isNaN(exitX);
   const hasMinPop = !Number.isNaN(minPop);
@@ -290,7 +311,16 @@ function runKernel(p: Kernel): void {
         } else if (hasMinPop) continue;
         if (hasMinPop && !(pop >= minPop)) continue;
       }
-      const score = by === 0 ? ror : by === 1 ? pop : by === 2 ? ev / maxLoss : needEdge ? ((theo[l] as number) - ts + net) * mult : NaN;
+      let score = by === 0 ? ror : by === 1 ? pop : by === 2 ? ev / maxLoss : needEdge ? ((theo[l] as number) - ts + net) * mult : NaN;
+      // The smile's figure where it is known, else the lognormal one (metrics.ts candidateMetrics/scoreOf, same expressions).
+      if (smile !== null) {
+        const above = smileAt(smile, call ? (longAbove ? ks : kl) + price : (longAbove ? kl : ks) - price);
+        const sp = bullish ? above : 1 - above;
+        if (sp === sp) score = sp;
+      } else if (smilePay !== null) {
+        const evs = (smilePay[l] as number) - (smilePay[s] as number) + net;
+        if (evs === evs) score = evs / maxLoss;
+      }
       if (!(score === score)) continue;
       passed++;
       const key = keyS + l;

@@ -1,10 +1,11 @@
 // One candidate's metrics computed the plain way (objects, one at a time): rows, the reference oracle, the checker.
 // The engine's hot loop computes the same quantities with the same expressions from per-strike arrays;
 // the property test in engine.test.ts holds the two to exact equality.
-import type { PriceBasis, ScanLeg, ScanRow, ScanScoring, SpreadKind } from '../contract/scanner';
+import { DEFAULT_PROBABILITY_MODEL, type PriceBasis, type ProbabilityModel, type ScanLeg, type ScanRow, type ScanScoring, type SpreadKind } from '../contract/scanner';
 import type { ChainSnapshot, ExpirySlice, RightColumns } from './chain';
 import { fingerprint } from './fingerprint';
-import { smileOf, smileProbAbove } from './smile';
+import { smileAbove } from './smile';
+import { sliceSmileCached, type SliceSmile } from './smile-slice';
 import { L1P_OFFSET, L1P_SCALE, PHI_OFFSET, PHI_SCALE, bsmPrice, expectedCallPayoff, expectedPutPayoff, log1pAtPos, phiAtPos } from './math';
 
 /** Static facts about each kind: which right, whether the long leg is above the short, credit or debit, bullish or not. */
@@ -111,6 +112,10 @@ export interface CandidateMetrics {
   /** Per share. */
   ev: number;
   evPerRisk: number;
+  /** POP and EV (per share) from the expiry's smile (smile-slice.ts); NaN when the expiry has no smile. */
+  popSmile: number;
+  evSmile: number;
+  evPerRiskSmile: number;
   edge: number;
   /** Per share: half of each leg's bid-ask, what closing at natural costs versus mid. */
   exitCost: number;
@@ -120,8 +125,11 @@ function cols(slice: ExpirySlice, right: 'C' | 'P'): RightColumns {
   return right === 'C' ? slice.call : slice.put;
 }
 
-/** Everything about one candidate; legs must have valid quotes. */
-export function candidateMetrics(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpec, s: number, l: number, basis: PriceBasis, ctx: ModelContext): CandidateMetrics {
+/**
+ * Everything about one candidate; legs must have valid quotes. `smile`: the expiry's smile model when the caller has
+ * it (smile-slice.ts, built once per expiry); undefined takes the expiry's cached one (sliceSmileCached).
+ */
+export function candidateMetrics(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpec, s: number, l: number, basis: PriceBasis, ctx: ModelContext, smile?: SliceSmile | null): CandidateMetrics {
   const c = cols(slice, spec.right);
   const ks = slice.strike[s] as number;
   const kl = slice.strike[l] as number;
@@ -155,6 +163,17 @@ export function candidateMetrics(chain: ChainSnapshot, slice: ExpirySlice, spec:
   const theoS = legTheo(spec.right, c.theo[s] as number, chain.spot, ks, ivS, chain.rate, chain.divYield, t);
   const theoL = legTheo(spec.right, c.theo[l] as number, chain.spot, kl, ivL, chain.rate, chain.divYield, t);
   const edge = theoL - theoS + net;
+  // The smile's figures, with the same sign convention as `ev`: the long leg's expected payoff minus the short's,
+  // plus the net cash at open — undiscounted, at the same basis. The engine computes them with these expressions.
+  const sm = smile === undefined ? sliceSmileCached(chain, slice) : smile;
+  let popSmile = NaN;
+  let evSmile = NaN;
+  if (sm) {
+    const above = smileAbove(sm.dist, breakeven);
+    popSmile = spec.bullish ? above : 1 - above;
+    const pay = spec.right === 'C' ? sm.callPay : sm.putPay;
+    evSmile = (pay[l] as number) - (pay[s] as number) + net;
+  }
   return {
     width,
     net,
@@ -168,23 +187,36 @@ export function candidateMetrics(chain: ChainSnapshot, slice: ExpirySlice, spec:
     pop,
     ev,
     evPerRisk: ev / maxLoss,
+    popSmile,
+    evSmile,
+    evPerRiskSmile: evSmile / maxLoss,
     edge,
     exitCost: (askS - bidS) * 0.5 + (askL - bidL) * 0.5,
   };
 }
 
-/** The score of a candidate (higher is better); NaN when the metric it needs is unknown. */
-export function scoreOf(m: CandidateMetrics, by: ScanScoring['by'], multiplier: number): number {
+/**
+ * The score of a candidate (higher is better); NaN when the metric it needs is unknown. With the smile model, POP and
+ * EV/risk are the smile's figures, or the lognormal ones where the expiry has no smile (the smile figure is NaN).
+ */
+export function scoreOf(m: CandidateMetrics, by: ScanScoring['by'], multiplier: number, model: ProbabilityModel = DEFAULT_PROBABILITY_MODEL): number {
   switch (by) {
     case 'ror':
       return m.ror;
     case 'pop':
-      return m.pop;
+      return model === 'smile' && m.popSmile === m.popSmile ? m.popSmile : m.pop;
     case 'evPerRisk':
-      return m.evPerRisk;
+      return model === 'smile' && m.evPerRiskSmile === m.evPerRiskSmile ? m.evPerRiskSmile : m.evPerRisk;
     case 'edge':
       return m.edge * multiplier;
   }
+}
+
+/** The model whose figure a row's score is (see ScanRow.probabilityModel); null for scores without a probability. */
+export function scoreModelOf(m: CandidateMetrics, by: ScanScoring['by'], model: ProbabilityModel = DEFAULT_PROBABILITY_MODEL): ProbabilityModel | null {
+  if (by === 'pop') return model === 'smile' && m.popSmile === m.popSmile ? 'smile' : 'lognormal';
+  if (by === 'evPerRisk') return model === 'smile' && m.evPerRiskSmile === m.evPerRiskSmile ? 'smile' : 'lognormal';
+  return null;
 }
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -206,9 +238,9 @@ function leg(slice: ExpirySlice, right: 'C' | 'P', i: number, side: 1 | -1): Sca
   };
 }
 
-/** Materialises one ranked row (only for the K kept candidates, so allocation here is fine). */
-export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpec, s: number, l: number, scoring: ScanScoring, ctx: ModelContext, staleAfterMs: number): ScanRow {
-  const m = candidateMetrics(chain, slice, spec, s, l, scoring.basis, ctx);
+/** Materialises one ranked row (only for the K kept candidates, so allocation here is fine); `smile` as for candidateMetrics. */
+export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpec, s: number, l: number, scoring: ScanScoring, ctx: ModelContext, staleAfterMs: number, smile?: SliceSmile | null): ScanRow {
+  const m = candidateMetrics(chain, slice, spec, s, l, scoring.basis, ctx, smile);
   const mult = chain.multiplier;
   const short = leg(slice, spec.right, s, -1);
   const long = leg(slice, spec.right, l, 1);
@@ -218,8 +250,6 @@ export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpe
   const minOi = short.openInterest === null || long.openInterest === null ? null : Math.min(short.openInterest, long.openInterest);
   const minVolume = short.volume === null || long.volume === null ? null : Math.min(short.volume, long.volume);
   const stale = quoteAgeMs !== null && quoteAgeMs > staleAfterMs;
-  const smile = smileOf(slice, chain.spot);
-  const above = smile ? smileProbAbove(smile, chain.spot, m.breakeven, chain.rate, chain.divYield, slice.tYears) : NaN;
   // Open interest is not part of it: option snapshots cannot carry OI (TWS sends it only on streaming lines).
   const partial = short.iv === null || long.iv === null || short.delta === null || !Number.isFinite(m.pop) || !Number.isFinite(m.ev);
   return {
@@ -242,11 +272,14 @@ export function buildRow(chain: ChainSnapshot, slice: ExpirySlice, spec: KindSpe
     breakeven: m.breakeven,
     ror: m.ror,
     pop: orNull(m.pop),
-    popSmile: orNull(spec.bullish ? above : 1 - above),
+    popSmile: orNull(m.popSmile),
     ev: Number.isFinite(m.ev) ? m.ev * mult : null,
+    evSmile: Number.isFinite(m.evSmile) ? m.evSmile * mult : null,
     evPerRisk: orNull(m.evPerRisk),
+    evPerRiskSmile: orNull(m.evPerRiskSmile),
+    probabilityModel: scoreModelOf(m, scoring.by, scoring.probabilityModel),
     edge: Number.isFinite(m.edge) ? m.edge * mult : null,
-    score: scoreOf(m, scoring.by, mult),
+    score: scoreOf(m, scoring.by, mult, scoring.probabilityModel),
     shortDelta: short.delta,
     shortIv: short.iv,
     worstLegSpreadOfMid: Math.max(spreadOfMid(short), spreadOfMid(long)),

@@ -52,6 +52,7 @@ describe('scan CLI arguments', () => {
       minPop: 0.65, minRor: 0.2, maxLegSpreadOfMid: 0.1, maxExitCostOfMaxLoss: 0.25, minCreditToWidth: 0.3, minOi: 100, maxQuoteAgeSec: 30,
     });
     expect(o.request.scoring).toEqual({ by: 'evPerRisk', basis: 'natural' });
+    expect(ok(['--symbols', 'X', '--score', 'pop', '--probability', 'smile']).request.scoring).toEqual({ by: 'pop', basis: 'mid', probabilityModel: 'smile' });
     expect(o.request.drift).toBeCloseTo(0.05, 12);
     expect(ok(['--symbols', 'X', '--kind', 'all']).request.filters.kinds).toHaveLength(4);
     expect(ok(['--symbols', 'X', '--dte', '7']).request.filters.dte).toEqual({ min: 7, max: 7 });

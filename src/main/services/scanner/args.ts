@@ -31,6 +31,7 @@ What to scan
   --max-exit-cost X      block when closing at today's spreads costs more than X % of max loss
   --score S              ror | pop | ev | edge (default ror)
   --basis B              mid | natural (default mid)
+  --probability M        lognormal | smile: the model of a pop or ev score (default lognormal)
   --drift X              annual drift for POP/EV, % (default: risk-neutral)
   --top N                rows overall (default 50)
   --top-per-symbol N     rows kept per symbol (default: --top)
@@ -56,7 +57,7 @@ export type ParseResult = { ok: true; options: ScanCliOptions } | { ok: false; h
 const FLAGS = new Set([
   'host', 'port', 'client-id', 'timeout', 'symbols', 'kind', 'dte', 'delta', 'width', 'width-pct', 'min-credit', 'max-debit',
   'min-credit-width', 'max-debit-width', 'min-pop', 'min-ev', 'min-ror', 'max-leg-spread', 'max-leg-spread-pct', 'min-oi',
-  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'drift', 'top', 'top-per-symbol', 'min-per-symbol', 'dump-chain', 'mode',
+  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'probability', 'drift', 'top', 'top-per-symbol', 'min-per-symbol', 'dump-chain', 'mode',
 ]);
 const SWITCHES = new Set(['json', 'help']);
 
@@ -145,13 +146,15 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
     if (!by) throw new ArgError(`--score must be ror, pop, ev or edge, got "${scoreText}".`);
     const basis = (get('basis') ?? 'mid').toLowerCase();
     if (basis !== 'mid' && basis !== 'natural') throw new ArgError(`--basis must be mid or natural, got "${basis}".`);
+    const probabilityModel = get('probability')?.toLowerCase();
+    if (probabilityModel !== undefined && probabilityModel !== 'lognormal' && probabilityModel !== 'smile') throw new ArgError(`--probability must be lognormal or smile, got "${probabilityModel}".`);
     const mode = (get('mode') ?? 'guided').toLowerCase();
     if (mode !== 'guided' && mode !== 'exhaustive') throw new ArgError(`--mode must be guided or exhaustive, got "${mode}".`);
     const top = num('top') ?? 50;
     const request = ScanRequest.safeParse({
       symbols: symbolsText.split(',').map((s) => s.trim()).filter(Boolean),
       filters,
-      scoring: { by, basis },
+      scoring: { by, basis, ...(probabilityModel !== undefined ? { probabilityModel } : {}) },
       top,
       topPerSymbol: num('top-per-symbol') ?? Math.min(500, top),
       ...(num('min-per-symbol') !== undefined ? { minPerSymbol: num('min-per-symbol') } : {}),

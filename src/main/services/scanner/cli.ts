@@ -59,6 +59,7 @@ export function dumpOf(options: ScanCliOptions, outcome: ScanOutcome, drift: num
       staleAfterMs: STALE_AFTER_MS,
       popRule: 'lognormal at the IV of the leg the breakeven is measured from (credit: short leg, debit: long leg), breakeven at the scoring basis',
       evRule: 'each leg’s expected payoff at expiry at its own IV (undiscounted) plus the net cash at open, × multiplier',
+      smileRule: 'popSmile/evSmile: risk-neutral from the expiry’s PCHIP IV smile (Breeden–Litzenberger, core/scanner/smile.ts); evSmile = ∫ P(S_T > x) dx over the strikes (undiscounted) plus the net cash at open, × multiplier; scoring.probabilityModel smile ranks POP / EV-risk by them (lognormal where an expiry has no smile)',
       edgeRule: 'leg theo = broker model price (theo column) else BSM at the leg IV; edge = (long theo − short theo + net cash) × multiplier',
       tYearsRule: 'ACT/365 from asOf to the expiry instant (PM close 16:00 ET, AM-settled classes 09:30 ET)',
     },

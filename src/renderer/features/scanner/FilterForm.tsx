@@ -1,6 +1,6 @@
 // The scanner's filter form: watchlist, the filters that matter most in one row, the rest behind "More", presets.
 import { forwardRef, useEffect, useState, type KeyboardEvent } from 'react';
-import type { ScanFilters, ScanPreset, ScannerForm, ScannerModel, ScoreBy, SpreadKind } from '../../../core/contract';
+import { DEFAULT_PROBABILITY_MODEL, type ProbabilityModel, type ScanFilters, type ScanPreset, type ScannerForm, type ScannerModel, type ScoreBy, type SpreadKind } from '../../../core/contract';
 
 type Bounds = { min?: number; max?: number };
 
@@ -177,6 +177,20 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
               <option value="mid">mid</option>
               <option value="natural">natural</option>
             </select>
+            {/* Only POP and EV/risk have a probability model; ROR and edge do not, so the choice hides with them. */}
+            {form.scoring.by === 'pop' || form.scoring.by === 'evPerRisk' ? (
+              <select
+                className="scan-input"
+                aria-label="Probability model"
+                data-testid="scan-probability-model"
+                title="Where POP and EV come from when they rank: lognormal at one leg's implied volatility, or the expiry's own volatility smile (σ; lognormal for an expiry with too few IVs). Both are shown on every row."
+                value={form.scoring.probabilityModel ?? DEFAULT_PROBABILITY_MODEL}
+                onChange={(e) => onChange({ ...form, scoring: { ...form.scoring, probabilityModel: e.target.value as ProbabilityModel } })}
+              >
+                <option value="lognormal">lognormal</option>
+                <option value="smile">smile σ</option>
+              </select>
+            ) : null}
           </span>
         </label>
         <Single label="Min cr" value={f.minCredit} width={42} testId="scan-min-credit" onChange={(v) => setF({ minCredit: v })} />

@@ -15,7 +15,7 @@ import {
 import type { ScanRow, ScannerGridState } from '../../../core/contract';
 import { terminalGridTheme } from '../../components/grid-theme';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
-import { UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
+import { NO_SMILE, UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
 
 const gridTheme = terminalGridTheme({ rowHeight: 22, headerHeight: 24, spacing: 3, cellHorizontalPadding: 6 });
 
@@ -32,11 +32,17 @@ const COMPLETENESS: Record<ScanRow['completeness'], string> = { complete: 'ok', 
 const clock = { now: Date.now() };
 /** An empty metric cell says why it is empty. */
 const unknownTip = (p: { value?: unknown }): string | undefined => (p.value === null || p.value === undefined ? UNKNOWN_IV : undefined);
+/** An empty smile cell: the expiry had too few implied volatilities for a smile (smile ranking used the lognormal figure). */
+const unknownSmileTip = (p: { value?: unknown }): string | undefined => (p.value === null || p.value === undefined ? NO_SMILE : undefined);
+/** The rank cell says which probability model its score came from when the score is a POP or EV/risk. */
+const rankTip = (p: { data?: GridRow | undefined }): string | undefined =>
+  p.data?.probabilityModel === 'smile' ? "Ranked by the smile's figure (σ)" : p.data?.probabilityModel === 'lognormal' ? `Ranked by the lognormal figure${p.data.popSmile === null ? `: ${NO_SMILE.toLowerCase()}` : ''}` : undefined;
+const signedCell = (p: { value?: unknown }) => (typeof p.value === 'number' ? `num ${p.value >= 0 ? 'gain' : 'loss'}` : 'num');
 
 // The key columns (rank to Δ, about 700 px with the pinned three) are shown by default so they fit the scanner panel
 // beside the details pane and the Ticket at 1440 px; the rest (hide: true) are one click away in the Columns chooser.
 const COLUMNS: ColDef<GridRow>[] = [
-  { field: 'rank', headerName: '#', width: 30, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint)' },
+  { field: 'rank', headerName: '#', width: 30, pinned: 'left', ...num('dim'), headerTooltip: 'Rank by the chosen score (ties by fingerprint); a POP or EV/risk rank says which model it used', tooltipValueGetter: rankTip },
   { field: 'symbol', headerName: 'Symbol', width: 56, pinned: 'left', filter: 'agTextColumnFilter' },
   {
     // Pinned beside the symbol: whether a row's numbers are current must be visible without scrolling.
@@ -85,10 +91,24 @@ const COLUMNS: ColDef<GridRow>[] = [
     headerTooltip: "Probability of profit from the expiry's own volatility smile (risk-neutral, Breeden–Litzenberger)",
     valueGetter: (p) => p.data?.popSmile ?? null,
     valueFormatter: (p) => percent(p.value as number | null),
-    tooltipValueGetter: unknownTip,
+    tooltipValueGetter: unknownSmileTip,
     ...num(),
   },
-  { field: 'ev', headerName: 'EV', width: 56, headerTooltip: 'Expected value at expiry per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: (p) => `num ${(p.value as number | null) === null ? '' : (p.value as number) >= 0 ? 'gain' : 'loss'}` },
+  { field: 'ev', headerName: 'EV', width: 56, headerTooltip: "Expected value at expiry per spread, $: lognormal at each leg's implied volatility", valueFormatter: (p) => signedMoney(p.value as number | null), tooltipValueGetter: unknownTip, ...num(), cellClass: signedCell },
+  {
+    // Beside EV but off by default: the key columns must fit 1440 px beside the details and the Ticket, and on rows
+    // whose legs are both out of the money on the smile's side EV σ equals EV (both are the legs' own forward prices).
+    colId: 'evSmile',
+    headerName: 'EV σ',
+    width: 56,
+    hide: true,
+    headerTooltip: "Expected value at expiry per spread, $, from the expiry's own volatility smile (risk-neutral, undiscounted like EV)",
+    valueGetter: (p) => p.data?.evSmile ?? null,
+    valueFormatter: (p) => signedMoney(p.value as number | null),
+    tooltipValueGetter: unknownSmileTip,
+    ...num(),
+    cellClass: signedCell,
+  },
   { field: 'shortDelta', headerName: 'Δ', width: 48, headerTooltip: "The short leg's delta", valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'shortIv', headerName: 'IV', width: 58, hide: true, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
@@ -104,8 +124,13 @@ const COLUMNS: ColDef<GridRow>[] = [
   },
   { field: 'edge', headerName: 'Edge', width: 64, hide: true, headerTooltip: 'Model value − price, per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), ...num() },
   { field: 'evPerRisk', headerName: 'EV/risk', width: 64, hide: true, valueFormatter: (p) => percent(p.value as number | null), ...num() },
+  { colId: 'evPerRiskSmile', headerName: 'EV/risk σ', width: 70, hide: true, headerTooltip: 'EV σ ÷ max loss', valueGetter: (p) => p.data?.evPerRiskSmile ?? null, valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownSmileTip, ...num() },
   { field: 'breakeven', headerName: 'BE', width: 66, hide: true, valueFormatter: (p) => (p.value as number).toFixed(2), ...num() },
 ];
+
+// One object for the grid's life: a new defaultColDef on a render makes the grid re-apply every column definition,
+// which put each `hide: true` column back to hidden a moment after the Columns chooser (or a saved layout) showed it.
+const DEFAULT_COL_DEF: ColDef<GridRow> = { sortable: true, resizable: true, filter: true, suppressHeaderMenuButton: false };
 
 export interface ResultsGridHandle {
   /** Puts keyboard focus on the first row (from the watchlist box, ArrowDown). */
@@ -344,7 +369,7 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
         theme={gridTheme}
         rowData={data}
         columnDefs={COLUMNS}
-        defaultColDef={{ sortable: true, resizable: true, filter: true, suppressHeaderMenuButton: false }}
+        defaultColDef={DEFAULT_COL_DEF}
         getRowId={(p: GetRowIdParams<GridRow>) => p.data.fingerprint}
         rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
         rowClassRules={{ 'scan-row-stale': (p: RowClassParams<GridRow>) => !!p.data && liveState(p.data, clock.now).state === 'stale', 'scan-row-selected': (p: RowClassParams<GridRow>) => p.data?.fingerprint === selected }}

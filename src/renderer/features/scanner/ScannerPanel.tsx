@@ -1,6 +1,6 @@
 // The Scanner panel: watchlist and filters, Scan/Stop with progress and ETA, the ranked grid and the selected payoff.
 import { useCallback, useEffect, useRef, type ReactNode } from 'react';
-import { DEFAULT_SCAN_RATE, type ScanPreset, type ScanProgress, type ScanRow, type ScannerForm, type ScannerGridState, type ScannerModel } from '../../../core/contract';
+import { DEFAULT_PROBABILITY_MODEL, DEFAULT_SCAN_RATE, type ScanPreset, type ScanProgress, type ScanRow, type ScannerForm, type ScannerGridState, type ScannerModel } from '../../../core/contract';
 import { EmptyState, Panel } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
@@ -14,6 +14,13 @@ import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
 import './scanner.css';
 
 const SCORE_LABELS: Record<ScannerForm['scoring']['by'], string> = { ror: 'ROR', pop: 'POP', evPerRisk: 'EV/risk', edge: 'model edge' };
+
+/** The rank strip's score: POP and EV/risk name their probability model (σ = the expiry's smile). */
+function scoreLabel(scoring: ScannerForm['scoring']): string {
+  const label = SCORE_LABELS[scoring.by];
+  if (scoring.by !== 'pop' && scoring.by !== 'evPerRisk') return label;
+  return (scoring.probabilityModel ?? DEFAULT_PROBABILITY_MODEL) === 'smile' ? `${label} σ (smile)` : `${label} (lognormal)`;
+}
 
 function ProgressBar({ progress, evaluated, passed, rows }: { progress: ScanProgress | null; evaluated: number; passed: number; rows: number }) {
   if (!progress) {
@@ -121,6 +128,12 @@ function Details({ row, symbol, onOpen }: { row: ScanRow | null; symbol: SymbolP
         <Fact label="POP">{percent(row.pop)}</Fact>
         <Fact label="POP σ">{percent(row.popSmile ?? null)}</Fact>
         <Fact label="EV">{signedMoney(row.ev)}</Fact>
+        <Fact label="EV σ">{signedMoney(row.evSmile ?? null)}</Fact>
+        {row.probabilityModel ? (
+          <Fact label="Ranked on" wide>
+            {row.probabilityModel === 'smile' ? 'the smile (σ)' : row.popSmile === null || row.popSmile === undefined ? 'lognormal: too few IVs for a smile' : 'lognormal'}
+          </Fact>
+        ) : null}
         <Fact label="OI short/long" wide>
           {openInterest(row.short.openInterest)}/{openInterest(row.long.openInterest)}
         </Fact>
@@ -283,7 +296,7 @@ export function ScannerPanel() {
         <ResultsGrid
           ref={gridRef}
           rows={rows}
-          rankedBy={`${SCORE_LABELS[form.scoring.by]} @ ${form.scoring.basis}`}
+          rankedBy={`${scoreLabel(form.scoring)} @ ${form.scoring.basis}`}
           minPerSymbol={form.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL}
           selected={selected?.fingerprint ?? null}
           initialState={settings?.ui.scannerGrid}

@@ -94,6 +94,8 @@ export function liveState(row: ScanRow, nowMs: number): { ageMs: number | null; 
 
 /** Why a metric cell is empty: the broker did not send what it needs (never shown as a number). */
 export const UNKNOWN_IV = 'Unknown: the broker sent no implied volatility for a leg, so this cannot be computed.';
+/** Why a smile figure (POP σ, EV σ) is empty. */
+export const NO_SMILE = 'This expiry has too few implied volatilities for a smile.';
 
 export function etaLabel(ms: number | null): string {
   if (ms === null) return 'ETA —';
