@@ -145,6 +145,13 @@ describe('scan: broker-verified rows (IBKR what-if of the best rows)', () => {
     }
   }, 120_000);
 
+  it('scan.start refuses a bad whatIfTop with a sentence, before anything is sent', async () => {
+    const from = view.asked.length;
+    await expect(svc.start({ ...REQUEST, whatIfTop: -1 })).rejects.toThrow('whatIfTop: The number of rows to verify by what-if must be 0 (off) or more');
+    await expect(svc.start({ ...REQUEST, whatIfTop: 51 })).rejects.toThrow('whatIfTop: At most 50 rows can be verified by what-if');
+    expect(view.asked.length).toBe(from);
+  });
+
   it('a session that may not trade: no what-if is sent and every row says why its cell is blank', async () => {
     const rows = svc.latest().results?.rows.slice(0, 3) ?? [];
     expect(rows.length).toBe(3);
