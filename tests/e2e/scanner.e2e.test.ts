@@ -82,6 +82,8 @@ describe('scanner panel (headless, Local paper, Chromium)', () => {
     await page.getByTestId('scan-symbols').focus();
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.getByTestId('scan-details').textContent()).toMatch(/Open in Ticket/);
+    // The first row is on screen, so the grid reported it and its legs' open interest came in (tick-101 lines).
+    await expect.poll(() => page.getByTestId('scan-details').textContent(), { timeout: 30_000 }).toMatch(/OI short\/long\s*[\d,]+\/[\d,]+/);
     const first = await page.getByTestId('scan-details').locator('.scan-details-title').textContent();
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.getByTestId('scan-details').locator('.scan-details-title').textContent()).not.toBe(first);

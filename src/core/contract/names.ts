@@ -5,6 +5,7 @@ export const METHOD_NAMES = [
   'scan.start',
   'scan.stop',
   'scan.latest',
+  'scan.viewport',
   'scan.presets',
   'scan.savePreset',
   'scan.deletePreset',

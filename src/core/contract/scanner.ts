@@ -293,9 +293,31 @@ export const ScanPreset = z
   .strict();
 export type ScanPreset = z.infer<typeof ScanPreset>;
 
+/** Most rows the grid reports on screen at once (a tall window at the smallest row height shows about 100). */
+export const VIEWPORT_MAX_ROWS = 500;
+
+/**
+ * The rows the trader sees in the results grid, by fingerprint, so auto-refresh re-quotes them first every cycle.
+ * A later call replaces the earlier one; an empty list means none are visible (the rest still rotate through refresh).
+ */
+export const ScanViewport = z
+  .object({
+    scanId: ScanId,
+    fingerprints: z
+      .array(z.string().min(1, 'A fingerprint must not be empty').max(120, 'A fingerprint is at most 120 characters'))
+      .max(VIEWPORT_MAX_ROWS, `At most ${VIEWPORT_MAX_ROWS} visible rows can be reported`),
+  })
+  .strict();
+export type ScanViewport = z.infer<typeof ScanViewport>;
+
 export const scannerMethods = {
   'scan.start': method('Start a scan (stops any running one); progress and results stream as events.', ScanRequest, z.object({ scanId: ScanId, planned: z.number().int() })),
   'scan.stop': method('Stop the running scan, or the auto-refresh of the last one.', z.object({ scanId: ScanId.optional() }).strict(), z.object({ stopped: z.boolean() })),
+  'scan.viewport': method(
+    'Report the result rows visible in the grid; auto-refresh re-quotes their legs first. A viewport for a scan that is no longer the current one is ignored (applied: false).',
+    ScanViewport,
+    z.object({ applied: z.boolean() }),
+  ),
   'scan.latest': method('The last progress and results, for a window that opens mid-scan.', z.object({}).strict(), z.object({ progress: ScanProgress.nullable(), results: ScanResults.nullable() })),
   'scan.presets': method('Saved scanner presets.', z.object({}).strict(), z.array(ScanPreset)),
   'scan.savePreset': method('Save (or replace by name) a scanner preset.', z.object({ preset: ScanPreset }).strict(), z.array(ScanPreset)),

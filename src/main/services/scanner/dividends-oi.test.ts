@@ -1,6 +1,6 @@
 // A scan against the paper exchange (own thread, real socket): each symbol's q says where it came from — the request,
-// the settings, IBKR's dividends (tick 456) or none — and the final top's legs carry open interest from tick-101
-// lines that are all given back afterwards.
+// the settings, IBKR's dividends (tick 456) or none — and the rows on screen get open interest from tick-101 lines,
+// once a day per leg, that are all given back afterwards.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ const REQUEST: ScanRequest = {
   divYields: { QQQ: 0.004 },
 };
 
-describe('scan numbers: the dividend yield’s source and the final top’s open interest', () => {
+describe('scan numbers: the dividend yield’s source and the open interest of the rows on screen', () => {
   let ex: PaperWorker;
   let broker: IbBroker;
   let settings: SettingsStore;
@@ -44,7 +44,7 @@ describe('scan numbers: the dividend yield’s source and the final top’s open
     await ex?.close();
   });
 
-  it('q per symbol from the request, the settings, IBKR or none; the top’s legs carry OI; no line held after', async () => {
+  it('q per symbol from the request, the settings, IBKR or none; the rows on screen get OI once a day; no line held after', async () => {
     const before = (await ex.client(CLIENT))!;
     const out = await (await svc.start(REQUEST)).done;
     expect(out.progress.state).toBe('complete');
@@ -58,16 +58,39 @@ describe('scan numbers: the dividend yield’s source and the final top’s open
     // The chains were valued with the q the progress names.
     for (const c of out.chains) expect(c.divYield).toBe(bySymbol.get(c.symbol)?.divYield);
 
-    // Every leg of the final top has its open interest (the paper exchange lists OI for every option), one line each.
+    // No open interest until the trader sees rows: the scan itself opens no tick-101 line.
     const rows = out.results.rows;
-    expect(rows.length).toBeGreaterThan(0);
-    const legs = new Set(rows.flatMap((r) => [r.short.conId, r.long.conId]));
-    for (const r of rows) {
+    expect(rows.length).toBeGreaterThan(3);
+    expect(out.requests.openInterest).toBe(0);
+    for (const r of rows) expect(r.minOi).toBeNull();
+
+    // The grid reports its rows on screen — twice at once, as a scroll can: one fetch, one line per leg.
+    const shown = rows.slice(0, 3);
+    const legs = new Set(shown.flatMap((r) => [r.short.conId, r.long.conId]));
+    const scanId = out.results.scanId;
+    const fps = shown.map((r) => r.fingerprint);
+    expect([svc.viewport(scanId, fps), svc.viewport(scanId, fps)]).toEqual([true, true]);
+    const latestRow = (fp: string) => svc.latest().results?.rows.find((r) => r.fingerprint === fp);
+    await waitFor(() => fps.every((fp) => latestRow(fp)?.minOi !== null && latestRow(fp)?.minOi !== undefined), 30_000, 'OI of the rows on screen');
+    for (const fp of fps) {
+      const r = latestRow(fp)!;
       expect(r.short.openInterest).not.toBeNull();
       expect(r.long.openInterest).not.toBeNull();
       expect(r.minOi).toBe(Math.min(r.short.openInterest as number, r.long.openInterest as number));
     }
-    expect(out.requests.openInterest).toBe(legs.size);
+    await waitFor(() => svc.runDiagnostics()?.openInterestLines === legs.size, 10_000, 'one OI line per leg on screen');
+    // Rows off screen stay unknown (unless they share a leg with a row on screen).
+    const offScreen = (svc.latest().results?.rows ?? []).filter((r) => !fps.includes(r.fingerprint) && !legs.has(r.short.conId) && !legs.has(r.long.conId));
+    expect(offScreen.length).toBeGreaterThan(0);
+    for (const r of offScreen) expect(r.minOi).toBeNull();
+
+    // OI is kept for the day: the same rows again ask nothing, and the next scan's rows carry it from the start.
+    expect(svc.viewport(scanId, fps)).toBe(true);
+    const again = await (await svc.start(REQUEST)).done;
+    expect(again.requests.openInterest).toBe(0);
+    const known = again.results.rows.filter((r) => fps.includes(r.fingerprint));
+    expect(known.length).toBeGreaterThan(0);
+    for (const r of known) expect(r.minOi).not.toBeNull();
 
     // Within IBKR's limits, and every line (quotes, the underlyings', open interest) given back.
     const after = (await ex.client(CLIENT))!;

@@ -1,8 +1,8 @@
-// Open interest for the legs of a scan's final top: one short streaming line per leg with generic tick 101.
+// Open interest for the legs of the rows on screen of a completed scan: one short streaming line per leg with generic tick 101.
 //
 // Why streaming lines: TWS sends an option's open interest (tick 27 for a call, 28 for a put) only on a streaming
-// line that asks for generic tick 101; a snapshot cannot ask for generic ticks (error 321). So only the final top's
-// legs get it, each through the broker's subscribeQuote — its line manager never grants a line beyond the budget and
+// line that asks for generic tick 101; a snapshot cannot ask for generic ticks (error 321). So only the legs the
+// trader sees get it (once a day each: scanner/service.ts keeps what TWS sent), each through the broker's subscribeQuote — its line manager never grants a line beyond the budget and
 // its pacer counts the request and the cancel — and each line is released as soon as the OI arrives, or after a
 // short wait once the line is live (a contract TWS has no OI for then stays unknown, never a guessed number).
 import type { Broker, Quote, QuoteSubscription } from '../broker/types';

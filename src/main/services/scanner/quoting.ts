@@ -55,7 +55,7 @@ export function recordQuote(run: ScanRun, slot: Slot, q: Quote, now: () => numbe
   cols.vega[index] = numOrNaN(firstOf(model?.vega));
   cols.theo[index] = numOrNaN(firstOf(model?.optPrice));
   cols.volume[index] = numOrNaN(q.volume);
-  // Option open interest needs generic tick 101 on a streaming line (open-interest.ts, for the final top); a snapshot
+  // Option open interest needs generic tick 101 on a streaming line (open-interest.ts, for the rows on screen); a snapshot
   // cannot carry it (TWS error 321), so a re-quote keeps the OI already there (it changes once a day).
   cols.quoteTime[index] = q.updatedAt ?? now();
   if (q.delayed) run.delayed = true;

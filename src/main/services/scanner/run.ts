@@ -95,7 +95,7 @@ export class ScanRun {
   outstanding = 0;
   /** Guided mode: the first pass's quotes, still settling when the refinement starts. */
   readonly firstPass: Promise<void>[] = [];
-  /** Messages the run asked for, by what (for the CLI's report and the bench); open interest is one line per top leg, a what-if one order message. */
+  /** Messages the run asked for, by what (for the CLI's report and the bench); open interest is one line per leg on screen, a what-if one order message. */
   requests = { snapshots: 0, streams: 0, openInterest: 0, whatIf: 0 };
   /**
    * IBKR's what-if per verified row, by fingerprint (what-if.ts): per spread, not per leg, so it lives beside the chains
@@ -115,8 +115,25 @@ export class ScanRun {
   /** Auto-refresh after completion: the pending timer and the running cycle's controller. */
   refreshTimer: ReturnType<typeof setTimeout> | null = null;
   refreshAbort: AbortController | null = null;
+  /**
+   * The completed run's follow-up work that is not a refresh cycle (open interest for the rows on screen): aborted with
+   * the auto-refresh, when the run is stopped or replaced.
+   */
+  readonly followUp = new AbortController();
+  /** Open interest for the rows on screen: the running fetch (single-flight) and whether a newer viewport wants another. */
+  oiTask: Promise<void> | null = null;
+  oiAgain = false;
+  /** Legs whose OI this run asked for and TWS sent none: not asked again in this run. */
+  readonly oiMissing = new Set<number>();
   /** True once the trader stopped the run (or its auto-refresh). */
   cancelled = false;
+  /** Fingerprints of the rows the trader last reported on screen (scan.viewport); auto-refresh quotes their legs first. */
+  viewport: ReadonlySet<string> = new Set();
+  /** Auto-refresh cycles begun, and per leg (conId) the cycle that last re-quoted it: the rest rotate oldest first. */
+  refreshCycles = 0;
+  readonly refreshedIn = new Map<number, number>();
+  /** What the last refresh cycle asked for (diagnostics and tests): its budget and the legs, visible ones first. */
+  lastRefresh: { budget: number; visible: number; legs: number[] } | null = null;
 
   constructor(
     readonly req: ScanRequestParsed,
@@ -127,6 +144,8 @@ export class ScanRun {
     this.asOf = host.serverNow();
     // Quotes in flight each hold one listener (child()); thousands may wait in the pacer queue at once.
     setMaxListeners(0, this.abort.signal);
+    // Up to OI_LINES open-interest lines listen at once (open-interest.ts).
+    setMaxListeners(0, this.followUp.signal);
     this.symbols = req.symbols.map((symbol) => ({
       symbol, planned: 0, plannedByExpiry: new Map(), quoted: 0, failed: 0, error: null, chain: null, underlying: null, underlyingConId: null, rows: [], evaluated: 0, passed: 0, fastLane: fastLanePerSymbol, tried: new Set(), divYield: null, divSource: null,
     }));
@@ -144,10 +163,10 @@ export class ScanRun {
     return this.current === 'complete' || this.current === 'stopped' || this.current === 'failed';
   }
 
-  /** Listeners on the run's signal and the running refresh cycle's (flat when every quote unlinks itself as it settles). */
+  /** Listeners on the run's signal, the running refresh cycle's and the follow-up's (flat when every quote unlinks itself as it settles). */
   listenerCount(): number {
     const refresh = this.refreshAbort ? getEventListeners(this.refreshAbort.signal, 'abort').length : 0;
-    return getEventListeners(this.abort.signal, 'abort').length + refresh;
+    return getEventListeners(this.abort.signal, 'abort').length + refresh + getEventListeners(this.followUp.signal, 'abort').length;
   }
 
   begin(): void {
@@ -195,6 +214,7 @@ export class ScanRun {
     this.refreshTimer = null;
     this.refreshAbort?.abort();
     this.refreshAbort = null;
+    this.followUp.abort();
     this.cancelled = true;
     return active;
   }

@@ -19,7 +19,7 @@ import {
   type ScanRequestParsed,
   type ScanResults,
 } from '../../../core/contract';
-import { daysToExpiry, expiryInstantFor, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
+import { daysToExpiry, expiryInstantFor, nyDate, parseIsoDate, parseTwsTime, yearsToExpiry } from '../../../core/market';
 import { chooseDivYield, createChain, guidedNeeds, planScan, type ChainSnapshot, type ExpirySlice, type LegRef, type PlanExpiryInput } from '../../../core/scanner';
 import type { HandlerMap } from '../../../core/contract';
 import type { EventBus } from '../events';
@@ -103,8 +103,13 @@ export interface ScannerService {
   stop(scanId?: string): Promise<boolean>;
   /** Runs one auto-refresh cycle of the completed run now (what the timer does every N s); false when none ran. */
   refreshNow(): Promise<boolean>;
+  /**
+   * The rows on screen (by fingerprint) for the run `scanId`: auto-refresh re-quotes their legs first. The latest call
+   * wins; false (and nothing stored) when `scanId` is not the current run — a grid still showing a replaced scan.
+   */
+  viewport(scanId: string, fingerprints: readonly string[]): boolean;
   /** The current run's lifecycle facts (for tests and diagnostics): state, listeners on its signal, quotes in flight. */
-  runDiagnostics(): { scanId: string; state: ScanProgress['state']; abortListeners: number; outstanding: number } | null;
+  runDiagnostics(): { scanId: string; state: ScanProgress['state']; abortListeners: number; outstanding: number; lastRefresh: ScanRun['lastRefresh']; openInterestLines: number } | null;
   latest(): { progress: ScanProgress | null; results: ScanResults | null };
   presets(): ScanPreset[];
   savePreset(preset: ScanPreset): ScanPreset[];
@@ -453,25 +458,65 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
   }
 
   /**
-   * Open interest for the final top: the legs of the rows that make it get OI from short streaming lines
-   * (open-interest.ts) written into the chain snapshot, so the final ranking's rows carry it; a leg TWS sends none for
-   * stays unknown (—). Snapshots cannot carry OI, so this is the only place rows get it.
+   * Open interest TWS has sent this session, by option, with the New York date it was sent for: OI is published once a
+   * day, so a leg is asked for once per trading day — scrolling back, an auto-refresh or the next scan cost nothing.
    */
-  async function openInterestOfTop(run: ScanRun): Promise<void> {
-    run.flush(false);
-    const legs = new Map<number, OiLeg>();
-    for (const row of run.lastResults?.rows ?? []) {
-      for (const l of [row.short, row.long]) if (l.conId !== null && run.slots.has(l.conId)) legs.set(l.conId, { conId: l.conId, symbol: row.symbol, right: l.right });
+  const oiKnown = new Map<number, { oi: number; day: string }>();
+
+  /** Writes the OI known for today into every quoted leg of the run (no request). */
+  function applyKnownOi(run: ScanRun): void {
+    const today = nyDate(now());
+    for (const [conId, slot] of run.slots) {
+      const k = oiKnown.get(conId);
+      if (k && k.day === today) (slot.right === 'C' ? slot.slice.call : slot.slice.put).openInterest[slot.index] = k.oi;
     }
-    if (legs.size === 0) return;
-    const { found, asked } = await openInterestOf(broker, [...legs.values()], run.signal);
-    run.requests.openInterest += asked;
-    if (run.signal.aborted) return;
-    for (const [conId, oi] of found) {
-      const slot = run.slots.get(conId);
-      if (slot) (slot.right === 'C' ? slot.slice.call : slot.slice.put).openInterest[slot.index] = oi;
+  }
+
+  /**
+   * Open interest for the rows on screen of a completed run (scan.viewport), from short tick-101 lines
+   * (open-interest.ts) — snapshots cannot carry OI. Only what the trader sees is asked for, once per leg per day: the
+   * whole top's legs would cost two messages each (line and cancel), as much as a tenth of a guided scan. Single-flight:
+   * a viewport that arrives meanwhile is served by one more pass when the running one ends. Aborted with the
+   * auto-refresh (run.followUp).
+   */
+  function openInterestOnScreen(run: ScanRun): Promise<void> {
+    if (run.oiTask) {
+      run.oiAgain = true;
+      return run.oiTask;
     }
-    log?.debug({ legs: legs.size, withOi: found.size }, 'scan: open interest of the top rows’ legs');
+    const task = (async () => {
+      const signal = run.followUp.signal;
+      do {
+        run.oiAgain = false;
+        const today = nyDate(now());
+        const legs = new Map<number, OiLeg>();
+        for (const row of run.lastResults?.rows ?? []) {
+          if (!run.viewport.has(row.fingerprint)) continue;
+          for (const l of [row.short, row.long]) {
+            if (l.conId === null || !run.slots.has(l.conId) || run.oiMissing.has(l.conId) || oiKnown.get(l.conId)?.day === today) continue;
+            legs.set(l.conId, { conId: l.conId, symbol: row.symbol, right: l.right });
+          }
+        }
+        if (legs.size === 0 || signal.aborted) continue;
+        const { found, asked } = await openInterestOf(broker, [...legs.values()], signal);
+        run.requests.openInterest += asked;
+        if (signal.aborted) return;
+        for (const conId of legs.keys()) {
+          const oi = found.get(conId);
+          if (oi === undefined) run.oiMissing.add(conId);
+          else oiKnown.set(conId, { oi, day: today });
+        }
+        applyKnownOi(run);
+        if (found.size > 0) run.flush(true);
+        log?.debug({ legs: legs.size, withOi: found.size }, 'scan: open interest of the rows on screen');
+      } while (run.oiAgain && !signal.aborted);
+    })()
+      .catch((e: unknown) => log?.warn({ err: e }, 'scan: open interest of the rows on screen failed'))
+      .finally(() => {
+        run.oiTask = null;
+      });
+    run.oiTask = task;
+    return task;
   }
 
   async function execute(run: ScanRun): Promise<void> {
@@ -487,11 +532,15 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     );
     if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
     if (!run.signal.aborted) await requoteAgeingTop(run);
-    if (!run.signal.aborted) await openInterestOfTop(run);
     if (!run.signal.aborted) await whatIfOfTop(run, qd);
     if (run.signal.aborted) return;
+    applyKnownOi(run);
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');
-    else run.finish('complete');
+    else {
+      run.finish('complete');
+      // The rows on screen get their OI now the top is settled (the grid reported them while the scan ran).
+      void openInterestOnScreen(run);
+    }
   }
 
   /** Re-quotes the legs of the rows on screen every N seconds and re-ranks, until stopped or replaced. */
@@ -509,18 +558,64 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     }, every * 1000);
   }
 
-  /** One auto-refresh cycle: each symbol's spot, then the shown rows' legs; every quote linked to `cycle`. */
+  /**
+   * Share of the refresh interval's pacer capacity one cycle may use: at 45 msg/s a 15 s interval allows 337
+   * snapshots, not the ~800 legs of a top 400 — the rest of the pacer stays free for the ticket and positions.
+   */
+  const REFRESH_PACER_SHARE = 0.5;
+  /** Of a cycle's legs, this share at least goes to rows off screen while there are any, so every kept row comes round. */
+  const REFRESH_OFFSCREEN_SHARE = 0.1;
+  /** The interval a cycle's budget assumes when the run has none (refreshNow without auto-refresh): the shortest allowed. */
+  const REFRESH_FALLBACK_SEC = 5;
+
+  /** Snapshots one refresh cycle may ask for: REFRESH_PACER_SHARE of what the pacer sends in the interval (≥ 1). */
+  function refreshBudget(run: ScanRun): number {
+    const every = run.req.autoRefreshSec ?? REFRESH_FALLBACK_SEC;
+    return Math.max(1, Math.floor(REFRESH_PACER_SHARE * every * core.pacerRate()));
+  }
+
+  /**
+   * The legs one refresh cycle re-quotes, within `slots` snapshots: the visible rows' legs first, then the other kept
+   * rows' — each group least recently refreshed first (ties in rank order), so a group larger than its share rotates
+   * over later cycles. Off-screen rows keep REFRESH_OFFSCREEN_SHARE of the legs so none waits forever.
+   */
+  function refreshLegs(run: ScanRun, slots: number): { visible: number[]; rest: number[] } {
+    const rows = run.lastResults?.rows ?? [];
+    const seen = new Set<number>();
+    const collect = (onScreen: boolean): number[] => {
+      const out: number[] = [];
+      for (const row of rows) {
+        if (run.viewport.has(row.fingerprint) !== onScreen) continue;
+        for (const l of [row.short, row.long]) {
+          if (l.conId === null || seen.has(l.conId) || !run.slots.has(l.conId)) continue;
+          seen.add(l.conId);
+          out.push(l.conId);
+        }
+      }
+      // Stable sort: never-refreshed legs (-1) first, then by the cycle that last refreshed them.
+      return out.sort((a, b) => (run.refreshedIn.get(a) ?? -1) - (run.refreshedIn.get(b) ?? -1));
+    };
+    const visible = collect(true);
+    const rest = collect(false);
+    const reserve = rest.length > 0 ? Math.min(rest.length, Math.max(1, Math.floor(slots * REFRESH_OFFSCREEN_SHARE))) : 0;
+    const shown = visible.slice(0, Math.max(0, slots - reserve));
+    return { visible: shown, rest: rest.slice(0, Math.max(0, slots - shown.length)) };
+  }
+
+  /**
+   * One auto-refresh cycle: each symbol's spot, then the legs refreshLegs picks within the cycle's budget (the spots
+   * count toward it); every quote linked to `cycle` through its own child signal, unlinked when it settles.
+   */
   async function refreshOnce(run: ScanRun, cycle: AbortSignal): Promise<void> {
-    const conIds = new Set<number>();
-    for (const row of run.lastResults?.rows ?? []) {
-      if (row.short.conId !== null) conIds.add(row.short.conId);
-      if (row.long.conId !== null) conIds.add(row.long.conId);
-    }
+    const budget = refreshBudget(run);
+    const cycleNo = ++run.refreshCycles;
     const jobs: Promise<void>[] = [];
+    let spots = 0;
     for (const sym of run.symbols) {
       if (!sym.chain || sym.underlyingConId === null) continue;
       const chain = sym.chain;
       const link = run.child(cycle);
+      spots++;
       jobs.push(
         broker
           .snapshotQuote({ conId: sym.underlyingConId, symbol: sym.symbol }, { priority: 'scan', signal: link.signal })
@@ -534,9 +629,16 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
           .finally(() => link.dispose()),
       );
     }
-    for (const conId of conIds) {
+    const { visible, rest } = refreshLegs(run, Math.max(0, budget - spots));
+    const legs = [...visible, ...rest];
+    run.lastRefresh = { budget, visible: visible.length, legs };
+    log?.debug({ cycle: cycleNo, budget, spots, visible: visible.length, rest: rest.length }, 'scan: refresh cycle');
+    for (const conId of legs) {
       const slot = run.slots.get(conId);
-      if (slot) jobs.push(quoteOption(qd, run, conId, slot, cycle));
+      if (!slot) continue;
+      // Counted as refreshed when asked, so a leg whose quote keeps failing still rotates behind the others.
+      run.refreshedIn.set(conId, cycleNo);
+      jobs.push(quoteOption(qd, run, conId, slot, cycle));
     }
     await Promise.all(jobs);
     if (!cycle.aborted) run.flush(true);
@@ -606,8 +708,15 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       }
       return !cycle.signal.aborted;
     },
+    viewport(scanId, fingerprints) {
+      const run = current;
+      if (!run || run.id !== scanId) return false;
+      run.viewport = new Set(fingerprints);
+      if (run.state === 'complete' && !run.cancelled) void openInterestOnScreen(run);
+      return true;
+    },
     runDiagnostics() {
-      return current ? { scanId: current.id, state: current.state, abortListeners: current.listenerCount(), outstanding: current.outstanding } : null;
+      return current ? { scanId: current.id, state: current.state, abortListeners: current.listenerCount(), outstanding: current.outstanding, lastRefresh: current.lastRefresh, openInterestLines: current.requests.openInterest } : null;
     },
     latest() {
       return { progress: current?.lastProgress ?? lastProgress, results: current?.lastResults ?? lastResults };
@@ -637,7 +746,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
 }
 
 /** The scanner's contract handlers. */
-export type ScanMethod = 'scan.start' | 'scan.stop' | 'scan.latest' | 'scan.presets' | 'scan.savePreset' | 'scan.deletePreset';
+export type ScanMethod = 'scan.start' | 'scan.stop' | 'scan.latest' | 'scan.viewport' | 'scan.presets' | 'scan.savePreset' | 'scan.deletePreset';
 
 export function scannerHandlers(svc: ScannerService): Pick<HandlerMap, ScanMethod> {
   return {
@@ -647,6 +756,7 @@ export function scannerHandlers(svc: ScannerService): Pick<HandlerMap, ScanMetho
     },
     'scan.stop': async ({ scanId }) => ({ stopped: await svc.stop(scanId) }),
     'scan.latest': () => svc.latest(),
+    'scan.viewport': ({ scanId, fingerprints }) => ({ applied: svc.viewport(scanId, fingerprints) }),
     'scan.presets': () => svc.presets(),
     'scan.savePreset': ({ preset }) => svc.savePreset(preset),
     'scan.deletePreset': ({ name }) => svc.deletePreset(name),

@@ -59,8 +59,8 @@ function RangeField({ label, value, onChange, scale = 1, width = 40, testId }: {
   );
 }
 
-/** Why the OI filter is off: the scan cannot know OI while it ranks (snapshots carry none), only for its final top. */
-export const OI_FILTER_OFF = 'Open interest is asked for only once the scan has ranked its final top (streaming lines, generic tick 101; snapshots carry none), so it cannot filter the scan. Sort or filter the Min OI column (Columns ▾) instead.';
+/** Why the OI filter is off: the scan cannot know OI while it ranks (snapshots carry none), only for the rows on screen after. */
+export const OI_FILTER_OFF = 'Open interest is asked for only for the rows on screen once the scan has ranked its top (streaming lines, generic tick 101; snapshots carry none), so it cannot filter the scan. Sort or filter the Min OI column (Columns ▾) instead.';
 
 function Single({ label, value, onChange, scale = 1, width = 46, testId, disabled, title }: { label: string; value: number | undefined; onChange(v: number | undefined): void; scale?: number; width?: number; testId?: string; disabled?: boolean; title?: string }) {
   return (

@@ -95,7 +95,7 @@ const COLUMNS: ColDef<GridRow>[] = [
   { field: 'shortDelta', headerName: 'Δ', width: 48, headerTooltip: "The short leg's delta", valueFormatter: (p) => greek(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'shortIv', headerName: 'IV', width: 58, hide: true, headerTooltip: 'Implied volatility of the short leg', valueFormatter: (p) => percent(p.value as number | null), tooltipValueGetter: unknownTip, ...num() },
   { field: 'worstLegSpreadOfMid', headerName: 'B/A %', width: 62, headerTooltip: "The worse leg's bid-ask as % of its mid", valueFormatter: (p) => percent(p.value as number), ...num() },
-  { field: 'minOi', headerName: 'Min OI', width: 64, hide: true, headerTooltip: 'Smaller open interest of the two legs, asked for the final top rows once the scan has ranked them (— when the broker sent none)', valueFormatter: (p) => openInterest(p.value as number | null), ...num() },
+  { field: 'minOi', headerName: 'Min OI', width: 64, hide: true, headerTooltip: 'Smaller open interest of the two legs, asked for the rows on screen once the scan has ranked its top, once a day per leg (— until then, or when the broker sent none)', valueFormatter: (p) => openInterest(p.value as number | null), ...num() },
   {
     field: 'quoteAgeMs',
     headerName: 'Age',
@@ -147,6 +147,26 @@ export interface ResultsGridProps {
   onSelect(row: ScanRow): void;
   onOpen(row: ScanRow): void;
   onStateChange(state: ScannerGridState): void;
+  /** The fingerprints of the rows on screen, after scrolling, sorting, filtering or new results settle (debounced). */
+  onViewport?(fingerprints: string[]): void;
+}
+
+/** The rows on screen are read this long after the first scroll or model update (one call per window, not per frame). */
+const VIEWPORT_DEBOUNCE_MS = 250;
+
+/** The rows whose box meets the grid's visible pixel band, in display order (the rendered buffer rows above and below are not on screen). */
+function visibleFingerprints(api: GridApi<GridRow>): string[] {
+  const first = api.getFirstDisplayedRowIndex();
+  const last = api.getLastDisplayedRowIndex();
+  if (first < 0 || last < first) return [];
+  const { top, bottom } = api.getVerticalPixelRange();
+  const out: string[] = [];
+  for (let i = first; i <= last; i++) {
+    const node = api.getDisplayedRowAtIndex(i);
+    if (!node?.data || node.rowTop === null || node.rowHeight === null || node.rowHeight === undefined) continue;
+    if (node.rowTop + node.rowHeight > top && node.rowTop < bottom) out.push(node.data.fingerprint);
+  }
+  return out;
 }
 
 function toState(api: GridApi<GridRow>): ScannerGridState {
@@ -233,7 +253,7 @@ function GridStrip({ view, total, rankedBy, minPerSymbol, onClearSort, onClearFi
   );
 }
 
-export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, rankedBy, minPerSymbol, selected, initialState, onSelect, onOpen, onStateChange }, ref) {
+export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(function ResultsGrid({ rows, rankedBy, minPerSymbol, selected, initialState, onSelect, onOpen, onStateChange, onViewport }, ref) {
   const api = useRef<GridApi<GridRow> | null>(null);
   const [view, setView] = useState<GridView>(EMPTY_VIEW);
   const refreshView = useCallback(() => {
@@ -241,6 +261,26 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
     if (g && !g.isDestroyed()) setView(readView(g));
   }, []);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The rows on screen, reported once scrolling or a burst of frames pauses, and only when they changed.
+  const viewportTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const viewportSent = useRef('');
+  const onViewportRef = useRef(onViewport);
+  onViewportRef.current = onViewport;
+  // A pending report is left to run rather than pushed back: model updates can come faster than the wait (frames at
+  // 10 Hz while a scan streams), and pushing back would never report until they stop.
+  const reportViewport = useCallback(() => {
+    if (viewportTimer.current) return;
+    viewportTimer.current = setTimeout(() => {
+      viewportTimer.current = null;
+      const g = api.current;
+      if (!g || g.isDestroyed() || !onViewportRef.current) return;
+      const fps = visibleFingerprints(g);
+      const key = fps.join('|');
+      if (key === viewportSent.current) return;
+      viewportSent.current = key;
+      onViewportRef.current(fps);
+    }, VIEWPORT_DEBOUNCE_MS);
+  }, []);
   const restoring = useRef(false);
   const data = useMemo<GridRow[]>(() => {
     clock.now = Date.now();
@@ -295,6 +335,8 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
     () => () => {
       if (saveTimer.current) clearTimeout(saveTimer.current);
       saveTimer.current = null;
+      if (viewportTimer.current) clearTimeout(viewportTimer.current);
+      viewportTimer.current = null;
       api.current = null;
     },
     [],
@@ -353,7 +395,12 @@ export const ResultsGrid = forwardRef<ResultsGridHandle, ResultsGridProps>(funct
           save();
           refreshView();
         }}
-        onModelUpdated={refreshView}
+        onModelUpdated={() => {
+          refreshView();
+          reportViewport();
+        }}
+        onBodyScroll={reportViewport}
+        onViewportChanged={reportViewport}
         onColumnResized={(e) => e.finished && save()}
         onColumnMoved={(e) => e.finished && save()}
         onColumnVisible={() => {

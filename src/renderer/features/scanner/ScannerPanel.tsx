@@ -188,7 +188,7 @@ export function ScannerPanel() {
     useScannerStore.setState({ starting: true, rows: [], progress: null, evaluated: 0, passed: 0, final: false, scanId: null, refreshing: refresh !== null });
     useSelectionStore.getState().select(null);
     saveUi({ scannerForm: f }, 'Saving the scanner form');
-    // OI ≥ is off (OI is known only for the final top), so a form saved with one does not empty the scan.
+    // OI ≥ is off (OI is known only for the rows on screen, after the scan), so a form saved with one does not empty the scan.
     void client.invoke('scan.start', { symbols: f.symbols, filters: { ...f.filters, minOi: undefined }, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, whatIfTop: f.whatIfTop ?? DEFAULT_WHAT_IF_TOP, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
       if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
       else {
@@ -197,6 +197,22 @@ export function ScannerPanel() {
       }
     });
   }, [client, saveUi]);
+
+  // The rows on screen go to the main process for auto-refresh; the last list is sent again once the scan has its id.
+  const viewport = useRef<string[] | null>(null);
+  const sendViewport = useCallback(
+    (fingerprints: string[]) => {
+      viewport.current = fingerprints;
+      if (!scanId) return;
+      void client.invoke('scan.viewport', { scanId, fingerprints }).then((r) => {
+        if (!r.ok) reportError(r.error, 'Reporting the rows on screen');
+      });
+    },
+    [client, scanId],
+  );
+  useEffect(() => {
+    if (viewport.current) sendViewport(viewport.current);
+  }, [sendViewport]);
 
   const stop = useCallback(() => {
     useScannerStore.setState({ refreshing: false });
@@ -277,6 +293,7 @@ export function ScannerPanel() {
           onSelect={(r) => useSelectionStore.getState().select(r)}
           onOpen={openInTicket}
           onStateChange={(s) => saveUi({ scannerGrid: s }, 'Saving the grid layout')}
+          onViewport={sendViewport}
         />
         <Details row={selected} symbol={selected ? progress?.symbols.find((s) => s.symbol === selected.symbol) : undefined} onOpen={openInTicket} />
       </div>
