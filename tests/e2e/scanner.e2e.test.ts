@@ -64,6 +64,18 @@ describe('scanner panel (headless, Local paper, Chromium)', () => {
     const mids = await page.locator('.scan-grid .ag-row [col-id="priceMid"]').allTextContents();
     expect(mids.length).toBeGreaterThan(0);
     for (const m of mids) expect(m).toMatch(/^\d+\.\d{2} (cr|db)$/);
+    // Broker-verified rows: the best rows carry IBKR's margin change (a number from the what-if, never a guess); the
+    // rest are blank, and every blank cell's tooltip says why.
+    const margins = await page.locator('.scan-grid .ag-row [col-id="whatIfMargin"]').allTextContents();
+    console.log('[what-if] margin cells', JSON.stringify(margins.slice(0, 12)));
+    expect(margins.some((m) => /^\d[\d,]*\.\d{2}$/.test(m))).toBe(true);
+    for (const m of margins) expect(m).toMatch(/^(\d[\d,]*\.\d{2}|—|)$/);
+    // The column sits right of the key columns: scroll the grid to it for a picture, then back.
+    const viewport = panel.locator('.scan-grid .ag-body-horizontal-scroll-viewport').first();
+    await viewport.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await page.waitForTimeout(300);
+    await panel.screenshot({ path: artifactPath('scanner-panel-what-if.png') });
+    await viewport.evaluate((el) => (el.scrollLeft = 0));
   }, 360_000);
 
   it('keyboard: arrows select rows and draw the payoff, Enter sends the spread to the Ticket', async () => {

@@ -152,6 +152,27 @@ describe('orders against the paper exchange (single options and BAG combos)', ()
     expect(broker.trackedOrders().some((o) => o.ticketId === 'T-whatif')).toBe(false);
   });
 
+  it('a background what-if waits behind orders in the pacer; withdrawn while queued, it never leaves', async () => {
+    const before = ex.account().openOrders;
+    // At 1 message/s the pacer's window starts full, so what is asked now stays queued long enough to look at.
+    broker.tune({ pacerRate: 1 });
+    try {
+      const withdraw = new AbortController();
+      const background = broker.whatIf(bullPut({ ticketId: 'T-whatif-bg', quantity: 1, net: credit(toMicros(0.5)) }), { priority: 'scan', signal: withdraw.signal });
+      expect(broker.diagnostics().pacer.depthByPriority).toEqual({ order: 0, quote: 0, scan: 1 });
+      const trader = broker.whatIf(bullPut({ ticketId: 'T-whatif-fg', quantity: 1, net: credit(toMicros(0.5)) }));
+      expect(broker.diagnostics().pacer.depthByPriority).toEqual({ order: 1, quote: 0, scan: 1 });
+      withdraw.abort();
+      expect(broker.diagnostics().pacer.depthByPriority).toEqual({ order: 1, quote: 0, scan: 0 });
+      await expect(background).rejects.toMatchObject({ name: 'AbortError' });
+      expect((await trader).initMarginChange).not.toBeNull();
+    } finally {
+      broker.tune({ pacerRate: 45 });
+    }
+    expect(broker.diagnostics().pacer.depth).toBe(0);
+    expect(ex.account().openOrders).toBe(before);
+  });
+
   it('every order event is in the journal\'s exact shape', () => {
     expect(events.length).toBeGreaterThan(20);
     for (const e of events) expect(parseBrokerEvent(e)).toMatchObject({ ok: true });

@@ -91,13 +91,13 @@ describe('scanner service (paper exchange, real sockets)', () => {
     // No quote beyond the plan: every planned option was requested exactly once (a snapshot or a fast-lane stream).
     expect(out.requests.snapshots + out.requests.streams).toBe(planned);
     // Messages: one per quote, a cancel for each fast-lane stream and each open-interest line (the final top's legs),
-    // one contract lookup per expiry, a handful per symbol,
+    // one per what-if (the best rows), one contract lookup per expiry, a handful per symbol,
     // plus only what the broker itself reports as re-sent (a liveness probe, a re-subscribed line, a timed-out request
     // retried) — those depend on the machine's speed, so they are counted, not guessed.
     const messages = after.totalIn - before.totalIn;
     const d = broker.diagnostics();
     const resent = d.probe.sent - dBefore.probe.sent + (d.lines.resubscribed - dBefore.lines.resubscribed) + (d.lines.refused101 - dBefore.lines.refused101) + (d.requests.timeouts - dBefore.requests.timeouts);
-    const quoting = out.requests.snapshots + 2 * out.requests.streams + 2 * out.requests.openInterest;
+    const quoting = out.requests.snapshots + 2 * out.requests.streams + 2 * out.requests.openInterest + out.requests.whatIf;
     expect(messages).toBeGreaterThanOrEqual(quoting);
     expect(messages - quoting).toBeLessThanOrEqual(listed + 2 * 6 + 5 + 2 * resent);
     // Rows arrive incrementally (the first ranked frame is not the final one), best first and inside every filter.

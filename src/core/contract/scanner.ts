@@ -100,6 +100,10 @@ const Symbol = z
   .toUpperCase()
   .regex(/^[A-Z][A-Z0-9.]{0,11}$/, 'Symbols are 1–12 letters, digits or dots');
 
+/** Rows of the final top that get IBKR's what-if by default (ScanRequest.whatIfTop), and the most a scan may ask for. */
+export const DEFAULT_WHAT_IF_TOP = 10;
+export const MAX_WHAT_IF_TOP = 50;
+
 export const ScanMode = z.enum(['guided', 'exhaustive']);
 export type ScanMode = z.infer<typeof ScanMode>;
 
@@ -133,6 +137,11 @@ export const ScanRequest = z
      * quote every planned leg. Rows are ranked from real quotes either way.
      */
     mode: ScanMode.default('guided'),
+    /**
+     * Broker-verified rows: the best this many rows of the final top get IBKR's what-if for one spread (margin change
+     * and commission), sent as background work after the scan's quotes; 0 = off. Needs a session that may trade.
+     */
+    whatIfTop: z.number({ error: 'The number of rows to verify by what-if must be a number' }).int('The number of rows to verify by what-if must be a whole number').min(0, 'The number of rows to verify by what-if must be 0 (off) or more').max(MAX_WHAT_IF_TOP, `At most ${MAX_WHAT_IF_TOP} rows can be verified by what-if`).default(DEFAULT_WHAT_IF_TOP),
   })
   .strict();
 export type ScanRequest = z.input<typeof ScanRequest>;
@@ -207,8 +216,17 @@ export const ScanRow = z.object({
   completeness: z.enum(['complete', 'partial', 'stale']),
   short: ScanLeg,
   long: ScanLeg,
+  /**
+   * IBKR's what-if for opening one spread at the conservative mid (ScanRequest.whatIfTop): the account's initial and
+   * maintenance margin change and the commission, $; null when it was asked but gave nothing (`whatIfUnavailable` says
+   * why). Absent on rows that were not verified. Never part of the ranking.
+   */
+  whatIf: z.object({ initMarginChange: z.number().nullable(), maintMarginChange: z.number().nullable(), commission: z.number().nullable(), at: z.number() }).nullable().optional(),
+  /** Why a verified row has no what-if, as a sentence (trading not allowed, a refusal, no answer in time). */
+  whatIfUnavailable: z.string().nullable().optional(),
 });
 export type ScanRow = z.infer<typeof ScanRow>;
+export type RowWhatIf = NonNullable<ScanRow['whatIf']>;
 
 export const ScanId = z.string().min(1).max(64);
 
@@ -293,6 +311,8 @@ export const ScanPreset = z
     top: z.number().int().min(1).max(1000),
     /** Per-symbol quota in the top (ScanRequest.minPerSymbol); absent in presets saved before it existed = 3. */
     minPerSymbol: z.number().int().min(0).max(100).optional(),
+    /** Rows verified by IBKR's what-if (ScanRequest.whatIfTop); absent in presets saved before it existed = the default. */
+    whatIfTop: z.number().int().min(0).max(MAX_WHAT_IF_TOP).optional(),
   })
   .strict();
 export type ScanPreset = z.infer<typeof ScanPreset>;

@@ -3,7 +3,7 @@
 // The sign rule lives in core/spreads/bag.ts (toBagOrder); this module only decides which combo is written and
 // checks that the trader's labelled price (credit/debit) fits the trade, so a wrong sign is refused, not sent.
 import type { SpreadKind } from '../contract/scanner';
-import { fromBagOrder, isOnTick, toBagOrder, toDollars, toMicros, type BagAction, type Micros, type NetPrice, type TickTable } from '../spreads';
+import { fromBagOrder, isOnTick, roundToTick, TICKS_COMBO, toBagOrder, toDollars, toMicros, type BagAction, type Micros, type NetPrice, type TickTable } from '../spreads';
 
 export interface SpreadLegs {
   readonly symbol: string;
@@ -115,3 +115,9 @@ export function bagToNet(action: BagAction, lmtPrice: Micros): NetPrice {
 }
 
 export const netToMicros = (n: { amount: number; kind: 'credit' | 'debit' }): NetPrice => ({ amount: toMicros(n.amount), kind: n.kind });
+
+/** A mid rounded to a valid combo tick on the conservative side: a credit rounds up (ask more), a debit down (pay less). */
+export function conservativeMid(mid: number, isCredit: boolean): number {
+  const m = toMicros(Math.abs(mid));
+  return toDollars(roundToTick(m, TICKS_COMBO, isCredit ? 'up' : 'down'));
+}

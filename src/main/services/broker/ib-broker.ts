@@ -22,7 +22,7 @@ import { Session } from './session';
 import type {
   Broker, BrokerDiagnostics, BrokerNotice, BrokerTuning, BrokerViewSnapshot, ConnectTarget, ContractQuery, ExecutionQuery, ExecutionsResult,
   HandshakeFacts, Lease, OpenOrdersResult, OptionChainParams, OptionRight, OrderChange, OrderNotice, PlacedOrder, PlaceOrderRequest, PnlSingle,
-  QualifiedContract, Quote, QuoteContract, QuoteListener, QuoteOptions, QuoteSubscription, SnapshotOptions, TrackedOrder, Unsubscribe, WhatIfResult,
+  QualifiedContract, Quote, QuoteContract, QuoteListener, QuoteOptions, QuoteSubscription, SnapshotOptions, TrackedOrder, Unsubscribe, WhatIfOptions, WhatIfResult,
 } from './types';
 
 export type { IbBrokerOptions } from './options';
@@ -223,8 +223,8 @@ export class IbBroker implements Broker {
     return this.gateway.cancelAllOrders();
   }
 
-  whatIf(request: PlaceOrderRequest): Promise<WhatIfResult> {
-    return this.gateway.whatIf(request);
+  whatIf(request: PlaceOrderRequest, options: WhatIfOptions = {}): Promise<WhatIfResult> {
+    return this.gateway.whatIf(request, options);
   }
 
   trackedOrders(): TrackedOrder[] {

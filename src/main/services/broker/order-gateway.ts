@@ -7,9 +7,10 @@ import { buildOrder } from './combo';
 import { BrokerError, ours } from './errors';
 import * as map from './mapping';
 import { OrderIdAllocator, type OrderIdStore } from './order-ids';
+import { PacerDropped, type PacedJob } from './pacer';
 import { OrderBook, type OrderLookup } from './orders';
 import type { Session } from './session';
-import type { OrderChange, OrderNotice, PlacedOrder, PlaceOrderRequest, TrackedOrder, Unsubscribe, WhatIfResult } from './types';
+import type { OrderChange, OrderNotice, PlacedOrder, PlaceOrderRequest, TrackedOrder, Unsubscribe, WhatIfOptions, WhatIfResult } from './types';
 import { safe, safeJson } from './wire';
 
 export class OrderGateway {
@@ -165,7 +166,9 @@ export class OrderGateway {
     await this.session.send('order', 'reqGlobalCancel', (api) => api.reqGlobalCancel()).promise;
   }
 
-  whatIf(request: PlaceOrderRequest): Promise<WhatIfResult> {
+  whatIf(request: PlaceOrderRequest, options: WhatIfOptions = {}): Promise<WhatIfResult> {
+    const { signal, priority = 'order' } = options;
+    if (signal?.aborted) return Promise.reject(whatIfWithdrawn());
     const allowed = this.session.tradingAllowed();
     if (!allowed.ok) return Promise.reject(allowed.error);
     let built: ReturnType<typeof buildOrder>;
@@ -179,8 +182,28 @@ export class OrderGateway {
     }
     this.orders.track(orderId, request, built.lmtPrice, true);
     const result = this.orders.expect<WhatIfResult>(orderId, 'whatIf');
-    this.sendOrder(orderId, built.contract, built.order, 'whatIf');
-    return result;
+    const job = this.sendOrder(orderId, built.contract, built.order, 'whatIf', priority);
+    if (!signal) return result;
+    return new Promise<WhatIfResult>((resolve, reject) => {
+      // Withdrawn: a queued what-if never leaves (the pacer drops it and the book forgets it); one already sent is
+      // answered into the book, which forgets it then — nothing is left pending either way.
+      const onAbort = (): void => {
+        job.cancel();
+        reject(whatIfWithdrawn());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const off = (): void => signal.removeEventListener('abort', onAbort);
+      result.then(
+        (r) => {
+          off();
+          resolve(r);
+        },
+        (e: unknown) => {
+          off();
+          reject(e);
+        },
+      );
+    });
   }
 
   trackedOrders(): TrackedOrder[] {
@@ -192,12 +215,13 @@ export class OrderGateway {
     return this.orders.restoreRequest(orderId, request);
   }
 
-  private sendOrder(orderId: number, contract: object, order: object, kind: 'place' | 'modify' | 'whatIf'): void {
-    const job = this.session.send('order', kind === 'whatIf' ? 'whatIf' : 'placeOrder', (api) => {
+  private sendOrder(orderId: number, contract: object, order: object, kind: 'place' | 'modify' | 'whatIf', priority: 'order' | 'scan' = 'order'): PacedJob {
+    const job = this.session.send(priority, kind === 'whatIf' ? 'whatIf' : 'placeOrder', (api) => {
       api.placeOrder(orderId, contract as Contract, order as Order);
       this.orders.sent(orderId, kind);
     });
-    job.promise.catch((e: unknown) => this.orders.notSent(orderId, kind, e instanceof BrokerError ? e : ours.disconnected('sending the order')));
+    job.promise.catch((e: unknown) => this.orders.notSent(orderId, kind, e instanceof BrokerError ? e : e instanceof PacerDropped && e.reason === 'cancelled' ? whatIfWithdrawn() : ours.disconnected('sending the order')));
+    return job;
   }
 
   /** Asks TWS about an order whose acknowledgement did not come. */
@@ -215,4 +239,11 @@ export class OrderGateway {
     if (fill) return { found: 'filled', permId: fill.permId || null };
     return { found: 'absent' };
   }
+}
+
+/** A what-if its caller withdrew (WhatIfOptions.signal): an AbortError, as a withdrawn quote snapshot is. */
+function whatIfWithdrawn(): Error {
+  const e = new Error('The what-if was withdrawn.');
+  e.name = 'AbortError';
+  return e;
 }

@@ -223,6 +223,16 @@ export interface SnapshotOptions {
   signal?: AbortSignal;
 }
 
+export interface WhatIfOptions {
+  /**
+   * 'order' (default) = the trader is waiting for it (the ticket's preview); 'scan' = background work (the scanner's
+   * broker-verified rows): paced behind every order and every quote the trader asked for.
+   */
+  priority?: 'order' | 'scan';
+  /** Withdraws it: not sent if still queued, and the call rejects at once (an answer already on its way is dropped). */
+  signal?: AbortSignal;
+}
+
 // ——— account ———
 
 export interface PnlSingle {
@@ -458,7 +468,7 @@ export interface Broker {
   /** reqGlobalCancel: every open order of this account, from every client. */
   cancelAllOrders(): Promise<void>;
   /** IBKR's margin and commission preview; the order is not kept. */
-  whatIf(request: PlaceOrderRequest): Promise<WhatIfResult>;
+  whatIf(request: PlaceOrderRequest, options?: WhatIfOptions): Promise<WhatIfResult>;
   trackedOrders(): TrackedOrder[];
   /** After a restart: re-attach the journaled request of an earlier session's order so it can be modified again. */
   restoreOrderRequest(orderId: number, request: PlaceOrderRequest): boolean;

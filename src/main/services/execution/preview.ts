@@ -8,6 +8,7 @@ import { roundToTick, TICKS_COMBO, toDollars, toMicros, type Micros, type NetPri
 import type { IbBroker } from '../broker/ib-broker';
 import type { LegQuoteCache } from './quotes';
 import { previewRoll } from './roll-preview';
+import { verticalOrderRequest } from './vertical-order';
 
 export interface PreviewDeps {
   broker: Pick<IbBroker, 'whatIf'>;
@@ -77,7 +78,7 @@ export async function previewTicket(deps: PreviewDeps, raw: unknown): Promise<Ti
   if (bag.ok && legs[0]?.conId && legs[1]?.conId) {
     try {
       const w = await Promise.race([
-        deps.broker.whatIf({ ticketId: `preview-${at}`, action: bag.value.action, quantity: t.quantity, orderType: 'LMT', net: limit, contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: legs[0].conId, action: 'BUY', ratio: 1 }, { conId: legs[1].conId, action: 'SELL', ratio: 1 }] } }),
+        deps.broker.whatIf(verticalOrderRequest({ ticketId: `preview-${at}`, symbol: t.symbol, action: bag.value.action, quantity: t.quantity, net: limit, legConIds: [legs[0].conId, legs[1].conId] })),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('IBKR did not answer the what-if in time')), deps.whatIfTimeoutMs ?? 3000).unref?.()),
       ]);
       whatIf = { marginChange: w.initMarginChange, commission: w.commission, equityWithLoanAfter: w.equityWithLoanAfter };

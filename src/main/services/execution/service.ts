@@ -19,6 +19,7 @@ import type { Logger } from '../logging';
 import type { LegQuoteCache } from './quotes';
 import { earlierSubmission, journaledExits, journaledTicket } from './resume';
 import { createExitMonitor } from './exits';
+import { verticalOrderRequest } from './vertical-order';
 
 /** What the service needs of the broker adapter (IbBroker satisfies it). */
 export type ExecutionBroker = Pick<IbBroker, 'reserveOrderId' | 'placeOrder' | 'modifyOrder' | 'cancelOrder' | 'cancelAllOrders' | 'trackedOrders' | 'restoreOrderRequest' | 'onEvent'>;
@@ -273,10 +274,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (policy) w.row = { ...w.row, walk: { step: 0, maxSteps: policy.maxSteps, current: w.row.limit, cap: capNet ? microsNet(capNet) : w.row.limit, state: 'walking', nextStepAt: null } };
     orders.set(orderId, w);
     await serial(orderId, async () => {
-      await sendPlacement(w, 'order', {
-        ticketId: recorded.value.ticketId, orderId, action: bag.value.action, quantity: t.quantity, orderType: 'LMT', tif: t.tif, net: limit,
-        contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: legConIds[0], action: 'BUY', ratio: 1 }, { conId: legConIds[1], action: 'SELL', ratio: 1 }] },
-      });
+      await sendPlacement(w, 'order', verticalOrderRequest({ ticketId: recorded.value.ticketId, orderId, symbol: t.symbol, action: bag.value.action, quantity: t.quantity, tif: t.tif, net: limit, legConIds }));
     });
     if (w.walk) scheduleWalk(w);
     return { orderId, ticketId, duplicate: false, verdicts: check.verdicts, sentence: bag.value.sentence, exitOrderIds: [] };
@@ -302,10 +300,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     const total = o.filled + o.remaining;
     const bag = verticalBag(t, intent, total, limit, TICKS_COMBO);
     if (!bag.ok) return false;
-    const restored = deps.broker.restoreOrderRequest(o.orderId, {
-      ticketId: jt.journalTicketId, orderId: o.orderId, action, quantity: total, orderType: 'LMT', tif: t.tif, net: limit,
-      contract: { kind: 'combo', symbol: t.symbol, legs: [{ conId: jt.legConIds[0], action: 'BUY', ratio: 1 }, { conId: jt.legConIds[1], action: 'SELL', ratio: 1 }] },
-    });
+    const restored = deps.broker.restoreOrderRequest(o.orderId, verticalOrderRequest({ ticketId: jt.journalTicketId, orderId: o.orderId, symbol: t.symbol, action, quantity: total, tif: t.tif, net: limit, legConIds: jt.legConIds }));
     if (!restored) return false;
     const policy = ladderPolicy(t);
     const clientTicketId = jt.clientTicketId ?? jt.journalTicketId;

@@ -25,8 +25,10 @@ describe('scan CLI arguments', () => {
       topPerSymbol: 50,
       minPerSymbol: 3,
       mode: 'guided',
+      whatIfTop: 10,
     });
     expect(ok(['--symbols', 'SPY', '--min-per-symbol', '0']).request.minPerSymbol).toBe(0);
+    expect(ok(['--symbols', 'SPY', '--what-if-top', '0']).request.whatIfTop).toBe(0);
   });
 
   it('--mode guided (default) or exhaustive, and names anything else', () => {

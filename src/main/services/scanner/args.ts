@@ -37,6 +37,7 @@ What to scan
   --top-per-symbol N     rows kept per symbol (default: --top)
   --min-per-symbol N     per-symbol quota in the top: each symbol with candidates keeps its best N (default 3; 0 = by score alone)
   --mode M               guided (default: a sparse sample, then only the legs that can reach the top) | exhaustive
+  --what-if-top N        IBKR's what-if (margin change, commission) for the best N rows (default 10; 0 = off; needs a session that may trade)
 
 Output
   --json                 ranked rows as JSON on stdout (progress and timings go to stderr)
@@ -57,7 +58,7 @@ export type ParseResult = { ok: true; options: ScanCliOptions } | { ok: false; h
 const FLAGS = new Set([
   'host', 'port', 'client-id', 'timeout', 'symbols', 'kind', 'dte', 'delta', 'width', 'width-pct', 'min-credit', 'max-debit',
   'min-credit-width', 'max-debit-width', 'min-pop', 'min-ev', 'min-ror', 'max-leg-spread', 'max-leg-spread-pct', 'min-oi',
-  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'probability', 'drift', 'top', 'top-per-symbol', 'min-per-symbol', 'dump-chain', 'mode',
+  'min-volume', 'max-age', 'max-exit-cost', 'score', 'basis', 'probability', 'drift', 'top', 'top-per-symbol', 'min-per-symbol', 'dump-chain', 'mode', 'what-if-top',
 ]);
 const SWITCHES = new Set(['json', 'help']);
 
@@ -158,6 +159,7 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
       top,
       topPerSymbol: num('top-per-symbol') ?? Math.min(500, top),
       ...(num('min-per-symbol') !== undefined ? { minPerSymbol: num('min-per-symbol') } : {}),
+      ...(num('what-if-top') !== undefined ? { whatIfTop: num('what-if-top') } : {}),
       mode,
       ...(get('drift') !== undefined ? { drift: num('drift', 0.01) } : {}),
     });

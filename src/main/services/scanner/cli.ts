@@ -107,7 +107,7 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
     const outcome = await handle.done;
     const seconds = (Date.now() - started) / 1000;
     const sent = broker.diagnostics().messagesOut.total - outBefore;
-    io.err(`[scan] ${o.request.mode}: ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams, ${outcome.requests.openInterest} open-interest lines); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
+    io.err(`[scan] ${o.request.mode}: ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams, ${outcome.requests.openInterest} open-interest lines, ${outcome.requests.whatIf} what-ifs); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
     for (const s of outcome.progress.symbols) if (s.error) io.err(`[scan] ${s.error}\n`);
     if (o.dumpChain) {
       const path = resolve(o.dumpChain);
@@ -123,7 +123,7 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
         state: outcome.progress.state,
         // What this run cost (varies run to run, as do the per-symbol planned/quoted counts of a guided scan, whose
         // refinement follows the order snapshots answer in; the rows are reproducible on a frozen market).
-        run: { mode: o.request.mode, messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams, openInterestLines: outcome.requests.openInterest },
+        run: { mode: o.request.mode, messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams, openInterestLines: outcome.requests.openInterest, whatIfs: outcome.requests.whatIf },
         symbols: outcome.progress.symbols.map((s) => ({ ...s, spot: outcome.chains.find((c) => c.symbol === s.symbol)?.spot ?? null })),
         rows: rows.map(stableRow),
       };

@@ -11,6 +11,7 @@ const REQ: ScanRequestParsed = {
   topPerSymbol: 5,
   top: 5,
   minPerSymbol: 0,
+  whatIfTop: 0,
   mode: 'exhaustive',
 };
 

@@ -95,8 +95,13 @@ export class ScanRun {
   outstanding = 0;
   /** Guided mode: the first pass's quotes, still settling when the refinement starts. */
   readonly firstPass: Promise<void>[] = [];
-  /** Messages the run asked for, by what (for the CLI's report and the bench); open interest is one line per leg on screen. */
-  requests = { snapshots: 0, streams: 0, openInterest: 0 };
+  /** Messages the run asked for, by what (for the CLI's report and the bench); open interest is one line per leg on screen, a what-if one order message. */
+  requests = { snapshots: 0, streams: 0, openInterest: 0, whatIf: 0 };
+  /**
+   * IBKR's what-if per verified row, by fingerprint (what-if.ts): per spread, not per leg, so it lives beside the chains
+   * and each ranking's rows take it on (flush) — only adding fields, never changing a number the ranking used.
+   */
+  readonly whatIfs = new Map<string, Pick<ScanRow, 'whatIf' | 'whatIfUnavailable'>>();
   private completions: number[] = [];
   private firstCompletion: number | null = null;
   private drainWaiters: Array<() => void> = [];
@@ -249,7 +254,10 @@ export class ScanRun {
       s.evaluated = r.evaluated;
       s.passed = r.passed;
     }
-    const rows = mergeTop(this.symbols.map((s) => s.rows), this.req.top, this.req.minPerSymbol);
+    const rows = mergeTop(this.symbols.map((s) => s.rows), this.req.top, this.req.minPerSymbol).map((r) => {
+      const w = this.whatIfs.get(r.fingerprint);
+      return w ? { ...r, ...w } : r;
+    });
     const results: ScanResults = {
       scanId: this.id,
       rows,

@@ -29,6 +29,7 @@ import type { Broker, Dividends, OptionChainParams, QualifiedContract, Quote } f
 import { openInterestOf, type OiLeg } from './open-interest';
 import { firstOf, isAbort, quoteOption, type QuoteDeps } from './quoting';
 import { STALE_AFTER_MS, ScanRun, type RunHost, type SymbolState } from './run';
+import { whatIfOfTop } from './what-if';
 
 export { STALE_AFTER_MS };
 
@@ -95,8 +96,8 @@ export interface ScanOutcome {
   asOf: number;
   /** Wall time of the last ranking (quote ages are measured from it). */
   rankedAt: number;
-  /** Quote requests the run made: snapshots, fast-lane streams and open-interest lines (each line also costs a cancel). */
-  requests: { snapshots: number; streams: number; openInterest: number };
+  /** Requests the run made: snapshots, fast-lane streams, open-interest lines (each line also costs a cancel), what-ifs. */
+  requests: { snapshots: number; streams: number; openInterest: number; whatIf: number };
 }
 
 export interface ScannerService {
@@ -539,6 +540,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     );
     if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
     if (!run.signal.aborted) await requoteAgeingTop(run);
+    if (!run.signal.aborted) await whatIfOfTop(run, qd);
     if (run.signal.aborted) return;
     applyKnownOi(run);
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');

@@ -1,6 +1,6 @@
 // The scanner's filter form: watchlist, the filters that matter most in one row, the rest behind "More", presets.
 import { forwardRef, useEffect, useState, type KeyboardEvent } from 'react';
-import { DEFAULT_PROBABILITY_MODEL, type ProbabilityModel, type ScanFilters, type ScanPreset, type ScannerForm, type ScannerModel, type ScoreBy, type SpreadKind } from '../../../core/contract';
+import { DEFAULT_PROBABILITY_MODEL, DEFAULT_WHAT_IF_TOP, MAX_WHAT_IF_TOP, type ProbabilityModel, type ScanFilters, type ScanPreset, type ScannerForm, type ScannerModel, type ScoreBy, type SpreadKind } from '../../../core/contract';
 
 type Bounds = { min?: number; max?: number };
 
@@ -219,6 +219,10 @@ export const FilterForm = forwardRef<HTMLInputElement, FilterFormProps>(function
             <span className="label">Min per symbol</span>
             <NumberBox label="Min per symbol" testId="scan-min-per-symbol" value={form.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL} width={36} onChange={(v) => onChange({ ...form, minPerSymbol: Math.min(100, Math.max(0, Math.round(v ?? DEFAULT_MIN_PER_SYMBOL))) })} />
           </label>
+          <label className="scan-field" title="IBKR's what-if (margin change and commission of one spread) for this many of the best rows, asked once the scan's quotes are in (0 = off; needs a session that may trade)">
+            <span className="label">What-if</span>
+            <NumberBox label="What-if rows" testId="scan-what-if-top" value={form.whatIfTop ?? DEFAULT_WHAT_IF_TOP} width={36} onChange={(v) => onChange({ ...form, whatIfTop: Math.min(MAX_WHAT_IF_TOP, Math.max(0, Math.round(v ?? DEFAULT_WHAT_IF_TOP))) })} />
+          </label>
           <Single label="Rate %" value={model.rate} scale={100} width={40} testId="scan-rate" onChange={(v) => v !== undefined && onModel({ ...model, rate: v })} />
           <DividendsField value={model.divYields} onChange={(divYields) => onModel({ ...model, divYields })} />
           <label className="scan-field">
@@ -305,7 +309,7 @@ export function PresetBar({ presets, onLoad, onSave, onDelete }: { presets: read
         onChange={(e) => {
           setPreset(e.target.value);
           const p = presets.find((x) => x.name === e.target.value);
-          if (p) onLoad({ symbols: p.symbols, filters: p.filters, scoring: p.scoring, topPerSymbol: p.topPerSymbol, top: p.top, minPerSymbol: p.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL });
+          if (p) onLoad({ symbols: p.symbols, filters: p.filters, scoring: p.scoring, topPerSymbol: p.topPerSymbol, top: p.top, minPerSymbol: p.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, whatIfTop: p.whatIfTop ?? DEFAULT_WHAT_IF_TOP });
         }}
       >
         <option value="">{presets.length ? 'Choose…' : 'None saved'}</option>

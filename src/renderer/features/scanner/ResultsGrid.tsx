@@ -15,7 +15,7 @@ import {
 import type { ScanRow, ScannerGridState } from '../../../core/contract';
 import { terminalGridTheme } from '../../components/grid-theme';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
-import { NO_SMILE, UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
+import { NO_SMILE, UNKNOWN_IV, ageLabel, expiryLabel, greek, liveState, money, netLabel, openInterest, percent, signedMoney, strike, whatIfCellTip } from './format';
 
 const gridTheme = terminalGridTheme({ rowHeight: 22, headerHeight: 24, spacing: 3, cellHorizontalPadding: 6 });
 
@@ -38,6 +38,9 @@ const unknownSmileTip = (p: { value?: unknown }): string | undefined => (p.value
 const rankTip = (p: { data?: GridRow | undefined }): string | undefined =>
   p.data?.probabilityModel === 'smile' ? "Ranked by the smile's figure (σ)" : p.data?.probabilityModel === 'lognormal' ? `Ranked by the lognormal figure${p.data.popSmile === null ? `: ${NO_SMILE.toLowerCase()}` : ''}` : undefined;
 const signedCell = (p: { value?: unknown }) => (typeof p.value === 'number' ? `num ${p.value >= 0 ? 'gain' : 'loss'}` : 'num');
+
+/** A what-if number; a row that was asked but got none shows a dash, one never asked stays empty (tooltips say why). */
+const whatIfCell = (p: { value?: unknown; data?: GridRow }): string => (typeof p.value === 'number' ? money(p.value) : p.data?.whatIf || p.data?.whatIfUnavailable ? '—' : '');
 
 // The key columns (rank to Δ, about 700 px with the pinned three) are shown by default so they fit the scanner panel
 // beside the details pane and the Ticket at 1440 px; the rest (hide: true) are one click away in the Columns chooser.
@@ -120,6 +123,28 @@ const COLUMNS: ColDef<GridRow>[] = [
     headerTooltip: 'Age of the older leg quote now (it keeps counting after the scan ends)',
     valueGetter: (p) => (p.data ? liveState(p.data, clock.now).ageMs : null),
     valueFormatter: (p) => ageLabel(p.value as number | null),
+    ...num(),
+  },
+  {
+    // Broker-verified rows: IBKR's what-if for the scan's best rows only; a blank cell's tooltip says why it is blank.
+    colId: 'whatIfMargin',
+    headerName: 'Margin',
+    width: 64,
+    headerTooltip: "IBKR's what-if: the account's initial margin change for opening one spread at the conservative mid, $ (only the scan's best rows are asked)",
+    valueGetter: (p) => p.data?.whatIf?.initMarginChange ?? null,
+    valueFormatter: whatIfCell,
+    tooltipValueGetter: (p) => whatIfCellTip(p.data, p.value as number | null),
+    ...num(),
+  },
+  {
+    colId: 'whatIfCommission',
+    headerName: 'Comm.',
+    width: 54,
+    hide: true,
+    headerTooltip: "IBKR's what-if: the commission of opening one spread, $ (only the scan's best rows are asked)",
+    valueGetter: (p) => p.data?.whatIf?.commission ?? null,
+    valueFormatter: whatIfCell,
+    tooltipValueGetter: (p) => whatIfCellTip(p.data, p.value as number | null),
     ...num(),
   },
   { field: 'edge', headerName: 'Edge', width: 64, hide: true, headerTooltip: 'Model value − price, per spread, $', valueFormatter: (p) => signedMoney(p.value as number | null), ...num() },

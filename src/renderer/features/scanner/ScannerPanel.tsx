@@ -1,6 +1,6 @@
 // The Scanner panel: watchlist and filters, Scan/Stop with progress and ETA, the ranked grid and the selected payoff.
 import { useCallback, useEffect, useRef, type ReactNode } from 'react';
-import { DEFAULT_PROBABILITY_MODEL, DEFAULT_SCAN_RATE, type ScanPreset, type ScanProgress, type ScanRow, type ScannerForm, type ScannerGridState, type ScannerModel } from '../../../core/contract';
+import { DEFAULT_PROBABILITY_MODEL, DEFAULT_SCAN_RATE, DEFAULT_WHAT_IF_TOP, type ScanPreset, type ScanProgress, type ScanRow, type ScannerForm, type ScannerGridState, type ScannerModel } from '../../../core/contract';
 import { EmptyState, Panel } from '../../components/Panel';
 import { useClient } from '../../platform/context';
 import { reportError, useAppStore } from '../../stores/app-store';
@@ -9,7 +9,7 @@ import { DEFAULT_MIN_PER_SYMBOL, FilterForm, PresetBar } from './FilterForm';
 import { PayoffChart } from './PayoffChart';
 import { ResultsGrid, type ResultsGridHandle } from './ResultsGrid';
 import { SPREAD_KIND_LABELS } from '../../../core/spreads/vertical';
-import { divLabel, divYieldText, etaLabel, expiryLabel, money, netLabel, openInterest, percent, signedMoney, strike } from './format';
+import { divLabel, divYieldText, etaLabel, expiryLabel, money, netLabel, openInterest, percent, signedMoney, strike, whatIfLine, whatIfTip } from './format';
 import { bindScannerStore, isRunning, useScannerStore } from './scanner-store';
 import './scanner.css';
 
@@ -138,6 +138,9 @@ function Details({ row, symbol, onOpen }: { row: ScanRow | null; symbol: SymbolP
           {openInterest(row.short.openInterest)}/{openInterest(row.long.openInterest)}
         </Fact>
       </div>
+      <div className="scan-fact scan-fact-div" data-testid="scan-details-what-if" title={whatIfTip(row)}>
+        {whatIfLine(row)}
+      </div>
       <div className="scan-fact scan-fact-div" data-testid="scan-details-div" title="The dividend yield POP, EV and edge assumed, and where it came from">
         {divLabel(symbol?.divYield, symbol?.divSource) ?? 'q not known yet'}
       </div>
@@ -199,7 +202,7 @@ export function ScannerPanel() {
     useSelectionStore.getState().select(null);
     saveUi({ scannerForm: f }, 'Saving the scanner form');
     // OI ≥ is off (OI is known only for the rows on screen, after the scan), so a form saved with one does not empty the scan.
-    void client.invoke('scan.start', { symbols: f.symbols, filters: { ...f.filters, minOi: undefined }, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
+    void client.invoke('scan.start', { symbols: f.symbols, filters: { ...f.filters, minOi: undefined }, scoring: f.scoring, top: f.top, topPerSymbol: f.topPerSymbol, minPerSymbol: f.minPerSymbol ?? DEFAULT_MIN_PER_SYMBOL, whatIfTop: f.whatIfTop ?? DEFAULT_WHAT_IF_TOP, ...(refresh ? { autoRefreshSec: refresh } : {}) }).then((r) => {
       if (r.ok) useScannerStore.setState({ scanId: r.value.scanId, starting: false });
       else {
         useScannerStore.setState({ starting: false });

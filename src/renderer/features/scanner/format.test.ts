@@ -1,7 +1,7 @@
 // Scanner formats: labelled net prices, true minus signs, payoff curve extremes equal max profit and max loss, q's source.
 import { describe, expect, it } from 'vitest';
 import type { ScanRow } from '../../../core/contract';
-import { STALE_AFTER_MS, ageLabel, divLabel, divYieldText, etaLabel, greek, liveState, money, netLabel, openInterest, payoffAt, payoffCurve, percent, signedMoney } from './format';
+import { NOT_VERIFIED, STALE_AFTER_MS, ageLabel, divLabel, divYieldText, etaLabel, greek, liveState, money, netLabel, openInterest, payoffAt, payoffCurve, percent, signedMoney, whatIfCellTip, whatIfLine, whatIfTip } from './format';
 
 const leg = (strike: number, side: 1 | -1) => ({ conId: 1, strike, right: 'P' as const, side, bid: 1, ask: 1.1, iv: 0.2, delta: -0.2, openInterest: null, volume: 10, quoteTime: 0 });
 const row: ScanRow = {
@@ -62,5 +62,23 @@ describe('dividend yield labels', () => {
     expect(divYieldText(0, 'none')).toBe('0 (no data)');
     expect(openInterest(12345)).toBe('12,345');
     expect(openInterest(null)).toBe('—');
+  });
+});
+
+describe('what-if cells: a number only from IBKR, otherwise a sentence why the cell is blank', () => {
+  const asked = { ...row, whatIf: { initMarginChange: 500, maintMarginChange: 450, commission: null, at: Date.UTC(2026, 0, 6, 15, 0, 0) } };
+  it('verified rows: the numbers; a number IBKR did not send is said to be missing', () => {
+    expect(whatIfLine(asked)).toBe('What-if: margin 500.00 · maint. 450.00 · comm. —');
+    expect(whatIfTip(asked)).toMatch(/initial margin change 500\.00, maintenance margin change 450\.00, commission not sent\.$/);
+    expect(whatIfCellTip(asked, 500)).toBe(whatIfTip(asked));
+    expect(whatIfCellTip(asked, null)).toBe('IBKR’s what-if did not send this number.');
+  });
+  it('a row asked but without an answer carries the service’s reason; one never asked says so', () => {
+    const refused = { ...row, whatIf: null, whatIfUnavailable: 'No what-if: IBKR did not answer within 5 s.' };
+    expect(whatIfCellTip(refused, null)).toBe('No what-if: IBKR did not answer within 5 s.');
+    expect(whatIfTip(refused)).toBe('No what-if: IBKR did not answer within 5 s.');
+    expect(whatIfLine(refused)).toBe('What-if: none (hover for why)');
+    expect(whatIfCellTip(row, null)).toBe(NOT_VERIFIED);
+    expect(whatIfLine(row)).toBe('What-if: not verified');
   });
 });

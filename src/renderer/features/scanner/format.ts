@@ -127,3 +127,33 @@ export function payoffCurve(row: ScanRow, points = 80): Array<{ x: number; y: nu
     .sort((a, b) => a - b)
     .map((x) => ({ x, y: payoffAt(row, x) }));
 }
+
+/** Why a row's what-if cell is empty when nothing was asked for it. */
+export const NOT_VERIFIED = 'Not verified: only the best rows of a scan (the form’s What-if count) get IBKR’s what-if.';
+
+const clockTime = (ms: number): string => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+
+/**
+ * A row's what-if in one sentence: IBKR's numbers and when they came, or why there are none (the service's sentence,
+ * or not verified). A missing number is said to be missing, never shown as one.
+ */
+export function whatIfTip(row: ScanRow): string {
+  const w = row.whatIf;
+  if (!w) return row.whatIfUnavailable ?? NOT_VERIFIED;
+  const part = (label: string, v: number | null) => `${label} ${v === null ? 'not sent' : money(v)}`;
+  return `IBKR’s what-if at ${clockTime(w.at)} for opening one spread at the conservative mid: ${part('initial margin change', w.initMarginChange)}, ${part('maintenance margin change', w.maintMarginChange)}, ${part('commission', w.commission)}.`;
+}
+
+/** One what-if number's cell tooltip: nothing when it shows a number, else why it is blank. */
+export function whatIfCellTip(row: ScanRow | undefined, v: number | null | undefined): string | undefined {
+  if (!row) return undefined;
+  if (v !== null && v !== undefined) return whatIfTip(row);
+  return row.whatIf ? 'IBKR’s what-if did not send this number.' : (row.whatIfUnavailable ?? NOT_VERIFIED);
+}
+
+/** The details pane's what-if line. */
+export function whatIfLine(row: ScanRow): string {
+  const w = row.whatIf;
+  if (!w) return row.whatIfUnavailable ? 'What-if: none (hover for why)' : 'What-if: not verified';
+  return `What-if: margin ${money(w.initMarginChange)} · maint. ${money(w.maintMarginChange)} · comm. ${money(w.commission)}`;
+}

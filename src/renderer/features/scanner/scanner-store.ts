@@ -1,6 +1,6 @@
 // The scanner panel's state: the form, the running scan's progress and its ranked rows, fed by scan.* events.
 import { create } from 'zustand';
-import type { ScanProgress, ScanResults, ScanRow, ScannerForm } from '../../../core/contract';
+import { DEFAULT_WHAT_IF_TOP, type ScanProgress, type ScanResults, type ScanRow, type ScannerForm } from '../../../core/contract';
 import { ResultsAssembler } from '../../../core/scanner/delta';
 import type { PlatformClient } from '../../platform/client';
 import { useSelectionStore } from '../../stores/selection-store';
@@ -12,6 +12,7 @@ export const DEFAULT_FORM: ScannerForm = {
   topPerSymbol: 50,
   top: 100,
   minPerSymbol: 3,
+  whatIfTop: DEFAULT_WHAT_IF_TOP,
 };
 
 /** Rows reach the grid at most this often (10 Hz), whatever the event rate. */

@@ -4,6 +4,7 @@
 // positive amounts labelled cr/db; the BAG sign lives in core/spreads/bag.ts and the execution service.
 import type { ScanLeg, ScanRow, SpreadKind } from '../../../core/contract';
 import { expiryInstantFor, parseIsoDate, yearsToExpiry, type IsoDate } from '../../../core/market';
+import { conservativeMid } from '../../../core/orders/ticket';
 import {
   IBKR_FIXED_OPTIONS, TICKS_COMBO, buildVertical, isCreditKind, credit, debit, exitPlanOdds, orderCommission, payoffAtExpiry, payoffBeforeExpiry,
   regTMargin, roundToTick, spreadGreeks, spreadOutcome, stepTicks, toDollars, toMicros, verticalMetrics,
@@ -73,11 +74,8 @@ export const EMPTY_DRAFT: TicketDraft = {
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toFixed(4))));
 
-/** The mid rounded to a valid combo tick on the conservative side: a credit rounds up (ask more), a debit down. */
-export function conservativeMid(mid: number, isCredit: boolean): number {
-  const m = toMicros(Math.abs(mid));
-  return toDollars(roundToTick(m, TICKS_COMBO, isCredit ? 'up' : 'down'));
-}
+// The conservative mid is core's: the scanner's what-if prices a row the way a ticket opened from it would.
+export { conservativeMid };
 
 /** A draft opened from a scanner row: its legs, quantity 1, limit at the conservative mid. */
 export function draftFromRow(row: ScanRow, base: TicketDraft = EMPTY_DRAFT): TicketDraft {
