@@ -75,6 +75,8 @@ describe('scanner service (paper exchange, real sockets)', () => {
     const dBefore = broker.diagnostics();
     const handle = await svc.start(CREDIT);
     const out = await handle.done;
+    // The follow-up (what-ifs of the best rows) runs after completion; the count covers it.
+    const requests = await out.followUp;
     const after = (await ex.client(CLIENT))!;
     const mine = results.filter((r) => r.scanId === handle.scanId);
     const firstRows = mine.find((r) => r.rows.length > 0);
@@ -90,14 +92,14 @@ describe('scanner service (paper exchange, real sockets)', () => {
     expect(quotedCells).toBe(planned); // every planned quote landed in its chain
     // No quote beyond the plan: every planned option was requested exactly once (a snapshot or a fast-lane stream).
     expect(out.requests.snapshots + out.requests.streams).toBe(planned);
-    // Messages: one per quote, a cancel for each fast-lane stream and each open-interest line (the final top's legs),
+    // Messages: one per quote, a cancel for each fast-lane stream and each open-interest line (the rows on screen: none here),
     // one per what-if (the best rows), one contract lookup per expiry, a handful per symbol,
     // plus only what the broker itself reports as re-sent (a liveness probe, a re-subscribed line, a timed-out request
     // retried) — those depend on the machine's speed, so they are counted, not guessed.
     const messages = after.totalIn - before.totalIn;
     const d = broker.diagnostics();
     const resent = d.probe.sent - dBefore.probe.sent + (d.lines.resubscribed - dBefore.lines.resubscribed) + (d.lines.refused101 - dBefore.lines.refused101) + (d.requests.timeouts - dBefore.requests.timeouts);
-    const quoting = out.requests.snapshots + 2 * out.requests.streams + 2 * out.requests.openInterest + out.requests.whatIf;
+    const quoting = requests.snapshots + 2 * requests.streams + 2 * requests.openInterest + requests.whatIf;
     expect(messages).toBeGreaterThanOrEqual(quoting);
     expect(messages - quoting).toBeLessThanOrEqual(listed + 2 * 6 + 5 + 2 * resent);
     // Rows arrive incrementally (the first ranked frame is not the final one), best first and inside every filter.
@@ -141,6 +143,8 @@ describe('scanner service (paper exchange, real sockets)', () => {
     const handle = await svc.start({ ...CREDIT, symbols: ['AAPL'], top: 5, autoRefreshSec: 5 });
     const out = await handle.done;
     expect(out.progress.state).toBe('complete');
+    // The what-ifs' frames come first (they follow completion); the refresh's is the next one after them.
+    await out.followUp;
     const before = results.filter((r) => r.scanId === handle.scanId).length;
     await waitFor(() => results.filter((r) => r.scanId === handle.scanId).length > before, 60_000, 'a refreshed result');
     const refreshed = results.filter((r) => r.scanId === handle.scanId).at(-1)!;
@@ -157,6 +161,7 @@ describe('scanner service (paper exchange, real sockets)', () => {
     const [a, b] = await Promise.all([svc.start(small), svc.start(small)]);
     const outs = await Promise.all([first.done, a.done, b.done]);
     expect(outs.map((o) => o.progress.state)).toEqual(['stopped', 'stopped', 'complete']);
+    await outs[2]!.followUp;
     expect(svc.latest().progress?.scanId).toBe(b.scanId);
     // Nothing keeps quoting once the last run is complete.
     await waitFor(() => broker.diagnostics().lines.held === 0, 15_000, 'lines released');
@@ -168,6 +173,7 @@ describe('scanner service (paper exchange, real sockets)', () => {
     const out = await handle.done;
     expect(out.progress.state).toBe('complete');
     expect(out.results.rows.length).toBeGreaterThan(0);
+    await out.followUp;
     const counts: number[] = [];
     // Quick snapshots for this test only: the point is the count over many cycles, not the exchange's latency.
     await ex.setSnapshotLatency(5, 20);

@@ -18,10 +18,10 @@ export interface CliIo {
 
 const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-/** A row without the fields that depend on when the scan ran (quote ages), so equal markets print equal JSON. */
+/** A row without the fields that depend on when the scan ran (quote ages, the what-if's time), so equal markets print equal JSON. */
 function stableRow(r: ScanRow): Omit<ScanRow, 'quoteAgeMs'> {
   const { quoteAgeMs: _age, ...rest } = r;
-  return { ...rest, short: { ...rest.short, quoteTime: null }, long: { ...rest.long, quoteTime: null } };
+  return { ...rest, short: { ...rest.short, quoteTime: null }, long: { ...rest.long, quoteTime: null }, ...(rest.whatIf ? { whatIf: { ...rest.whatIf, at: 0 } } : {}) };
 }
 
 function fmt(n: number | null, d = 2): string {
@@ -107,14 +107,18 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
     const outcome = await handle.done;
     const seconds = (Date.now() - started) / 1000;
     const sent = broker.diagnostics().messagesOut.total - outBefore;
-    io.err(`[scan] ${o.request.mode}: ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams, ${outcome.requests.openInterest} open-interest lines, ${outcome.requests.whatIf} what-ifs); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
+    io.err(`[scan] ${o.request.mode}: ${outcome.progress.state} in ${seconds.toFixed(1)} s; ${sent} messages sent (${outcome.requests.snapshots} snapshots, ${outcome.requests.streams} streams); ${outcome.results.passed} of ${outcome.results.evaluated} candidates passed\n`);
+    // The follow-up after completion (IBKR's what-if for the best rows), reported apart from the scan's own cost.
+    const after = await outcome.followUp;
+    const followUpSent = broker.diagnostics().messagesOut.total - outBefore - sent;
+    if (after.whatIf > 0) io.err(`[scan] then ${after.whatIf} what-ifs for the best rows (${followUpSent} messages)\n`);
     for (const s of outcome.progress.symbols) if (s.error) io.err(`[scan] ${s.error}\n`);
     if (o.dumpChain) {
       const path = resolve(o.dumpChain);
       writeFileSync(path, JSON.stringify(dumpOf(o, outcome, o.request.drift), null, 1));
       io.err(`[scan] chain snapshot written to ${path}\n`);
     }
-    const rows = outcome.results.rows;
+    const rows = scanner.latest().results?.rows ?? outcome.results.rows;
     if (o.json) {
       const doc = {
         format: 'spreaddesk.scan/1',
@@ -123,7 +127,7 @@ export async function runScanCli(argv: readonly string[], io: CliIo = stdio): Pr
         state: outcome.progress.state,
         // What this run cost (varies run to run, as do the per-symbol planned/quoted counts of a guided scan, whose
         // refinement follows the order snapshots answer in; the rows are reproducible on a frozen market).
-        run: { mode: o.request.mode, messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams, openInterestLines: outcome.requests.openInterest, whatIfs: outcome.requests.whatIf },
+        run: { mode: o.request.mode, messagesSent: sent, seconds: Math.round(seconds * 1000) / 1000, snapshots: outcome.requests.snapshots, streams: outcome.requests.streams, openInterestLines: after.openInterest, whatIfs: after.whatIf, followUpMessages: followUpSent },
         symbols: outcome.progress.symbols.map((s) => ({ ...s, spot: outcome.chains.find((c) => c.symbol === s.symbol)?.spot ?? null })),
         rows: rows.map(stableRow),
       };

@@ -120,6 +120,8 @@ export class ScanRun {
    * the auto-refresh, when the run is stopped or replaced.
    */
   readonly followUp = new AbortController();
+  /** Settles when the follow-up begun at completion has (resolved at once for a run that did not complete). */
+  followUpDone: Promise<void> = Promise.resolve();
   /** Open interest for the rows on screen: the running fetch (single-flight) and whether a newer viewport wants another. */
   oiTask: Promise<void> | null = null;
   oiAgain = false;

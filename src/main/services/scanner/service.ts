@@ -98,6 +98,11 @@ export interface ScanOutcome {
   rankedAt: number;
   /** Requests the run made: snapshots, fast-lane streams, open-interest lines (each line also costs a cancel), what-ifs. */
   requests: { snapshots: number; streams: number; openInterest: number; whatIf: number };
+  /**
+   * The follow-up a completed scan starts (IBKR's what-if for its best rows, then the rows' results sent again): it
+   * settles with the run's requests counted so far. The scan is complete without it — ranking never waits for margin.
+   */
+  followUp: Promise<ScanOutcome['requests']>;
 }
 
 export interface ScannerService {
@@ -540,14 +545,14 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
     );
     if (run.req.mode === 'guided' && !run.signal.aborted) await refineGuided(run);
     if (!run.signal.aborted) await requoteAgeingTop(run);
-    if (!run.signal.aborted) await whatIfOfTop(run, qd);
     if (run.signal.aborted) return;
     applyKnownOi(run);
     if (run.symbols.every((s) => s.error !== null)) run.finish('failed', 'No symbol could be scanned.');
     else {
       run.finish('complete');
-      // The rows on screen get their OI now the top is settled (the grid reported them while the scan ran).
-      void openInterestOnScreen(run);
+      // Now the top is settled: IBKR's what-if for its best rows, and the OI of the rows on screen (the grid reported
+      // them while the scan ran) — both after completion, aborted with the auto-refresh (run.followUp).
+      run.followUpDone = Promise.all([whatIfOfTop(run, qd), openInterestOnScreen(run)]).then(() => undefined);
     }
   }
 
@@ -655,6 +660,11 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
   /** Stops a run: ends it if it is still going, and stops its auto-refresh. True when anything was running. */
   function stopRun(run: ScanRun): boolean {
     const refreshing = run.stopRefresh();
+    // A completed run's follow-up said what it was doing; stopped, it says nothing more.
+    if (run.state === 'complete' && run.message !== null) {
+      run.message = null;
+      run.emitProgress();
+    }
     const ended = run.finish('stopped', 'Stopped.');
     return ended || refreshing;
   }
@@ -688,6 +698,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
           asOf: run.asOf,
           rankedAt: run.rankedAt,
           requests: { ...run.requests },
+          followUp: run.followUpDone.then(() => ({ ...run.requests })),
         };
       });
     return { scanId: run.id, done };

@@ -82,15 +82,19 @@ describe('scan: broker-verified rows (IBKR what-if of the best rows)', () => {
   it('whatIfTop 3: exactly the best 3 rows carry a margin change and a commission; the others none', async () => {
     const from = view.asked.length;
     const out = await (await svc.start({ ...REQUEST, whatIfTop: 3 })).done;
+    // Complete first (ranking never waits for margin); the what-ifs follow, and the progress says so meanwhile.
     expect(out.progress.state).toBe('complete');
-    expect(out.progress.message ?? '').not.toMatch(/what-if/);
-    const rows = out.results.rows;
+    expect(out.progress.message ?? '').toMatch(/what-if for the top 3 rows/);
+    const requests = await out.followUp;
+    expect(svc.latest().progress?.message ?? '').not.toMatch(/what-if/);
+    const rows = svc.latest().results!.rows;
+    expect(rows.map((r) => r.fingerprint)).toEqual(out.results.rows.map((r) => r.fingerprint));
     expect(rows.length).toBeGreaterThan(3);
     console.log('[what-if] top 3', JSON.stringify(rows.slice(0, 3).map((r) => ({ fp: r.fingerprint, whatIf: r.whatIf }))));
     for (const r of rows.slice(0, 3)) expect(verified(r), r.fingerprint).toBe(true);
     for (const r of rows.slice(3)) expect(untouched(r), r.fingerprint).toBe(true);
     expect(view.asked.length - from).toBe(3);
-    expect(out.requests.whatIf).toBe(3);
+    expect(requests.whatIf).toBe(3);
     // The trader's grid gets the same rows through the delta frames.
     const last = frames.filter((f) => f.scanId === out.results.scanId).at(-1)!;
     expect(last.final).toBe(true);
@@ -109,15 +113,15 @@ describe('scan: broker-verified rows (IBKR what-if of the best rows)', () => {
     const idBefore = broker.reserveOrderId();
     const out = await (await svc.start({ ...REQUEST, whatIfTop: 0 })).done;
     expect(out.progress.state).toBe('complete');
+    expect((await out.followUp).whatIf).toBe(0);
     expect(view.asked.length - from).toBe(0);
-    expect(out.requests.whatIf).toBe(0);
     // Every what-if takes an order id: the next one is the one after ours.
     expect(broker.reserveOrderId()).toBe(idBefore + 1);
     expect(out.results.rows.length).toBeGreaterThan(0);
     for (const r of out.results.rows) expect(untouched(r), r.fingerprint).toBe(true);
   }, 120_000);
 
-  it('a stop during the what-ifs ends the run cleanly: none asked after, every one asked settles, nothing pending', async () => {
+  it('a stop during the what-ifs (after completion) ends them cleanly: none asked after, every one asked settles, nothing pending', async () => {
     const from = view.asked.length;
     const idBefore = broker.reserveOrderId();
     // The trader presses Stop as the second what-if is asked (the first is on its way or already sent).
@@ -126,18 +130,19 @@ describe('scan: broker-verified rows (IBKR what-if of the best rows)', () => {
     };
     try {
       const out = await (await svc.start({ ...REQUEST, whatIfTop: 8 })).done;
-      expect(out.progress.state).toBe('stopped');
-      expect(out.progress.message).toMatch(/^Stopped\./);
-      expect(out.results.final).toBe(true);
+      // The scan was complete before its what-ifs began; Stop ends the follow-up (and the auto-refresh).
+      expect(out.progress.state).toBe('complete');
+      expect((await out.followUp).whatIf).toBe(2);
       // No what-if after the stop, and each one asked settles (answered into the book or withdrawn from the queue).
       const mine = view.asked.slice(from);
       expect(mine.length).toBe(2);
       const settled = await Promise.allSettled(mine);
       expect(settled.length).toBe(2);
       // An answer that came after the stop is not written into a stopped run's rows.
-      for (const r of out.results.rows) expect(untouched(r), r.fingerprint).toBe(true);
+      for (const r of svc.latest().results!.rows) expect(untouched(r), r.fingerprint).toBe(true);
+      expect(svc.latest().progress?.message ?? '').not.toMatch(/what-if/);
       expect(broker.reserveOrderId()).toBe(idBefore + 2 + 1);
-      expect(svc.runDiagnostics()).toMatchObject({ state: 'stopped', abortListeners: 0, outstanding: 0 });
+      expect(svc.runDiagnostics()).toMatchObject({ state: 'complete', abortListeners: 0, outstanding: 0 });
       await waitFor(() => broker.diagnostics().pacer.depth === 0, 15_000, 'the pacer drained');
       expect(broker.trackedOrders()).toEqual([]);
     } finally {

@@ -98,23 +98,25 @@ export async function whatIfOf(deps: WhatIfDeps, rows: readonly ScanRow[], signa
 }
 
 /**
- * The scan's last step: the best `whatIfTop` rows of the final top get IBKR's what-if, written into the run by
- * fingerprint so every later ranking's rows carry it (run.ts flush). While it runs the progress says so.
+ * A completed scan's follow-up: the best `whatIfTop` rows of the final top get IBKR's what-if, written into the run by
+ * fingerprint so every later ranking's rows carry it (run.ts flush), each sent as it lands. The scan is complete
+ * before (ranking never waits for margin); the progress says what-ifs are coming. Aborted with the auto-refresh.
  */
 export async function whatIfOfTop(run: ScanRun, deps: WhatIfDeps): Promise<void> {
   if (run.req.whatIfTop === 0) return;
-  run.flush(false);
   const rows = (run.lastResults?.rows ?? []).slice(0, run.req.whatIfTop);
   if (rows.length === 0) return;
+  const signal = run.followUp.signal;
   run.message = `Asking IBKR’s what-if for the top ${rows.length} row${rows.length === 1 ? '' : 's'}…`;
   run.emitProgress();
-  const asked = await whatIfOf(deps, rows, run.signal, (fingerprint, verdict) => {
+  const asked = await whatIfOf(deps, rows, signal, (fingerprint, verdict) => {
     run.whatIfs.set(fingerprint, verdict);
-    run.dirty();
+    run.flush(true);
   });
   run.requests.whatIf += asked;
-  if (run.signal.aborted) return;
   run.message = null;
+  if (signal.aborted) return;
+  run.emitProgress();
   const answered = rows.filter((r) => run.whatIfs.get(r.fingerprint)?.whatIf).length;
   deps.log?.debug({ rows: rows.length, asked, answered }, 'scan: what-if of the top rows');
 }
