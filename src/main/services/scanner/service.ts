@@ -59,6 +59,8 @@ const GUIDED_FIRST_OTHERS = 1;
 // A run of unseen strikes with a quote in flight is left alone until it lands (guided.ts `inFlight`): in the replay,
 // 1,138 → 1,085 quotes at the same simulated time.
 const GUIDED_BATCH = 60;
+/** Live candidates at most for the endgame: all their legs asked at once instead of bisecting (see refineGuided). */
+const GUIDED_ENDGAME = 60;
 const GUIDED_LOW_WATER = 60;
 /** Live candidates per symbol a decision looks at (the most optimistic; many share a leg once bisected). */
 const GUIDED_CANDIDATES = 20 * GUIDED_BATCH;
@@ -402,39 +404,47 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
       const rest = ranked.flatMap((r) => r.slice(quota).map((x) => x.score)).sort((a, b) => b - a);
       const free = top - ranked.reduce((n, r) => n + Math.min(quota, r.length), 0);
       const overall = free <= 0 ? Infinity : rest.length >= free ? (rest[free - 1] as number) : -Infinity;
-      const live: Array<{ sym: SymbolState; opt: number; legs: LegRef[] }> = [];
-      run.symbols.forEach((sym, i) => {
-        const chain = sym.chain;
-        if (!chain) return;
-        const rows = ranked[i] ?? [];
-        // A candidate matters if it can enter the overall top, or this symbol's quota while that is not yet full.
-        const own = minPerSymbol > 0 ? (rows.length >= Math.max(1, quota) ? (rows[Math.max(1, quota) - 1]?.score ?? -Infinity) : -Infinity) : Infinity;
-        const needs = guidedNeeds({
-          chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect: true, limit: GUIDED_CANDIDATES,
-          exactScores: [],
-          planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
-          tried: (l) => sym.tried.has(legKey(l)),
-          inFlight: (l) => due.get(sym)?.has(legKey(l)) ?? false,
+      const liveOf = (bisect: boolean): Array<{ sym: SymbolState; opt: number; legs: LegRef[] }> => {
+        const out: Array<{ sym: SymbolState; opt: number; legs: LegRef[] }> = [];
+        run.symbols.forEach((sym, i) => {
+          const chain = sym.chain;
+          if (!chain) return;
+          const rows = ranked[i] ?? [];
+          // A candidate matters if it can enter the overall top, or this symbol's quota while that is not yet full.
+          const own = minPerSymbol > 0 ? (rows.length >= Math.max(1, quota) ? (rows[Math.max(1, quota) - 1]?.score ?? -Infinity) : -Infinity) : Infinity;
+          const needs = guidedNeeds({
+            chain, filters, scoring, k: Number.MAX_SAFE_INTEGER, floor: Math.min(overall, own), bisect, limit: GUIDED_CANDIDATES,
+            exactScores: [],
+            planned: (l) => Number.isFinite(colsOf(chain, l).conId[l.index]),
+            tried: (l) => sym.tried.has(legKey(l)),
+            inFlight: (l) => due.get(sym)?.has(legKey(l)) ?? false,
+          });
+          for (const c of needs.live) out.push({ sym, opt: c.opt, legs: c.legs });
         });
-        for (const c of needs.live) live.push({ sym, opt: c.opt, legs: c.legs });
-      });
-      live.sort((a, b) => b.opt - a.opt);
+        return out.sort((a, b) => b.opt - a.opt);
+      };
+      let live = liveOf(true);
+      // The endgame: once the live candidates fit in one wave, each round trip of bisection costs a snapshot's latency
+      // (0.5–2 s) for a handful of legs — so every leg they still need is asked at once, in one last wave.
+      const endgame = live.length > 0 && live.length <= GUIDED_ENDGAME;
+      if (endgame) live = liveOf(false);
       let sent = 0;
       for (const c of live) {
-        if (sent >= GUIDED_BATCH) break;
-        const l = c.legs[0];
-        if (!l || c.sym.tried.has(legKey(l)) || !c.sym.chain) continue;
-        c.sym.tried.add(legKey(l));
-        c.sym.planned++;
-        sent++;
-        const slice = c.sym.chain.expiries[l.expiryIdx] as ExpirySlice;
-        const pending = due.get(c.sym) ?? new Set<string>();
-        due.set(c.sym, pending);
-        pending.add(legKey(l));
-        const job = quoteOption(qd, run, colsOf(c.sym.chain, l).conId[l.index] as number, { sym: c.sym, slice, right: l.right, index: l.index }).finally(() => pending.delete(legKey(l)));
-        inFlight.push(job);
+        if (!endgame && sent >= GUIDED_BATCH) break;
+        for (const l of endgame ? c.legs : c.legs.slice(0, 1)) {
+          if (c.sym.tried.has(legKey(l)) || !c.sym.chain) continue;
+          c.sym.tried.add(legKey(l));
+          c.sym.planned++;
+          sent++;
+          const slice = c.sym.chain.expiries[l.expiryIdx] as ExpirySlice;
+          const pending = due.get(c.sym) ?? new Set<string>();
+          due.set(c.sym, pending);
+          pending.add(legKey(l));
+          const job = quoteOption(qd, run, colsOf(c.sym.chain, l).conId[l.index] as number, { sym: c.sym, slice, right: l.right, index: l.index }).finally(() => pending.delete(legKey(l)));
+          inFlight.push(job);
+        }
       }
-      log?.debug({ decision, sent, live: live.length, overall, outstanding: run.outstanding, ms: now() - t0 }, 'scan: guided decision');
+      log?.debug({ decision, endgame, sent, live: live.length, overall, outstanding: run.outstanding, ms: now() - t0 }, 'scan: guided decision');
       if (sent === 0 && run.outstanding === 0) return;
       if (sent > 0) run.emitProgress();
       // Decide again once the pipeline runs low (or, with nothing new to send, once what is in flight has landed).
