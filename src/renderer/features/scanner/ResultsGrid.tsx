@@ -79,7 +79,7 @@ const COLUMNS: ColDef<GridRow>[] = [
     filter: 'agTextColumnFilter',
   },
   { field: 'dte', headerName: 'DTE', width: 50, hide: true, ...num() },
-  { colId: 'strikes', headerName: 'Strikes', width: 84, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },
+  { colId: 'strikes', headerName: 'Strikes', width: 92, headerTooltip: 'Short / long strike', valueGetter: (p) => (p.data ? `${strike(p.data.shortStrike)}/${strike(p.data.longStrike)}` : ''), cellClass: 'num', filter: 'agTextColumnFilter', comparator: (_a, _b, x, y) => (x.data?.shortStrike ?? 0) - (y.data?.shortStrike ?? 0) },
   { field: 'width', headerName: 'Width', width: 56, hide: true, valueFormatter: (p) => strike(p.value as number), ...num() },
   { field: 'priceMid', headerName: 'Mid', width: 64, headerTooltip: 'Net credit (cr) or debit (db) per share at mid', valueFormatter: (p) => (p.data ? netLabel(p.data.priceMid, p.data.isCredit) : ''), ...num() },
   { field: 'priceNatural', headerName: 'Natural', width: 78, hide: true, headerTooltip: 'Net credit (cr) or debit (db) per share crossing both spreads', valueFormatter: (p) => (p.data ? netLabel(p.data.priceNatural, p.data.isCredit) : ''), ...num() },
