@@ -6,6 +6,7 @@
 // its pacer counts the request and the cancel — and each line is released as soon as the OI arrives, or after a
 // short wait once the line is live (a contract TWS has no OI for then stays unknown, never a guessed number).
 import type { Broker, Quote, QuoteSubscription } from '../broker/types';
+import { atMost } from './quoting';
 
 /** Once its line is live, how long a leg waits for its OI before it is left unknown. */
 const OI_WAIT_MS = 2_000;
@@ -76,16 +77,9 @@ function oneLeg(broker: Broker, leg: OiLeg, signal: AbortSignal): Promise<number
  */
 export async function openInterestOf(broker: Broker, legs: readonly OiLeg[], signal: AbortSignal): Promise<{ found: Map<number, number>; asked: number }> {
   const found = new Map<number, number>();
-  let next = 0;
-  let asked = 0;
-  const worker = async (): Promise<void> => {
-    while (next < legs.length && !signal.aborted) {
-      const leg = legs[next++] as OiLeg;
-      asked++;
-      const oi = await oneLeg(broker, leg, signal);
-      if (oi !== null) found.set(leg.conId, oi);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(OI_LINES, legs.length) }, worker));
+  const asked = await atMost(legs, OI_LINES, signal, async (leg) => {
+    const oi = await oneLeg(broker, leg, signal);
+    if (oi !== null) found.set(leg.conId, oi);
+  });
   return { found, asked };
 }

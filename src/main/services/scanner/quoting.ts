@@ -146,3 +146,17 @@ export function quoteOption(d: QuoteDeps, run: ScanRun, conId: number, slot: Slo
       run.settled();
     });
 }
+
+/**
+ * Runs `each` over `items`, at most `atOnce` at a time, in order, until done or `signal` aborts (nothing new starts
+ * then); resolves with how many were started. For the scan's follow-ups that each hold a scarce thing while they wait
+ * (a market-data line, an order id at TWS).
+ */
+export async function atMost<T>(items: readonly T[], atOnce: number, signal: AbortSignal, each: (item: T) => Promise<void>): Promise<number> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !signal.aborted) await each(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, items.length) }, worker));
+  return Math.min(next, items.length);
+}

@@ -14,6 +14,7 @@ import type { Logger } from '../logging';
 import type { Broker, PlaceOrderRequest } from '../broker/types';
 import { verticalOrderRequest } from '../execution/vertical-order';
 import type { ScanRun } from './run';
+import { atMost } from './quoting';
 
 /** How long one row waits for IBKR's answer, from the moment it is asked (its time in the pacer's queue included). */
 export const WHAT_IF_TIMEOUT_MS = 5_000;
@@ -83,18 +84,10 @@ export async function whatIfOf(deps: WhatIfDeps, rows: readonly ScanRow[], signa
     for (const r of rows) onRow(r.fingerprint, { whatIf: null, whatIfUnavailable: why });
     return 0;
   }
-  let next = 0;
-  let asked = 0;
-  const worker = async (): Promise<void> => {
-    while (next < rows.length && !signal.aborted) {
-      const row = rows[next++] as ScanRow;
-      asked++;
-      const verdict = await oneRow(deps, row, signal);
-      if (verdict && !signal.aborted) onRow(row.fingerprint, verdict);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WHAT_IFS_AT_ONCE, rows.length) }, worker));
-  return asked;
+  return atMost(rows, WHAT_IFS_AT_ONCE, signal, async (row) => {
+    const verdict = await oneRow(deps, row, signal);
+    if (verdict && !signal.aborted) onRow(row.fingerprint, verdict);
+  });
 }
 
 /**
