@@ -10,6 +10,8 @@ export interface SyntheticChainSpec {
   expiries?: number;
   strikes?: number;
   strikeStep?: number;
+  /** Per-strike IV jitter, uniform in ± this many vol points for each option (0: the smooth smile). */
+  ivNoise?: number;
   /** Epoch ms of the snapshot. */
   asOf?: number;
 }
@@ -51,9 +53,11 @@ export function syntheticChain(spec: SyntheticChainSpec = {}): ChainSnapshot {
     for (let i = 0; i < slice.strike.length; i++) {
       const k = slice.strike[i] as number;
       const m = Math.log(k / spot) / Math.sqrt(t);
-      const iv = Math.max(0.05, atm - 0.1 * m + 0.15 * m * m);
+      const smooth = Math.max(0.05, atm - 0.1 * m + 0.15 * m * m);
       for (const right of ['C', 'P'] as const) {
         const c = right === 'C' ? slice.call : slice.put;
+        // Drawn only when asked for, so a seed's smooth chain stays what it was.
+        const iv = spec.ivNoise ? Math.max(0.02, smooth + ((2 * rnd() - 1) * spec.ivNoise) / 100) : smooth;
         const theo = bsmPrice(right, spot, k, iv, r, q, t);
         const width = Math.max(0.01, 0.02 + 0.04 * theo) * (1 + rnd());
         const bid = roundDown(theo - width / 2);
