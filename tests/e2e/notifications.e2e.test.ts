@@ -71,6 +71,7 @@ describe('notifications (headless, Local paper, Chromium with notification permi
     // As in positions.e2e: a preview followed by its send is not a repeat here, and the quote-age check is not what this tests.
     expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null, maxTicksBeyondNatural: null } })).ok).toBe(true);
     // A bull call spread from a scan of SPY (main's own scanner, through the contract); at most 70 % of its width at
+    // An unbounded score (POP) quotes the whole plan: about two minutes on an idle 2-core machine, more under load.
     // natural, since ranking by POP alone puts deep in-the-money spreads whose natural debit exceeds their width first.
     expect((await callMain(t.app, 'scan.start', { symbols: ['SPY'], filters: { kinds: ['bull-call'], dte: { min: 5, max: 30 }, maxDebitToWidth: 0.7 }, scoring: { by: 'pop', basis: 'natural' }, top: 500, topPerSymbol: 500 })).ok).toBe(true);
     await expect
@@ -81,7 +82,7 @@ describe('notifications (headless, Local paper, Chromium with notification permi
         const row = latest.results?.final ? latest.results.rows.find((r) => r.priceNatural >= 1 && r.priceNatural <= 4 && r.priceNatural + 0.2 < Math.abs(r.longStrike - r.shortStrike)) : undefined;
         if (row) ticket = { symbol: row.symbol, expiry: row.expiry, kind: row.kind, longStrike: row.longStrike, shortStrike: row.shortStrike };
         return ticket !== null;
-      }, { timeout: 120_000, interval: 500 })
+      }, { timeout: 240_000, interval: 500 })
       .toBe(true);
 
     const orderId = await fill('e2e-notify-0001');
