@@ -71,8 +71,8 @@ describe('notifications (headless, Local paper, Chromium with notification permi
     // As in positions.e2e: a preview followed by its send is not a repeat here, and the quote-age check is not what this tests.
     expect((await callMain(t.app, 'risk.update', { limits: { maxQuoteAgeSec: null, duplicateWindowSec: null, maxTicksBeyondNatural: null } })).ok).toBe(true);
     // A bull call spread from a scan of SPY (main's own scanner, through the contract); at most 70 % of its width at
-    // An unbounded score (POP) quotes the whole plan: about two minutes on an idle 2-core machine, more under load.
     // natural, since ranking by POP alone puts deep in-the-money spreads whose natural debit exceeds their width first.
+    // An unbounded score (POP) quotes the whole plan: about two minutes on an idle 2-core machine, more under load.
     expect((await callMain(t.app, 'scan.start', { symbols: ['SPY'], filters: { kinds: ['bull-call'], dte: { min: 5, max: 30 }, maxDebitToWidth: 0.7 }, scoring: { by: 'pop', basis: 'natural' }, top: 500, topPerSymbol: 500 })).ok).toBe(true);
     await expect
       .poll(async () => {
