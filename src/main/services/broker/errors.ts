@@ -213,3 +213,9 @@ export const ours = {
 export function isInformational(code: number | null): boolean {
   return specFor(code).severity === 'info';
 }
+
+/** What a failure says to the trader: a broker error's sentence, else the error's message. */
+export function errorSentence(e: unknown): string {
+  if (e && typeof e === 'object' && 'userMessage' in e && typeof e.userMessage === 'string') return e.userMessage;
+  return e instanceof Error ? e.message : String(e);
+}

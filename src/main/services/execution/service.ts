@@ -6,6 +6,7 @@
 // and a cancel never race. A test (execution.boundary.test.ts) checks no other module calls the broker's
 // placeOrder/modifyOrder/cancelOrder.
 import { ContractFailure, Ticket, type ExecutionRow, type OrderRow, type SubmitResult, type TicketParsed } from '../../../core/contract';
+import { errorSentence } from '../broker/errors';
 import type { BrokerEvent } from '../../../core/broker/events';
 import { foldStatus, isTerminal, markRejected, markSent, newOrder, withTotal, type OrderProgress } from '../../../core/orders/state';
 import { nextLadderStep, type ComboQuote, type LadderPolicy } from '../../../core/orders/ladder';
@@ -194,9 +195,9 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       publish(w);
     } catch (e) {
       w.progress = markRejected(w.progress);
-      w.row = { ...w.row, message: errorText(e) };
+      w.row = { ...w.row, message: errorSentence(e) };
       publish(w);
-      fail('BROKER', `The ${what} was not accepted: ${errorText(e)}`);
+      fail('BROKER', `The ${what} was not accepted: ${errorSentence(e)}`);
     }
   }
 
@@ -432,7 +433,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
           w.current = d.price;
           w.row = { ...w.row, limit: microsNet(bagToNet(action, d.price)) };
         } catch (e) {
-          w.row = { ...w.row, message: errorText(e) };
+          w.row = { ...w.row, message: errorSentence(e) };
         }
       }
     }
@@ -452,7 +453,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       await deps.broker.cancelOrder(w.row.orderId);
       w.progress = foldStatus(w.progress, { status: 'Cancelled', filled: w.progress.filled });
     } catch (e) {
-      w.row = { ...w.row, message: errorText(e) };
+      w.row = { ...w.row, message: errorSentence(e) };
     }
     publish(w);
   }
@@ -622,7 +623,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         try {
           await deps.broker.modifyOrder(orderId, { net, quantity });
         } catch (e) {
-          fail('BROKER', `TWS did not accept the change: ${errorText(e)}`);
+          fail('BROKER', `TWS did not accept the change: ${errorSentence(e)}`);
         }
         w.current = bag.ok ? bag.value.lmtPrice : w.current;
         w.progress = withTotal(w.progress, quantity);
@@ -654,7 +655,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         earlier.map((o) =>
           deps.broker.cancelOrder(o.orderId).then(
             () => ({ orderId: o.orderId, clientId: own, ok: true, message: `Order ${o.orderId} (from an earlier session) cancelled.` }),
-            (e: unknown) => ({ orderId: o.orderId, clientId: own, ok: false, message: `Order ${o.orderId} (from an earlier session) could not be cancelled: ${errorText(e)}` }),
+            (e: unknown) => ({ orderId: o.orderId, clientId: own, ok: false, message: `Order ${o.orderId} (from an earlier session) could not be cancelled: ${errorSentence(e)}` }),
           ),
         ),
       );
@@ -666,7 +667,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         out.push({ orderId: null, clientId: null, ok: true, message: 'Global cancel sent to TWS: every other working order of the account (other API clients, orders entered in TWS) is cancelled too.' });
         for (const o of foreign) out.push({ orderId: o.orderId, clientId: o.clientId ?? null, ok: true, message: `Order ${o.orderId} of API client ${o.clientId} cancelled by the global cancel (requested; TWS confirms it to that client).` });
       } catch (e) {
-        out.push({ orderId: null, clientId: null, ok: false, message: `The global cancel could not be sent: ${errorText(e)}. Orders placed in TWS or by other clients may still work.` });
+        out.push({ orderId: null, clientId: null, ok: false, message: `The global cancel could not be sent: ${errorSentence(e)}. Orders placed in TWS or by other clients may still work.` });
       }
       return out;
     },
@@ -710,12 +711,6 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
 }
 
 const TERMINAL_STATUS = new Set(['Filled', 'Cancelled', 'ApiCancelled', 'Inactive', 'Rejected', 'Unknown']);
-
-function errorText(e: unknown): string {
-  if (e && typeof e === 'object' && 'userMessage' in e && typeof e.userMessage === 'string') return e.userMessage;
-  if (e instanceof ContractFailure) return e.message;
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** The gate until the risk engine lands: the trading state (ACTIVE allows, REDUCING only closes, HALTED nothing). */
 export function tradingStateGate(status: () => { state: 'ACTIVE' | 'REDUCING' | 'HALTED'; code: string; reason: string }): RiskGate {

@@ -12,6 +12,7 @@ import { conservativeMid, verticalBag } from '../../../core/orders/ticket';
 import { TICKS_COMBO, toMicros, type NetPrice } from '../../../core/spreads';
 import type { Logger } from '../logging';
 import type { Broker, PlaceOrderRequest } from '../broker/types';
+import { errorSentence } from '../broker/errors';
 import { verticalOrderRequest } from '../execution/vertical-order';
 import type { ScanRun } from './run';
 import { atMost } from './quoting';
@@ -28,11 +29,6 @@ export interface WhatIfDeps {
   now: () => number;
   log?: Pick<Logger, 'debug'> | undefined;
 }
-
-const sentence = (e: unknown): string => {
-  if (e && typeof e === 'object' && 'userMessage' in e && typeof e.userMessage === 'string') return e.userMessage;
-  return e instanceof Error ? e.message : String(e);
-};
 
 /** The what-if request for opening one spread of `row` at its conservative mid (as a ticket from the row), or why none. */
 export function whatIfRequestOf(row: ScanRow): { ok: true; request: PlaceOrderRequest } | { ok: false; reason: string } {
@@ -65,7 +61,7 @@ async function oneRow(deps: WhatIfDeps, row: ScanRow, run: AbortSignal): Promise
   } catch (e) {
     if (run.aborted) return null;
     if (timedOut) return { whatIf: null, whatIfUnavailable: `No what-if: IBKR did not answer within ${WHAT_IF_TIMEOUT_MS / 1000} s.` };
-    return { whatIf: null, whatIfUnavailable: `No what-if: ${sentence(e)}` };
+    return { whatIf: null, whatIfUnavailable: `No what-if: ${errorSentence(e)}` };
   } finally {
     clearTimeout(timer);
     run.removeEventListener('abort', onStop);
