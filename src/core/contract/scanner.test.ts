@@ -26,11 +26,11 @@ describe('ScanRequest.whatIfTop', () => {
   });
 
   it('refuses a bad value with a sentence', () => {
-    expect(why(-1)).toBe('The number of rows to verify by what-if must be 0 (off) or more');
-    expect(why(2.5)).toBe('The number of rows to verify by what-if must be a whole number');
-    expect(why(51)).toBe('At most 50 rows can be verified by what-if');
-    expect(why('ten')).toBe('The number of rows to verify by what-if must be a number');
-    expect(why(null)).toBe('The number of rows to verify by what-if must be a number');
+    expect(why(-1)).toBe('What-if rows must be 0 (off) or more');
+    expect(why(2.5)).toBe('What-if rows must be a whole number');
+    expect(why(51)).toBe('What-if rows must be at most 50');
+    expect(why('ten')).toBe('What-if rows must be a number');
+    expect(why(null)).toBe('What-if rows must be a number');
   });
 
   it('a preset may keep it (absent in presets saved before it existed)', () => {

@@ -141,7 +141,7 @@ export const ScanRequest = z
      * Broker-verified rows: the best this many rows of the final top get IBKR's what-if for one spread (margin change
      * and commission), sent as background work after the scan's quotes; 0 = off. Needs a session that may trade.
      */
-    whatIfTop: z.number({ error: 'The number of rows to verify by what-if must be a number' }).int('The number of rows to verify by what-if must be a whole number').min(0, 'The number of rows to verify by what-if must be 0 (off) or more').max(MAX_WHAT_IF_TOP, `At most ${MAX_WHAT_IF_TOP} rows can be verified by what-if`).default(DEFAULT_WHAT_IF_TOP),
+    whatIfTop: z.number({ error: 'What-if rows must be a number' }).int('What-if rows must be a whole number').min(0, 'What-if rows must be 0 (off) or more').max(MAX_WHAT_IF_TOP, `What-if rows must be at most ${MAX_WHAT_IF_TOP}`).default(DEFAULT_WHAT_IF_TOP),
   })
   .strict();
 export type ScanRequest = z.input<typeof ScanRequest>;

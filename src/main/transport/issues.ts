@@ -21,10 +21,10 @@ export function fieldName(path: readonly PropertyKey[]): string | null {
   return null;
 }
 
-/** `clientId` → `Client id`, `dte` → `DTE`. */
+/** `clientId` → `Client id`, `dte` → `DTE`, `whatIfTop` → the form's own name for it. */
 function label(field: string): string {
-  const acronym: Record<string, string> = { dte: 'DTE', ror: 'RoR', pop: 'POP' };
-  if (acronym[field]) return acronym[field];
+  const named: Record<string, string> = { dte: 'DTE', ror: 'RoR', pop: 'POP', whatIfTop: 'What-if rows', topPerSymbol: 'Per symbol', minPerSymbol: 'Min per symbol' };
+  if (named[field]) return named[field];
   const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words[0]!.toUpperCase() + words.slice(1);
 }

@@ -85,6 +85,7 @@ describe('write-ahead intents', () => {
   it('answers bad input, a risk denial and an unknown spread with error values', () => {
     const bad = j.recordIntent({ ...worldIntent([1, 2], 1), quantity: 0 });
     expect(!bad.ok && bad.error.code).toBe('VALIDATION');
+    expect(!bad.ok && bad.error.message).toMatch(/^The journal refused the order's record: Quantity\b/);
     const denied = j.recordIntent({ ...worldIntent([1, 2], 1), risk: { verdict: 'deny', reasons: [{ code: 'MAX_LOSS', message: 'Max loss 900 exceeds the 500 limit' }] } });
     expect(!denied.ok && denied.error).toEqual({ code: 'RISK_DENIED', message: expect.stringContaining('Max loss 900 exceeds the 500 limit') });
     const orphan = j.recordIntent({ ...worldIntent([1, 2], 1), purpose: 'close', spreadId: 42 });

@@ -13,6 +13,7 @@ import { type BrokerEvent, orderKey } from '../../../core/broker';
 import { type GroupedPositions, groupPositions } from '../../../core/portfolio/positions';
 import { type JournalError, type Result, fail, ioFailure, ok } from './errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
+import { issuesSentence } from '../../transport/issues';
 import { type BackupInfo, backupTo, executionsCsv, tradesCsv } from './export';
 import { type EventSource, type IngestOutcome, Ingestor, SYNTHETIC_PREFIX } from './ingest';
 import { fullView, loadExecutionsForExport, loadHoldings, loadStoredTrades, loadTrades, scopedView, storeTrades } from './reads';
@@ -216,7 +217,7 @@ export class Journal {
    */
   recordIntent(input: TicketIntent): Result<IntentRecorded, JournalError> {
     const parsed = TicketIntentSchema.safeParse(input);
-    if (!parsed.success) return fail('VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.') || 'intent'}: ${i.message}`).join('; '));
+    if (!parsed.success) return fail('VALIDATION', `The journal refused the order's record: ${issuesSentence(parsed.error.issues, input)}`);
     const t = parsed.data;
     if (t.risk.verdict === 'deny') {
       const reasons = t.risk.reasons.map((r) => r.message).join('; ');

@@ -68,7 +68,9 @@ describe('scan CLI arguments', () => {
     expect(fail(['--symbols', 'SPY', '--kind', 'iron-condor'])).toContain('unknown kind "iron-condor"');
     expect(fail(['--symbols', 'SPY', '--score', 'fun'])).toContain('--score must be');
     expect(fail(['--symbols', 'SPY', '--bogus', '1'])).toContain('Unknown option --bogus');
-    expect(fail(['--symbols', 'SPY', '--delta', '0.1-2'])).toContain('filters.shortDelta.max');
+    expect(fail(['--symbols', 'SPY', '--delta', '0.1-2'])).toMatch(/^--delta \(max\): /);
+    expect(fail(['--symbols', 'SPY', '--what-if-top', '51'])).toBe('--what-if-top: what-if rows must be at most 50.');
+    expect(fail(['--symbols', 'SPY', '--top', '0'])).toContain('--top: too small');
     expect(fail(['--symbols', 'SPY', '--top'])).toContain('--top needs a value');
     expect(parseScanArgs(['--help'])).toMatchObject({ ok: false, help: true });
   });

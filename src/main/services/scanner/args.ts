@@ -1,5 +1,6 @@
 // Command-line arguments of `npm run scan`: parsed into a validated scan request and connection settings.
 import { ScanRequest, type ScanFilters, type ScanRequestParsed, type SpreadKind } from '../../../core/contract';
+import { issueSentence, type Issue } from '../../transport/issues';
 
 export const SCAN_USAGE = `Usage: npm run scan -- --symbols SPY,QQQ [options]
 
@@ -94,6 +95,25 @@ function kinds(text: string): SpreadKind[] {
   return [...new Set(list)] as SpreadKind[];
 }
 
+/** The flag that sets each request field, so a value the contract refuses is reported by the flag the user typed. */
+const FLAG_OF: Record<string, string> = {
+  symbols: 'symbols', kinds: 'kind', dte: 'dte', shortDelta: 'delta', width: 'width', widthOfSpot: 'width-pct',
+  minCredit: 'min-credit', maxDebit: 'max-debit', minCreditToWidth: 'min-credit-width', maxDebitToWidth: 'max-debit-width',
+  minPop: 'min-pop', minEv: 'min-ev', minRor: 'min-ror', maxLegSpread: 'max-leg-spread', maxLegSpreadOfMid: 'max-leg-spread-pct',
+  minOi: 'min-oi', minVolume: 'min-volume', maxQuoteAgeSec: 'max-age', maxExitCostOfMaxLoss: 'max-exit-cost',
+  scoring: 'score', top: 'top', topPerSymbol: 'top-per-symbol', minPerSymbol: 'min-per-symbol', whatIfTop: 'what-if-top', mode: 'mode', drift: 'drift',
+};
+
+/** `--delta (max): too big: …` for the issue at `filters.shortDelta.max`; the contract's sentence when no flag sets it. */
+function flagSentence(issue: Issue, candidate: unknown): string {
+  const key = issue.path[0] === 'filters' ? issue.path[1] : issue.path[0];
+  const flag = typeof key === 'string' ? FLAG_OF[key] : undefined;
+  if (!flag) return issueSentence(issue, candidate);
+  const bound = issue.path.find((k) => k === 'min' || k === 'max');
+  const m = issue.message;
+  return `--${flag}${bound ? ` (${String(bound)})` : ''}: ${m.length > 1 && /^[A-Z][a-z]/.test(m) ? m[0]!.toLowerCase() + m.slice(1) : m}.`;
+}
+
 /** Parses argv (without node and the script); every error names the flag and what was expected. */
 export function parseScanArgs(argv: readonly string[]): ParseResult {
   const values = new Map<string, string>();
@@ -152,7 +172,7 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
     const mode = (get('mode') ?? 'guided').toLowerCase();
     if (mode !== 'guided' && mode !== 'exhaustive') throw new ArgError(`--mode must be guided or exhaustive, got "${mode}".`);
     const top = num('top') ?? 50;
-    const request = ScanRequest.safeParse({
+    const candidate = {
       symbols: symbolsText.split(',').map((s) => s.trim()).filter(Boolean),
       filters,
       scoring: { by, basis, ...(probabilityModel !== undefined ? { probabilityModel } : {}) },
@@ -162,8 +182,9 @@ export function parseScanArgs(argv: readonly string[]): ParseResult {
       ...(num('what-if-top') !== undefined ? { whatIfTop: num('what-if-top') } : {}),
       mode,
       ...(get('drift') !== undefined ? { drift: num('drift', 0.01) } : {}),
-    });
-    if (!request.success) throw new ArgError(request.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+    };
+    const request = ScanRequest.safeParse(candidate);
+    if (!request.success) throw new ArgError([...new Set(request.error.issues.map((i) => flagSentence(i, candidate)))].slice(0, 3).join(' '));
     const port = num('port') ?? 7497;
     const clientId = num('client-id') ?? 77;
     const timeoutSec = num('timeout') ?? 600;

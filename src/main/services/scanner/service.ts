@@ -30,6 +30,7 @@ import { openInterestOf, type OiLeg } from './open-interest';
 import { firstOf, isAbort, quoteOption, type QuoteDeps } from './quoting';
 import { STALE_AFTER_MS, ScanRun, type RunHost, type SymbolState } from './run';
 import { whatIfOfTop } from './what-if';
+import { issuesSentence } from '../../transport/issues';
 
 export { STALE_AFTER_MS };
 
@@ -684,7 +685,7 @@ export function createScannerService(deps: ScannerDeps): ScannerService {
 
   async function startNow(request: ScanRequest): Promise<ScanHandle> {
     const parsed = ScanRequestSchema.safeParse(request);
-    if (!parsed.success) throw new ContractFailure('VALIDATION', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new ContractFailure('VALIDATION', issuesSentence(parsed.error.issues, request));
     if (broker.status().state !== 'connected') throw new ContractFailure('UNAVAILABLE', 'Connect to a profile before scanning.');
     if (current) stopRun(current);
     const req: ScanRequestParsed = { ...parsed.data, symbols: [...new Set(parsed.data.symbols)] };

@@ -152,8 +152,8 @@ describe('scan: broker-verified rows (IBKR what-if of the best rows)', () => {
 
   it('scan.start refuses a bad whatIfTop with a sentence, before anything is sent', async () => {
     const from = view.asked.length;
-    await expect(svc.start({ ...REQUEST, whatIfTop: -1 })).rejects.toThrow('whatIfTop: The number of rows to verify by what-if must be 0 (off) or more');
-    await expect(svc.start({ ...REQUEST, whatIfTop: 51 })).rejects.toThrow('whatIfTop: At most 50 rows can be verified by what-if');
+    await expect(svc.start({ ...REQUEST, whatIfTop: -1 })).rejects.toThrow('What-if rows must be 0 (off) or more');
+    await expect(svc.start({ ...REQUEST, whatIfTop: 51 })).rejects.toThrow('What-if rows must be at most 50');
     expect(view.asked.length).toBe(from);
   });
 

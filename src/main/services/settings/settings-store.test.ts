@@ -39,6 +39,8 @@ describe('settings store', () => {
     s.update({ activeProfile: 'tws-paper' });
     const before = readFileSync(join(d, SETTINGS_FILE), 'utf8');
     expect(() => s.update({ profiles: [{ id: 'tws-paper', port: 0 }] })).toThrow(ContractFailure);
+    // The refusal is a sentence about the field, not a schema path.
+    expect(() => s.update({ profiles: [{ id: 'tws-paper', port: 0 }] })).toThrow(/^Port\b[^.]*\.$/);
     expect(readFileSync(join(d, SETTINGS_FILE), 'utf8')).toBe(before);
     expect(s.get().profiles.find((p) => p.id === 'tws-paper')?.port).toBe(7497);
   });

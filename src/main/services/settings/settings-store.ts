@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ZodError } from 'zod';
 import { ContractFailure, Settings, defaultSettings, mergeSettings, type SettingsPatch } from '../../../core/contract';
 import { writeFileAtomic } from '../../fs/atomic-write';
+import { issuesSentence } from '../../transport/issues';
 import type { Logger } from '../logging';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -53,7 +54,7 @@ export function createSettingsStore(dataDir: string, log: Logger, onChange: (s: 
       try {
         merged = mergeSettings(current, patch);
       } catch (e) {
-        if (e instanceof ZodError) throw new ContractFailure('VALIDATION', e.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; '));
+        if (e instanceof ZodError) throw new ContractFailure('VALIDATION', issuesSentence(e.issues, undefined));
         throw e;
       }
       writeFileAtomic(path, JSON.stringify(merged, null, 2));
