@@ -41,9 +41,13 @@ describe('roll from Positions (headless, Local paper, Chromium)', () => {
     await page.getByTestId('scan-dte-max').fill('45');
     await page.getByTestId('scan-symbols').press('Enter');
     await expect.poll(() => page.getByTestId('scan-progress').getAttribute('data-state'), { timeout: 120_000, interval: 500 }).toBe('complete');
-    await page.getByTestId('scan-symbols').focus();
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
+    // The best row with a later expiry among the rows (the market is the day's simulation: the best row itself may sit at the last one).
+    const results = ((await callMain(t.app, 'scan.latest', {})).value as { results: ScanResults | null }).results;
+    const rows = results?.rows ?? [];
+    const lastExpiry = rows.map((r) => r.expiry).sort().at(-1);
+    const pick = rows.find((r) => r.expiry < lastExpiry!);
+    expect(pick, 'the scan found rows at two expiries or more').toBeDefined();
+    await page.locator(`.scan-grid .ag-row[row-id="${pick!.fingerprint}"]`).first().dblclick();
     await expect.poll(() => page.getByTestId('ticket').isVisible(), { timeout: 10_000 }).toBe(true);
     await page.getByTestId('ticket-target').fill('');
     await page.getByTestId('ticket-policy').selectOption('fixed');
@@ -59,8 +63,8 @@ describe('roll from Positions (headless, Local paper, Chromium)', () => {
     const held = (await positions()).spreads[0]!;
 
     // The roll target: the same kind and strikes at a later expiry the scan saw (its legs exist and quote).
-    const results = ((await callMain(t.app, 'scan.latest', {})).value as { results: ScanResults | null }).results;
-    const later = [...new Set((results?.rows ?? []).filter((r) => r.symbol === held.symbol && r.expiry > held.expiry).map((r) => r.expiry))].sort()[0];
+    expect(held.expiry).toBe(pick!.expiry);
+    const later = [...new Set(rows.filter((r) => r.symbol === held.symbol && r.expiry > held.expiry).map((r) => r.expiry))].sort()[0];
     expect(later, 'the scan found a later expiry to roll to').toBeDefined();
 
     await page.getByTestId('tab-positions').click();
@@ -99,6 +103,11 @@ describe('roll from Positions (headless, Local paper, Chromium)', () => {
     await expect.poll(() => page.locator(`[data-testid="positions-grid"] .ag-row[row-id="s${held.spreadId}"]`).count(), { timeout: 30_000 }).toBe(0);
     await page.getByTestId('tab-orders').click();
     await expect.poll(() => page.locator('[data-testid="orders-blotter"] .ag-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    // The roll's row names the spread it closed and the one it opened, not the old spread alone.
+    const rollRow = page.locator(`[data-testid="orders-blotter"] .ag-row[row-id="${(await roll())[0]!.orderId}"]`);
+    const short = (e: string) => `${e.slice(4, 6)}-${e.slice(6)}`;
+    await expect.poll(() => rollRow.locator('[col-id="expiry"]').textContent(), { timeout: 10_000 }).toBe(`${held.expiry.slice(0, 4)}-${short(held.expiry)} → ${later!.slice(0, 4) === held.expiry.slice(0, 4) ? short(later!) : `${later!.slice(0, 4)}-${short(later!)}`}`);
+    expect(await rollRow.locator('[col-id="strikes"]').textContent()).toBe(`${held.shortStrike}/${held.longStrike}`);
     await shoot('roll-orders');
     expect(pageErrors).toEqual([]);
   }, 300_000);

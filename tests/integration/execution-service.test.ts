@@ -172,6 +172,9 @@ describe('execution service on the paper exchange', () => {
     const r = await exec.submit('roll-0001', ticket('bull-call', { intent: 'roll', spreadId: held.id, rollTo: to, pricing: { mode: 'fixed' }, limit: { amount: Math.abs(net), kind: net >= 0 ? 'credit' : 'debit' } }));
     expect(r.sentence).toMatch(/^ROLL 1 SPY/);
     await waitFor(() => exec.list().find((o) => o.orderId === r.orderId)?.status === 'Filled', 30_000, 'the roll to fill');
+    // The Orders row names both spreads: the one it closes (its own fields) and the one it opens.
+    const row = exec.list().find((o) => o.orderId === r.orderId)!;
+    expect(row).toMatchObject({ intent: 'roll', expiry: ticket('bull-call').expiry, rollTo: { kind: to.kind, expiry: later, longStrike: to.longStrike, shortStrike: to.shortStrike } });
     const atEx = ordersAtExchange().find((o) => o.orderId === r.orderId)!;
     expect(atEx.contract.secType).toBe('BAG');
     expect(atEx.contract.comboLegs).toHaveLength(4);

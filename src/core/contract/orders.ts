@@ -241,6 +241,8 @@ export const OrderRow = z.object({
   submittedAt: z.number(),
   updatedAt: z.number(),
   sentence: z.string(),
+  /** A roll's new spread (the row's own fields are the spread it closes); absent for every other order. */
+  rollTo: z.object({ kind: SpreadKind, expiry: z.string(), longStrike: z.number(), shortStrike: z.number() }).optional(),
 });
 export type OrderRow = z.infer<typeof OrderRow>;
 

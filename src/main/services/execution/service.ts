@@ -378,7 +378,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     });
     if (!recorded.ok) return fail('UNAVAILABLE', `Not sent: ${recorded.error.message}`);
     const w: Working = {
-      row: newRow({ orderId, ticketId, t, bag: bag.value, quantity: t.quantity, limit, midAtSubmit: null, submittedAt: now() }),
+      row: { ...newRow({ orderId, ticketId, t, bag: bag.value, quantity: t.quantity, limit, midAtSubmit: null, submittedAt: now() }), rollTo: { kind: to.kind, expiry: to.expiry, longStrike: to.longStrike, shortStrike: to.shortStrike } },
       progress: newOrder(t.quantity), bag: bag.value, legConIds: oldLegs, journalTicketId: recorded.value.ticketId, ticket: t, current: bag.value.lmtPrice, spreadId: t.spreadId, exitsArmed: true, walk: null,
     };
     orders.set(orderId, w);

@@ -24,13 +24,29 @@ function walkLabel(o: OrderRow): string {
   return `${w.step}/${w.maxSteps} ${state} → ${net(w.cap)}`;
 }
 
+type SpreadSide = Pick<OrderRow, 'kind' | 'expiry' | 'longStrike' | 'shortStrike'>;
+/** A roll shows the spread it closes → the one it opens (when that part changes); any other order, its spread. */
+const rollPair = (o: OrderRow, show: (s: SpreadSide) => string): string => {
+  const from = show(o);
+  const to = o.rollTo ? show(o.rollTo) : from;
+  return to === from ? from : `${from} → ${to}`;
+};
+/** 2026-03-20 → 04-17: a roll's new expiry without the year it shares (the tooltip has both in full). */
+const expiryPair = (o: OrderRow): string => {
+  const pair = rollPair(o, (x) => expiryLabel(x.expiry));
+  const [from, to] = pair.split(' → ');
+  return to && from && to.slice(0, 5) === from.slice(0, 5) ? `${from} → ${to.slice(5)}` : pair;
+};
+const rollTip = (o: OrderRow): string =>
+  `Rolls ${o.symbol} ${expiryLabel(o.expiry)} ${o.shortStrike}/${o.longStrike} into ${expiryLabel(o.rollTo!.expiry)} ${o.rollTo!.shortStrike}/${o.rollTo!.longStrike} ${SPREAD_KIND_LABELS[o.rollTo!.kind] ?? o.rollTo!.kind} in one order`;
+
 const COLUMNS: ColDef<OrderRow>[] = [
   { field: 'orderId', headerName: '#', width: 60, ...num },
   { field: 'status', headerName: 'Status', width: 100, valueFormatter: (p) => labelOf(ORDER_STATUS_LABELS, String(p.value)), tooltipValueGetter: (p) => `TWS status: ${String(p.value)}`, cellClass: (p) => `ord-status ord-${String(p.value).toLowerCase()}` },
   { field: 'symbol', headerName: 'Symbol', width: 64 },
   { field: 'kind', headerName: 'Kind', width: 76, valueFormatter: (p) => SPREAD_KIND_LABELS[p.value as OrderRow['kind']] ?? String(p.value) },
-  { field: 'expiry', headerName: 'Expiry', width: 86, valueFormatter: (p) => expiryLabel(String(p.value)), cellClass: 'num' },
-  { colId: 'strikes', headerName: 'Strikes', width: 78, valueGetter: (p) => (p.data ? `${p.data.shortStrike}/${p.data.longStrike}` : ''), cellClass: 'num' },
+  { colId: 'expiry', headerName: 'Expiry', width: 156, valueGetter: (p) => (p.data ? expiryPair(p.data) : ''), tooltipValueGetter: (p) => (p.data?.rollTo ? rollTip(p.data) : null), cellClass: 'num' },
+  { colId: 'strikes', headerName: 'Strikes', width: 92, valueGetter: (p) => (p.data ? rollPair(p.data, (o) => `${o.shortStrike}/${o.longStrike}`) : ''), tooltipValueGetter: (p) => (p.data?.rollTo ? rollTip(p.data) : null), cellClass: 'num' },
   { field: 'intent', headerName: 'Intent', width: 96, valueFormatter: (p) => labelOf(ORDER_INTENT_LABELS, String(p.value)) },
   { field: 'quantity', headerName: 'Qty', width: 50, ...num },
   { colId: 'filled', headerName: 'Filled/rem', width: 80, valueGetter: (p) => (p.data ? `${p.data.filled}/${p.data.remaining}` : ''), ...num },
